@@ -1,0 +1,28 @@
+package dev.todoevents.contracts;
+
+/**
+ * Dapr component names and app-ids, matched by the YAML in components/, subscriptions/ and
+ * dapr.yaml. Names are broker-neutral: swapping Kafka for another broker changes the file
+ * behind {@link #PUBSUB}, never this class.
+ */
+public final class DaprNames {
+  public static final String PUBSUB = "pubsub";
+  public static final String STATESTORE = "statestore";
+  public static final String SECRETSTORE = "secretstore";
+
+  /** Kafka partition key metadata understood by Dapr's pub/sub components. */
+  public static final String PARTITION_KEY = "partitionKey";
+
+  /** App-ids: each equals the folder name under services/. */
+  public static final class AppIds {
+    public static final String TASK_SERVICE = "task-service";
+    public static final String RECURRING_TASK_SERVICE = "recurring-task-service";
+    public static final String NOTIFICATION_SERVICE = "notification-service";
+    public static final String AUDIT_SERVICE = "audit-service";
+    public static final String REALTIME_SERVICE = "realtime-service";
+
+    private AppIds() {}
+  }
+
+  private DaprNames() {}
+}

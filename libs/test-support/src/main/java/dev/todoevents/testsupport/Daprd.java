@@ -1,0 +1,108 @@
+package dev.todoevents.testsupport;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real daprd sidecar for one app, on free ports, loading the project's own components/,
+ * subscriptions/ and resiliency/ folders and Dapr Configuration, like `dapr run -f .` does.
+ */
+public final class Daprd implements AutoCloseable {
+
+  private final String appId;
+  private final int httpPort;
+  private final int grpcPort;
+  private final int metricsPort;
+  private final ManagedProcess process;
+
+  private Daprd(String appId, int httpPort, int grpcPort, int metricsPort, ManagedProcess p) {
+    this.appId = appId;
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+    this.metricsPort = metricsPort;
+    this.process = p;
+  }
+
+  /**
+   * Starts the sidecar and waits until its outbound side (components loaded) is ready; the app
+   * itself may come up later.
+   *
+   * @param env environment for the component YAML's envRef values (e.g. KAFKA_BROKERS)
+   */
+  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env) {
+    int http = Ports.free();
+    int grpc = Ports.free();
+    int internal = Ports.free();
+    int metrics = Ports.free();
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
+        List.of(
+            ProjectPaths.daprd().toString(),
+            "--app-id", appId,
+            "--app-port", Integer.toString(appPort),
+            "--app-protocol", "http",
+            "--dapr-http-port", Integer.toString(http),
+            "--dapr-grpc-port", Integer.toString(grpc),
+            "--dapr-internal-grpc-port", Integer.toString(internal),
+            "--dapr-listen-addresses", "127.0.0.1",
+            "--metrics-port", Integer.toString(metrics),
+            "--config", ProjectPaths.daprConfig().toString(),
+            "--placement-host-address", "",
+            "--scheduler-host-address", "",
+            "--enable-app-health-check",
+            "--app-health-check-path", "/q/health/ready",
+            "--app-health-probe-interval", "1",
+            "--app-health-threshold", "2",
+            "--log-level", "info"));
+    for (Path p : ProjectPaths.resourcesPaths()) {
+      cmd.add("--resources-path");
+      cmd.add(p.toString());
+    }
+    ManagedProcess p =
+        ManagedProcess.start(
+            "daprd-" + appId, cmd, env, workDir, workDir.resolve("daprd-" + appId + ".log"));
+    try {
+      p.awaitHttp("http://127.0.0.1:" + http + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    return new Daprd(appId, http, grpc, metrics, p);
+  }
+
+  public String appId() {
+    return appId;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  /** Environment that tells an app where its sidecar is (what `dapr run` sets). */
+  public Map<String, String> appEnv() {
+    return Map.of(
+        "DAPR_HTTP_PORT", Integer.toString(httpPort),
+        "DAPR_GRPC_PORT", Integer.toString(grpcPort),
+        "APP_ID", appId);
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(15));
+  }
+}

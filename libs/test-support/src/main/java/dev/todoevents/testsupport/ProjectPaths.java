@@ -1,0 +1,74 @@
+package dev.todoevents.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Where the project and its bootstrapped runtime live. The runtime (daprd, Kafka jars) is
+ * installed by tools/bootstrap.sh into {@code .runtime/}; a missing piece fails with a message
+ * that says how to get it.
+ */
+public final class ProjectPaths {
+  private ProjectPaths() {}
+
+  public static Path root() {
+    String prop = System.getProperty("todo.project.root");
+    if (prop != null && !prop.isBlank()) {
+      return Paths.get(prop).toAbsolutePath().normalize();
+    }
+    Path dir = Paths.get("").toAbsolutePath();
+    while (dir != null) {
+      if (Files.exists(dir.resolve("dapr.yaml")) && Files.exists(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException(
+        "cannot find the project root (a folder with dapr.yaml and pom.xml) above "
+            + Paths.get("").toAbsolutePath()
+            + "; set -Dtodo.project.root");
+  }
+
+  public static Path runtime() {
+    String env = System.getenv("TODO_RUNTIME_DIR");
+    return env != null && !env.isBlank() ? Paths.get(env) : root().resolve(".runtime");
+  }
+
+  public static Path daprd() {
+    return require(runtime().resolve("dapr/.dapr/bin/daprd"), "daprd");
+  }
+
+  public static Path kafkaLibs() {
+    return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
+  }
+
+  public static Path daprConfig() {
+    return root().resolve("tools/dapr/config.yaml");
+  }
+
+  /** The resources folders that dapr.yaml gives every sidecar. */
+  public static Path[] resourcesPaths() {
+    Path r = root();
+    return new Path[] {r.resolve("components"), r.resolve("subscriptions"), r.resolve("resiliency")};
+  }
+
+  /** The fast-jar of a packaged service, e.g. services/task-service/target/quarkus-app. */
+  public static Path serviceJar(String appId) {
+    return require(
+        root().resolve("services").resolve(appId).resolve("target/quarkus-app/quarkus-run.jar"),
+        appId + " package (run: mvn -DskipTests package)");
+  }
+
+  public static Path java() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java");
+  }
+
+  private static Path require(Path p, String what) {
+    if (!Files.exists(p)) {
+      throw new IllegalStateException(
+          what + " not found at " + p + ": run tools/bootstrap.sh (installs the runtime into .runtime/)");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.todoevents.testsupport;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A packaged Quarkus service (fast-jar) run as its own JVM on a given port. */
+public final class ServiceApp implements AutoCloseable {
+
+  private final String appId;
+  private final int port;
+  private final Path workDir;
+  private final Map<String, String> env;
+  private ManagedProcess process;
+
+  public ServiceApp(String appId, int port, Path workDir, Map<String, String> env) {
+    this.appId = appId;
+    this.port = port;
+    this.workDir = workDir;
+    this.env = Map.copyOf(env);
+  }
+
+  /** Starts the JVM and waits for /q/health/ready. Can be called again after {@link #kill()}. */
+  public ServiceApp start() {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    List<String> cmd =
+        List.of(
+            ProjectPaths.java().toString(),
+            "-Xmx160m",
+            "-XX:+UseSerialGC",
+            "-jar",
+            ProjectPaths.serviceJar(appId).toString());
+    process = ManagedProcess.start(appId, cmd, all, workDir, workDir.resolve(appId + ".log"));
+    try {
+      process.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+    return this;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  /** SIGKILL, as when the process dies. */
+  public void kill() {
+    process.kill();
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.close();
+    }
+  }
+}

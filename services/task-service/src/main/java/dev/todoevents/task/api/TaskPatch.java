@@ -1,0 +1,27 @@
+package dev.todoevents.task.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.todoevents.task.domain.TaskChanges;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+
+/** Body of PATCH/PUT /tasks/{id}: every field optional; absent fields stay as they are. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record TaskPatch(
+    @Size(min = 1, max = 200) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String title,
+    @Size(max = 4000) String description,
+    Instant dueAt,
+    Instant remindAt,
+    @Pattern(regexp = TaskRequest.RECURRENCES, message = "must be one of none, daily, weekly, monthly")
+        String recurrence) {
+
+  boolean isEmpty() {
+    return title == null && description == null && dueAt == null && remindAt == null && recurrence == null;
+  }
+
+  TaskChanges changes() {
+    return new TaskChanges(title, description, dueAt, remindAt, recurrence);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.todoevents.task.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.todoevents.task.domain.Task;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A task as the API shows it. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskResponse(
+    UUID id,
+    String userId,
+    String title,
+    String description,
+    String status,
+    Instant dueAt,
+    Instant remindAt,
+    String recurrence,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant completedAt) {
+
+  static TaskResponse of(Task t) {
+    return new TaskResponse(
+        t.id, t.userId, t.title, t.description, t.status, t.dueAt, t.remindAt, t.recurrence,
+        t.createdAt, t.updatedAt, t.completedAt);
+  }
+}

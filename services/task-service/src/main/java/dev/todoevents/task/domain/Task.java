@@ -1,0 +1,70 @@
+package dev.todoevents.task.domain;
+
+import dev.todoevents.contracts.TaskData;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A user's task: the row task-service owns and describes in every TaskEvent. */
+@Entity
+@Table(name = "tasks", indexes = @Index(name = "tasks_user_idx", columnList = "user_id"))
+public class Task extends PanacheEntityBase {
+
+  public static final String OPEN = "open";
+  public static final String COMPLETED = "completed";
+
+  @Id
+  @Column(name = "id", nullable = false)
+  public UUID id;
+
+  @Column(name = "user_id", nullable = false, length = 128)
+  public String userId;
+
+  @Column(name = "title", nullable = false, length = 200)
+  public String title;
+
+  @Column(name = "description", length = 4000)
+  public String description;
+
+  @Column(name = "status", nullable = false, length = 16)
+  public String status;
+
+  @Column(name = "due_at")
+  public Instant dueAt;
+
+  @Column(name = "remind_at")
+  public Instant remindAt;
+
+  @Column(name = "recurrence", nullable = false, length = 16)
+  public String recurrence;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  public Instant updatedAt;
+
+  @Column(name = "completed_at")
+  public Instant completedAt;
+
+  @Version
+  @Column(name = "version", nullable = false)
+  public long version;
+
+  public static List<Task> byUser(String userId) {
+    return list("userId = ?1 order by createdAt, id", userId);
+  }
+
+  /** The state carried in TaskEvent.task_data. */
+  public TaskData snapshot() {
+    return new TaskData(
+        title, description, status, dueAt, remindAt, recurrence, createdAt, updatedAt, completedAt);
+  }
+}

@@ -1,0 +1,7 @@
+package dev.todoevents.task.domain;
+
+import java.time.Instant;
+
+/** The fields a caller may set on a task; null means "leave as it is" on update. */
+public record TaskChanges(
+    String title, String description, Instant dueAt, Instant remindAt, String recurrence) {}
