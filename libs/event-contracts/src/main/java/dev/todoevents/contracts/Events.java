@@ -70,8 +70,10 @@ public final class Events {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(body);
-    } catch (IOException e) {
+    } catch (JsonProcessingException e) {
       throw new PoisonEventException("malformed JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new PoisonEventException("unreadable body: " + e.getMessage(), e);
     }
     if (tree == null || !tree.isObject()) {
       throw new PoisonEventException("body is not a JSON object");

@@ -2,7 +2,6 @@ package dev.todoevents.service;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -54,7 +53,7 @@ public class ApiErrorMappers {
 
   @ServerExceptionMapper
   public Response otherJson(JsonProcessingException e) {
-    if (e instanceof DatabindException de && !path(de).isEmpty()) {
+    if (e instanceof JsonMappingException de && !path(de).isEmpty()) {
       String field = path(de);
       String reason = rootMessage(e);
       return badRequest(
@@ -77,6 +76,21 @@ public class ApiErrorMappers {
 
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e) {
+    // Quarkus REST wraps body parse failures in a bare 400; answer those like any JSON error.
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof JsonParseException jpe) {
+        return malformedJson(jpe);
+      }
+      if (c instanceof UnrecognizedPropertyException upe) {
+        return unknownField(upe);
+      }
+      if (c instanceof MismatchedInputException mie) {
+        return wrongType(mie);
+      }
+      if (c instanceof JsonProcessingException jpe) {
+        return otherJson(jpe);
+      }
+    }
     Response r = e.getResponse();
     if (r.hasEntity()) {
       return r;
@@ -101,12 +115,14 @@ public class ApiErrorMappers {
 
   private static String field(ConstraintViolation<?> v) {
     // "create.request.title" -> "title": the method and parameter names mean nothing to a client.
+    // Java names are camelCase; the JSON the client sent is snake_case.
     String path = v.getPropertyPath().toString();
     String[] parts = path.split("\\.");
-    if (parts.length <= 2) {
-      return parts[parts.length - 1];
-    }
-    return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+    String field =
+        parts.length <= 2
+            ? parts[parts.length - 1]
+            : String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+    return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String path(JsonMappingException e) {

@@ -1,0 +1,86 @@
+package dev.todoevents.audit.domain;
+
+import dev.todoevents.contracts.CloudEvent;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.TaskEvent;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The append-only audit log. Recording is idempotent: a redelivered event (at-least-once
+ * delivery) finds its event_id already stored and has no second effect; the unique constraint
+ * settles the race between two concurrent deliveries of one event.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+  private final Inserter inserter;
+
+  public AuditLog(Inserter inserter) {
+    this.inserter = inserter;
+  }
+
+  /** @return true if stored now, false if this event_id was already in the log */
+  public boolean record(TaskEvent event, CloudEvent envelope) {
+    if (inserter.exists(event.eventId())) {
+      return false;
+    }
+    try {
+      inserter.insert(entry(event, envelope));
+      return true;
+    } catch (PersistenceException e) {
+      if (inserter.exists(event.eventId())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public List<AuditEntry> query(String userId, UUID taskId, int limit) {
+    StringBuilder q = new StringBuilder("1 = 1");
+    var params = new java.util.HashMap<String, Object>();
+    if (userId != null) {
+      q.append(" and userId = :userId");
+      params.put("userId", userId);
+    }
+    if (taskId != null) {
+      q.append(" and taskId = :taskId");
+      params.put("taskId", taskId);
+    }
+    return AuditEntry.<AuditEntry>find(q.toString(), Sort.by("id"), params).page(Page.ofSize(limit)).list();
+  }
+
+  private static AuditEntry entry(TaskEvent event, CloudEvent envelope) {
+    AuditEntry e = new AuditEntry();
+    e.eventId = event.eventId();
+    e.eventType = envelope.type() != null ? envelope.type() : event.cloudEventType();
+    e.taskId = event.taskId();
+    e.userId = event.userId();
+    e.source = envelope.source();
+    e.correlationId = envelope.correlationid();
+    e.causationId = envelope.causationid();
+    e.occurredAt = event.timestamp();
+    e.recordedAt = Events.now();
+    e.payload = new String(Events.toJson(event), java.nio.charset.StandardCharsets.UTF_8);
+    return e;
+  }
+
+  /** Each insert in its own transaction, so a duplicate-key failure cannot poison the caller's. */
+  @ApplicationScoped
+  public static class Inserter {
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void insert(AuditEntry entry) {
+      entry.persistAndFlush();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean exists(UUID eventId) {
+      return AuditEntry.count("eventId", eventId) > 0;
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.todoevents.task;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.todoevents.contracts.EventSchemas;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.TaskEvent;
+import dev.todoevents.contracts.TaskEventType;
+import dev.todoevents.task.domain.Task;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+class TaskResourceTest {
+
+  @Inject RecordingPublisher publisher;
+
+  private String user;
+
+  @BeforeEach
+  void setUp() {
+    publisher.reset();
+    user = "user-" + UUID.randomUUID();
+  }
+
+  private String create(String title) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body("{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\"}")
+        .post("/tasks")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  @Test
+  void createStoresTheTaskAndPublishesAValidCreatedEvent() {
+    String id =
+        given()
+            .contentType(ContentType.JSON)
+            .header("X-Correlation-Id", "chat-turn-7")
+            .body(
+                "{\"user_id\":\"" + user + "\",\"title\":\"Buy milk\",\"due_at\":\"2026-12-01T10:00:00Z\","
+                    + "\"recurrence\":\"weekly\"}")
+            .post("/tasks")
+            .then()
+            .statusCode(201)
+            .header("Location", containsString("/tasks/"))
+            .body("title", equalTo("Buy milk"))
+            .body("status", equalTo("open"))
+            .body("recurrence", equalTo("weekly"))
+            .body("due_at", equalTo("2026-12-01T10:00:00Z"))
+            .body("created_at", notNullValue())
+            .extract()
+            .path("id");
+
+    assertThat(publisher.published()).hasSize(1);
+    var p = publisher.published().get(0);
+    TaskEvent e = p.event();
+    assertThat(e.eventType()).isEqualTo(TaskEventType.CREATED);
+    assertThat(e.taskId()).hasToString(id);
+    assertThat(e.userId()).isEqualTo(user);
+    assertThat(e.taskData().title()).isEqualTo("Buy milk");
+    assertThat(p.ctx().correlationId()).isEqualTo("chat-turn-7");
+    assertThat(p.ctx().causationId()).isNotBlank();
+    assertThat(EventSchemas.validate(TaskEvent.class, Events.MAPPER.valueToTree(e))).isEmpty();
+
+    given().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("Buy milk"));
+    given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("id", hasItem(id));
+  }
+
+  @Test
+  void updateCompleteAndDeleteEachPublishTheirEvent() {
+    String id = create("Draft");
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"title\":\"Final\",\"description\":\"v2\"}")
+        .patch("/tasks/" + id)
+        .then()
+        .statusCode(200)
+        .body("title", equalTo("Final"))
+        .body("description", equalTo("v2"));
+    given().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
+    // Completing again is a retried request: same answer, nothing new published.
+    given().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
+    given().delete("/tasks/" + id).then().statusCode(204);
+    given().get("/tasks/" + id).then().statusCode(404).body("error", equalTo("not_found"));
+
+    assertThat(publisher.published())
+        .extracting(p -> p.event().eventType())
+        .containsExactly(
+            TaskEventType.CREATED, TaskEventType.UPDATED, TaskEventType.COMPLETED, TaskEventType.DELETED);
+    assertThat(publisher.published().get(2).event().taskData().completedAt()).isNotNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "malformed JSON        | {\"user_id\":\"U\",\"title\": | malformed_json |",
+        "missing title         | {\"user_id\":\"U\"}                   | validation_failed | title",
+        "blank title           | {\"user_id\":\"U\",\"title\":\"  \"} | validation_failed | title",
+        "missing user_id       | {\"title\":\"x\"}                     | validation_failed | user_id",
+        "title of wrong type   | {\"user_id\":\"U\",\"title\":123}    | invalid_type | title",
+        "due_at not a time     | {\"user_id\":\"U\",\"title\":\"x\",\"due_at\":\"tomorrow\"} | invalid_type | due_at",
+        "unknown field         | {\"user_id\":\"U\",\"titel\":\"x\"}  | unknown_field | titel",
+        "unknown recurrence    | {\"user_id\":\"U\",\"title\":\"x\",\"recurrence\":\"yearly\"} | validation_failed | recurrence",
+        "array body            | [1,2]                                 | invalid_body |",
+      })
+  void badCreateInputIs400NamingTheProblemAndChangesNothing(
+      String name, String body, String error, String field) {
+    var response =
+        given()
+            .contentType(ContentType.JSON)
+            .body(body.replace("\"U\"", "\"" + user + "\""))
+            .post("/tasks")
+            .then()
+            .statusCode(400)
+            .contentType(ContentType.JSON)
+            .body("error", equalTo(error))
+            .body("message", notNullValue());
+    if (field != null) {
+      response.body("details.field", hasItem(field));
+    }
+    assertThat(publisher.published()).isEmpty();
+    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+  }
+
+  @Test
+  void emptyBodyIs400() {
+    given().contentType(ContentType.JSON).post("/tasks").then().statusCode(400).body("error", notNullValue());
+    assertThat(publisher.published()).isEmpty();
+  }
+
+  @Test
+  void unknownAndMalformedIdsAre404And400() {
+    String unknown = UUID.randomUUID().toString();
+    given().get("/tasks/" + unknown).then().statusCode(404).body("message", containsString(unknown));
+    given().post("/tasks/" + unknown + "/complete").then().statusCode(404);
+    given().delete("/tasks/" + unknown).then().statusCode(404);
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"title\":\"x\"}")
+        .patch("/tasks/" + unknown)
+        .then()
+        .statusCode(404);
+    given().get("/tasks/not-a-uuid").then().statusCode(400).body("error", equalTo("invalid_id"));
+    assertThat(publisher.published()).isEmpty();
+  }
+
+  @Test
+  void badUpdateInputIs400AndChangesNothing() {
+    String id = create("Keep me");
+    publisher.reset();
+    given().contentType(ContentType.JSON).body("{}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("empty_update"));
+    given().contentType(ContentType.JSON).body("{\"title\":\"\"}").patch("/tasks/" + id).then().statusCode(400).body("details.field", hasItem("title"));
+    given().contentType(ContentType.JSON).body("{\"title\":false}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("invalid_type"));
+    given().get("/tasks/" + id).then().body("title", equalTo("Keep me"));
+    assertThat(publisher.published()).isEmpty();
+  }
+
+  @Test
+  void listingNeedsAUser() {
+    given().get("/tasks").then().statusCode(400).body("error", equalTo("validation_failed")).body("message", containsString("user_id"));
+    create("one");
+    create("two");
+    given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("$", hasSize(2));
+  }
+
+  @Test
+  void whenTheEventCannotBePublishedNothingIsStoredAndTheAnswerIs503() {
+    publisher.failing(true);
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"user_id\":\"" + user + "\",\"title\":\"lost?\"}")
+        .post("/tasks")
+        .then()
+        .statusCode(503)
+        .header("Retry-After", notNullValue())
+        .body("error", equalTo("event_bus_unavailable"));
+    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+  }
+
+  @Test
+  void healthAndMetricsAreExposed() {
+    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    given().get("/q/health/live").then().statusCode(200);
+    create("counted");
+    given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+  }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs what todo-events needs to run, into .runtime/ (git-ignored), and reuses it next time:
+#   daprd      built from github.com/dapr/dapr (version in tools/daprd/go.mod)
+#   dapr CLI   built from github.com/dapr/cli  (version in tools/dapr-cli/go.mod)
+#   Kafka      broker jars from Maven Central (version in tools/kafka/pom.xml)
+#   PostgreSQL server from Debian's packages, only with --with-postgres (tests need it)
+# Safe to run again: each piece is rebuilt only when its recipe changed.
+# Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
+WITH_POSTGRES=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-postgres) WITH_POSTGRES=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+die() { printf '[bootstrap] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---- toolchains -------------------------------------------------------------------------
+command -v go >/dev/null 2>&1 || die "Go is not installed (needed to build daprd and the dapr CLI).
+  Install Go 1.25 or newer: 'apt-get install golang-go' (if new enough) or the tarball from go.dev/dl, then put its bin/ on PATH."
+command -v java >/dev/null 2>&1 || die "Java is not installed. Install a JDK 17: 'apt-get install openjdk-17-jdk-headless'."
+command -v mvn >/dev/null 2>&1 || die "Maven is not installed. Install it: 'apt-get install maven'."
+
+go_version=$(go env GOVERSION | sed 's/^go//')
+go_major=${go_version%%.*}; go_rest=${go_version#*.}; go_minor=${go_rest%%.*}
+if (( go_major < 1 || (go_major == 1 && go_minor < 25) )); then
+  die "Go $go_version is too old: daprd needs Go 1.25 or newer (found $(command -v go))."
+fi
+java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
+  die "Java ${java_major:-unknown} is too old: the services need Java 17 or newer (JAVA_HOME=${JAVA_HOME:-unset})."
+fi
+
+mkdir -p "$RT"
+
+# A stamp is the hash of a recipe's files plus the toolchain; a piece is rebuilt when it changes.
+stamp_of() { (cat "$@"; go env GOVERSION) | sha256sum | cut -c1-16; }
+
+build_go() { # name src-dir output version-ldflags
+  local name=$1 dir=$2 out=$3 ldflags=$4
+  local stamp; stamp=$(stamp_of "$dir"/go.mod "$dir"/go.sum "$dir"/*.go)
+  if [[ -x "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
+    say "$name: up to date ($out)"
+    return
+  fi
+  say "$name: building from Go modules (first time: ~10 min on 2 cores, downloads ~400 MB of modules) ..."
+  mkdir -p "$(dirname "$out")"
+  local log="$RT/logs/build-$name.log"; mkdir -p "$RT/logs"
+  if ! (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" .) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "$name build failed (full log: $log). If a module download was refused, the Go module proxy
+  may not serve that version; check GOPROXY ($(go env GOPROXY)) and network access to it."
+  fi
+  mv "$out.tmp" "$out"
+  echo "$stamp" >"$out.stamp"
+  say "$name: built $out"
+}
+
+module_version() { awk -v m="$2" '$1 == m || ($1 == "require" && $2 == m) {print ($1 == "require") ? $3 : $2; exit}' "$1"; }
+
+DAPR_VERSION=$(module_version "$ROOT/tools/daprd/go.mod" github.com/dapr/dapr)
+CLI_VERSION=$(module_version "$ROOT/tools/dapr-cli/go.mod" github.com/dapr/cli)
+[[ -n "$DAPR_VERSION" && -n "$CLI_VERSION" ]] || die "cannot read pinned dapr versions from tools/*/go.mod"
+
+# The dapr CLI looks for daprd in <runtime-path>/.dapr/bin (DAPR_RUNTIME_PATH=$RT/dapr).
+build_go daprd "$ROOT/tools/daprd" "$RT/dapr/.dapr/bin/daprd" \
+  "-X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v}"
+build_go dapr-cli "$ROOT/tools/dapr-cli" "$RT/dapr/bin/dapr" \
+  "-X main.version=${CLI_VERSION#v} -X main.apiVersion=1.0"
+
+# ---- Kafka ------------------------------------------------------------------------------
+kafka_stamp=$(sha256sum "$ROOT/tools/kafka/pom.xml" | cut -c1-16)
+if [[ -f "$RT/kafka/libs.stamp" && "$(cat "$RT/kafka/libs.stamp")" == "$kafka_stamp" ]]; then
+  say "kafka: up to date ($RT/kafka/libs)"
+else
+  say "kafka: fetching broker jars from Maven Central ..."
+  rm -rf "$RT/kafka/libs"; mkdir -p "$RT/kafka" "$RT/logs"
+  if ! mvn -B -q -f "$ROOT/tools/kafka/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$RT/kafka/libs" >"$RT/logs/kafka-fetch.log" 2>&1; then
+    tail -n 20 "$RT/logs/kafka-fetch.log" >&2
+    die "could not fetch the Kafka jars (log: $RT/logs/kafka-fetch.log). Maven must reach Maven Central;
+  a 404 cached from an earlier try clears with: mvn -U -f tools/kafka/pom.xml dependency:copy-dependencies"
+  fi
+  echo "$kafka_stamp" >"$RT/kafka/libs.stamp"
+  say "kafka: $(ls "$RT/kafka/libs" | wc -l) jars in $RT/kafka/libs"
+fi
+
+# ---- PostgreSQL (tests only) ----------------------------------------------------------------
+if (( WITH_POSTGRES )); then
+  if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || [[ -n "${PG_BIN:-}" && -x "${PG_BIN}/postgres" ]]; then
+    say "postgresql: found $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)${PG_BIN:+ (PG_BIN=$PG_BIN)}"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "postgresql: installing Debian's postgresql package ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$RT/logs/apt-postgresql.log" 2>&1 \
+      || die "apt-get install postgresql failed (log: $RT/logs/apt-postgresql.log)"
+  else
+    die "PostgreSQL server binaries are missing (the PostgreSQL test starts a real server).
+  Install them with 'sudo apt-get install postgresql', or set PG_BIN to a folder with postgres and initdb."
+  fi
+fi
+
+"$RT/dapr/.dapr/bin/daprd" --version >/dev/null || die "daprd at $RT/dapr/.dapr/bin/daprd does not run"
+say "ready: daprd $("$RT/dapr/.dapr/bin/daprd" --version), dapr CLI ${CLI_VERSION#v}, Kafka jars $(basename "$(ls "$RT"/kafka/libs/kafka_2.13-*.jar)" .jar | sed 's/kafka_2.13-//')"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: contract and REST unit tests, the PostgreSQL test on a real server, and the
+# end-to-end tests on real Kafka + daprd + the packaged apps. Installs what it needs first.
+# A subset: tools/test.sh -pl libs/event-contracts   (any Maven arguments are passed on)
+#           tools/test.sh -DskipITs                  (everything but the end-to-end tests)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+"$ROOT/tools/bootstrap.sh" --with-postgres
+exec mvn -B verify "$@"
