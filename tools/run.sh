@@ -35,11 +35,11 @@ mvn -B -q -DskipTests install >"$RT/logs/run-build.log" 2>&1 \
   || { tail -n 40 "$RT/logs/run-build.log" >&2; die "build failed (log: $RT/logs/run-build.log)"; }
 
 mkdir -p "$RT/data" "$RT/logs"
-[[ -f components/secrets.json ]] || cp components/secrets.example.json components/secrets.json
+[[ -f tools/dapr/secrets.json ]] || cp tools/dapr/secrets.example.json tools/dapr/secrets.json
 
 export TODO_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export TODO_STATE_DB="$RT/data/dapr-state.db"
-export TODO_SECRETS_FILE="$ROOT/components/secrets.json"
+export TODO_SECRETS_FILE="$ROOT/tools/dapr/secrets.json"
 export TODO_DATA_DIR="$RT/data"
 export DAPR_RUNTIME_PATH="$RT/dapr"
 

@@ -1,0 +1,152 @@
+package dev.todoevents.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.Daprd;
+import dev.todoevents.testsupport.KafkaBroker;
+import dev.todoevents.testsupport.Ports;
+import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.ServiceApp;
+import dev.todoevents.testsupport.TopicAdmin;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The first event flow on real processes: a Kafka broker (KRaft), one daprd per app loading the
+ * project's own components/, subscriptions/ and resiliency/, and the packaged task-service and
+ * audit-service. Every port is free-picked; everything is stopped when the test ends.
+ */
+class TaskAuditFlowIT {
+
+  @Test
+  void everyTaskLandsInTheAuditLogExactlyOnceEvenWhenTheAuditServiceIsKilled() throws Exception {
+    Path work = WorkDirs.create("task-audit-flow");
+    try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"))) {
+      TopicAdmin.ensureTopics(kafka.bootstrapServers());
+      Map<String, String> sidecarEnv =
+          Map.of(
+              "TODO_KAFKA_BROKERS", kafka.bootstrapServers(),
+              "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
+              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+      int taskPort = Ports.free();
+      int auditPort = Ports.free();
+      Path taskDir = work.resolve(AppIds.TASK_SERVICE);
+      Path auditDir = work.resolve(AppIds.AUDIT_SERVICE);
+
+      try (Daprd taskSidecar = Daprd.start(AppIds.TASK_SERVICE, taskPort, taskDir, sidecarEnv);
+          Daprd auditSidecar = Daprd.start(AppIds.AUDIT_SERVICE, auditPort, auditDir, sidecarEnv);
+          ServiceApp tasks = new ServiceApp(AppIds.TASK_SERVICE, taskPort, taskDir, appEnv(taskSidecar)).start();
+          ServiceApp audit = new ServiceApp(AppIds.AUDIT_SERVICE, auditPort, auditDir, appEnv(auditSidecar)).start()) {
+
+        // 1. One task, created over HTTP, reaches the audit log through Kafka.
+        String alice = "alice-" + UUID.randomUUID();
+        String firstTask = createTask(tasks, alice, "Buy oat milk");
+        await("audit entry for the first task")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
+            .untilAsserted(
+                () -> assertThat(auditEntries(audit, "task_id=" + firstTask)).hasSize(1));
+        JsonNode entry = auditEntries(audit, "task_id=" + firstTask).get(0);
+        assertThat(entry.get("event_type").asText()).isEqualTo("todo.task.created");
+        assertThat(entry.get("user_id").asText()).isEqualTo(alice);
+        assertThat(entry.get("source").asText()).isEqualTo(AppIds.TASK_SERVICE);
+        assertThat(entry.get("correlation_id").asText()).isNotBlank();
+        assertThat(entry.at("/event/task_data/title").asText()).isEqualTo("Buy oat milk");
+
+        // 2. The audit service dies (SIGKILL); 100 more tasks are created meanwhile.
+        audit.kill();
+        String bob = "bob-" + UUID.randomUUID();
+        Set<String> created = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+          created.add(createTask(tasks, bob, "task " + i));
+        }
+        assertThat(created).hasSize(100);
+
+        // 3. It restarts on the same port and database; nothing is lost, nothing doubled.
+        audit.start();
+        await("all 100 tasks in the audit log")
+            .atMost(Duration.ofMinutes(4))
+            .pollInterval(Duration.ofSeconds(1))
+            .untilAsserted(
+                () -> assertThat(auditEntries(audit, "user_id=" + bob + "&limit=1000")).hasSize(100));
+
+        List<JsonNode> bobs = auditEntries(audit, "user_id=" + bob + "&limit=1000");
+        List<JsonNode> alices = auditEntries(audit, "user_id=" + alice + "&limit=1000");
+        assertThat(alices).hasSize(1);
+        assertThat(bobs.stream().map(e -> e.get("task_id").asText()).collect(Collectors.toSet()))
+            .isEqualTo(created);
+        Set<String> eventIds = new HashSet<>();
+        for (JsonNode e : concat(alices, bobs)) {
+          assertThat(eventIds.add(e.get("event_id").asText()))
+              .as("event_id %s recorded once", e.get("event_id").asText())
+              .isTrue();
+        }
+        assertThat(eventIds).hasSize(101);
+        // Nothing was given up on: the dead-letter topic stayed empty.
+        assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isZero();
+        assertThat(recordCount(kafka, Topic.TASK_EVENTS.topicName())).isEqualTo(101);
+      }
+    }
+  }
+
+  private static Map<String, String> appEnv(Daprd sidecar) {
+    Map<String, String> env = new HashMap<>(sidecar.appEnv());
+    // Both apps keep their H2 files in their own work folder (TODO_DATA_DIR in application.properties).
+    env.put("TODO_DATA_DIR", sidecar.process().log().getParent().resolve("data").toString());
+    return env;
+  }
+
+  private static String createTask(ServiceApp tasks, String user, String title) {
+    Http.Reply r =
+        Http.post(
+            tasks.baseUrl() + "/tasks",
+            "{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\"}");
+    assertThat(r.status()).as("POST /tasks answered %s", r.body()).isEqualTo(201);
+    return r.body().get("id").asText();
+  }
+
+  private static List<JsonNode> auditEntries(ServiceApp audit, String query) {
+    Http.Reply r = Http.get(audit.baseUrl() + "/audit?" + query);
+    assertThat(r.status()).as("GET /audit answered %s", r.body()).isEqualTo(200);
+    return StreamSupport.stream(r.body().spliterator(), false).toList();
+  }
+
+  private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  /** Records in a topic (end offset minus start offset, summed over partitions). */
+  private static long recordCount(KafkaBroker kafka, String topic) throws Exception {
+    try (Admin admin = TopicAdmin.admin(kafka.bootstrapServers())) {
+      var desc = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      desc.partitions()
+          .forEach(
+              p -> {
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+              });
+      long end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+      long start = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+      return end - start;
+    }
+  }
+}
