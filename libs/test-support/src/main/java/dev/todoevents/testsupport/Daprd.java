@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * A real daprd sidecar for one app, on free ports, loading the project's own components/,
- * subscriptions/ and resiliency/ folders and Dapr Configuration, like `dapr run -f .` does.
+ * subscriptions/ and resiliency/ folders and Dapr Configuration, with the flags dapr.yaml
+ * gives `dapr run -f .` (no app health check: see the note there).
  */
 public final class Daprd implements AutoCloseable {
 
@@ -52,10 +53,6 @@ public final class Daprd implements AutoCloseable {
             "--config", ProjectPaths.daprConfig().toString(),
             "--placement-host-address", "",
             "--scheduler-host-address", "",
-            "--enable-app-health-check",
-            "--app-health-check-path", "/q/health/ready",
-            "--app-health-probe-interval", "1",
-            "--app-health-threshold", "2",
             "--log-level", "info"));
     for (Path p : ProjectPaths.resourcesPaths()) {
       cmd.add("--resources-path");

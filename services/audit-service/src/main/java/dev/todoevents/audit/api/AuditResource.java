@@ -8,8 +8,6 @@ import dev.todoevents.audit.domain.AuditLog;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.service.ApiError;
 import dev.todoevents.service.ApiErrorMappers;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,6 +25,9 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 
+  private static final int MIN_LIMIT = 1;
+  private static final int MAX_LIMIT = 1000;
+
   private final AuditLog auditLog;
 
   public AuditResource(AuditLog auditLog) {
@@ -37,8 +38,19 @@ public class AuditResource {
   public Response query(
       @QueryParam("user_id") String userId,
       @QueryParam("task_id") String taskId,
-      @QueryParam("limit") @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
-          @Max(value = 1000, message = "must be at most 1000") int limit) {
+      @QueryParam("limit") @DefaultValue("100") String limitParam) {
+    // Parsed here, not by JAX-RS: a bad number there is a 404, and this is bad input (400).
+    int limit;
+    try {
+      limit = Integer.parseInt(limitParam.trim());
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < MIN_LIMIT || limit > MAX_LIMIT) {
+      return ApiErrorMappers.badRequest(
+          new ApiError("invalid_limit", "limit must be a whole number from 1 to 1000, got '" + limitParam + "'",
+              List.of(new ApiError.FieldProblem("limit", "must be a whole number from 1 to 1000"))));
+    }
     if (isBlank(userId) && isBlank(taskId)) {
       return ApiErrorMappers.badRequest(
           ApiError.of("missing_filter", "give user_id or task_id (or both) as query parameters"));

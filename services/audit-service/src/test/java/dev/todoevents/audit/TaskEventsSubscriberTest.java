@@ -1,0 +1,125 @@
+package dev.todoevents.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todoevents.contracts.CloudEvent;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.Samples;
+import dev.todoevents.contracts.TaskEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The delivery endpoint as Dapr calls it, with the shared sample events. */
+@QuarkusTest
+class TaskEventsSubscriberTest {
+
+  @Inject RecordingDeadLetters deadLetters;
+
+  @BeforeEach
+  void reset() {
+    deadLetters.reset();
+  }
+
+  /** A sample event with fresh ids, wrapped as task-service wraps it. */
+  private static ObjectNode sample(String file) {
+    ObjectNode data = (ObjectNode) Samples.load(file);
+    data.put("event_id", UUID.randomUUID().toString());
+    data.put("task_id", UUID.randomUUID().toString());
+    return data;
+  }
+
+  private static String envelope(ObjectNode data) {
+    TaskEvent event = Events.read(data, TaskEvent.class);
+    return new String(Events.toJson(Events.envelope(event, "task-service", "corr-1", "cause-1")));
+  }
+
+  private static void deliver(String body, int status, String result) {
+    given()
+        .contentType(CloudEvent.CONTENT_TYPE)
+        .body(body)
+        .post("/events/task-events")
+        .then()
+        .statusCode(status)
+        .body("status", equalTo(result));
+  }
+
+  @Test
+  void everyTaskEventSampleIsRecordedOnceWithItsEnvelope() {
+    for (String file : new String[] {"task-event.created.json", "task-event.completed.json", "task-event.deleted.json"}) {
+      ObjectNode data = sample(file);
+      String taskId = data.get("task_id").asText();
+      String body = envelope(data);
+      deliver(body, 200, "SUCCESS");
+      deliver(body, 200, "SUCCESS"); // at-least-once: a redelivery has no second effect
+      given()
+          .queryParam("task_id", taskId)
+          .get("/audit")
+          .then()
+          .statusCode(200)
+          .body("$", hasSize(1))
+          .body("[0].event_id", equalTo(data.get("event_id").asText()))
+          .body("[0].event_type", equalTo("todo.task." + data.get("event_type").asText()))
+          .body("[0].correlation_id", equalTo("corr-1"))
+          .body("[0].causation_id", equalTo("cause-1"))
+          .body("[0].event.task_data.title", equalTo(data.at("/task_data/title").asText()));
+    }
+    assertThat(deadLetters.letters()).isEmpty();
+  }
+
+  @Test
+  void unknownSchemaVersionIsSkippedNotStoredNotDeadLettered() {
+    ObjectNode data = sample("task-event.created.json");
+    data.put("schema_version", 2);
+    ObjectNode ce = Events.MAPPER.createObjectNode().put("specversion", "1.0").put("id", data.get("event_id").asText());
+    ce.set("data", data);
+    deliver(ce.toString(), 200, "SUCCESS");
+    given().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+    assertThat(deadLetters.letters()).isEmpty();
+    given().get("/q/metrics").then().body(containsString("todo_events_skipped_total"));
+  }
+
+  @Test
+  void schemaViolationIsDeadLetteredAtOnceWithTheReason() {
+    ObjectNode data = sample("task-event.created.json");
+    ((ObjectNode) data.get("task_data")).remove("title");
+    ObjectNode ce = Events.MAPPER.createObjectNode().put("specversion", "1.0").put("id", data.get("event_id").asText());
+    ce.set("data", data);
+    deliver(ce.toString(), 200, "SUCCESS");
+    assertThat(deadLetters.letters()).singleElement().satisfies(l -> {
+      assertThat(l.eventId()).isEqualTo(data.get("event_id").asText());
+      assertThat(l.reason()).contains("title");
+      assertThat(l.source().dlqName()).isEqualTo("task-events-dlq");
+    });
+    given().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+  }
+
+  @Test
+  void malformedJsonIsDeadLettered() {
+    deliver("{\"id\": \"x\", \"data\": ", 200, "SUCCESS");
+    assertThat(deadLetters.letters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("malformed JSON"));
+  }
+
+  @Test
+  void whenTheDeadLetterCannotBeWrittenDaprIsAskedToRetry() {
+    deadLetters.failing(true);
+    deliver("not json at all", 500, "RETRY");
+  }
+
+  @Test
+  void queryNeedsAFilterAndValidParameters() {
+    given().get("/audit").then().statusCode(400).body("error", equalTo("missing_filter"));
+    given().queryParam("task_id", "nope").get("/audit").then().statusCode(400).body("error", equalTo("invalid_id"));
+    given().queryParam("user_id", "u").queryParam("limit", 0).get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("limit"));
+    given().queryParam("user_id", "u").queryParam("limit", 5000).get("/audit").then().statusCode(400);
+    given().queryParam("user_id", "u").queryParam("limit", "ten").get("/audit").then().statusCode(400);
+    given().queryParam("user_id", "nobody-" + UUID.randomUUID()).get("/audit").then().statusCode(200).body("$", hasSize(0));
+  }
+}
