@@ -46,13 +46,18 @@ export DAPR_RUNTIME_PATH="$RT/dapr"
 KAFKA_PID=""
 DAPR_PID=""
 cleanup() {
-  trap - EXIT INT TERM
-  say "stopping ..."
-  [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null && wait "$DAPR_PID" 2>/dev/null || true
-  [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null && wait "$KAFKA_PID" 2>/dev/null || true
-  say "stopped"
+  trap - EXIT INT TERM HUP
+  # Stop first, talk after: if our output went to a pipe that Ctrl-C already closed (| tee),
+  # a message must not end this function (SIGPIPE) before the processes are stopped.
+  trap '' PIPE
+  # The CLI stops each app and its sidecar on SIGTERM; Kafka's launcher stops the broker.
+  [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
+  [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
+  [[ -n "$DAPR_PID" ]] && wait "$DAPR_PID" 2>/dev/null
+  [[ -n "$KAFKA_PID" ]] && wait "$KAFKA_PID" 2>/dev/null
+  say "stopped" || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT INT TERM HUP
 
 say "starting Kafka on 127.0.0.1:$KAFKA_PORT (log: $RT/data/kafka/kafka.log) ..."
 CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
