@@ -24,7 +24,8 @@ die() { printf '[bootstrap] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ---- toolchains -------------------------------------------------------------------------
 command -v go >/dev/null 2>&1 || die "Go is not installed (needed to build daprd and the dapr CLI).
-  Install Go 1.25 or newer: 'apt-get install golang-go' (if new enough) or the tarball from go.dev/dl, then put its bin/ on PATH."
+  Install Go 1.25 or newer ('apt-get install golang-go' if your distribution's is new enough, else the
+  official Go release archive) and put its bin/ folder on PATH."
 command -v java >/dev/null 2>&1 || die "Java is not installed. Install a JDK 17: 'apt-get install openjdk-17-jdk-headless'."
 command -v mvn >/dev/null 2>&1 || die "Maven is not installed. Install it: 'apt-get install maven'."
 
