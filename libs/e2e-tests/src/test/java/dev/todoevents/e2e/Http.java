@@ -20,10 +20,14 @@ final class Http {
   private Http() {}
 
   static Reply post(String url, String json) {
+    return post(url, json, "application/json");
+  }
+
+  static Reply post(String url, String body, String contentType) {
     return send(
         HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)));
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   static Reply get(String url) {

@@ -102,6 +102,38 @@ class TaskAuditFlowIT {
         // Nothing was given up on: the dead-letter topic stayed empty.
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isZero();
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.topicName())).isEqualTo(101);
+
+        // 4. A poison event (schema violation) published by another producer goes to the DLQ at
+        //    once, with the error and the original message; it never reaches the audit log.
+        String poisonId = UUID.randomUUID().toString();
+        String poisonTask = UUID.randomUUID().toString();
+        String poison =
+            "{\"specversion\":\"1.0\",\"id\":\"" + poisonId + "\",\"source\":\"rogue\","
+                + "\"type\":\"todo.task.created\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"event_id\":\"" + poisonId + "\",\"schema_version\":1,"
+                + "\"timestamp\":\"2026-11-23T10:00:00Z\",\"event_type\":\"created\","
+                + "\"task_id\":\"" + poisonTask + "\",\"user_id\":\"" + bob + "\","
+                + "\"task_data\":{\"status\":\"open\"}}}";
+        Http.Reply published =
+            Http.post(
+                "http://127.0.0.1:" + taskSidecar.httpPort() + "/v1.0/publish/pubsub/task-events"
+                    + "?metadata.partitionKey=" + bob,
+                poison,
+                "application/cloudevents+json");
+        assertThat(published.status()).as("publish through the sidecar: %s", published.body()).isEqualTo(204);
+        await("dead letter for the poison event")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(() -> assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isEqualTo(1));
+        JsonNode letter = DeadLetters.readOne(kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName());
+        JsonNode data = letter.get("data");
+        assertThat(data.get("event_id").asText()).isEqualTo(poisonId);
+        assertThat(data.get("source_topic").asText()).isEqualTo(Topic.TASK_EVENTS.topicName());
+        assertThat(data.get("subscriber").asText()).isEqualTo(AppIds.AUDIT_SERVICE);
+        assertThat(data.get("error_kind").asText()).isEqualTo("poison");
+        assertThat(data.get("error").asText()).contains("schema violation").contains("title");
+        assertThat(data.at("/original/data/task_id").asText()).isEqualTo(poisonTask);
+        assertThat(auditEntries(audit, "task_id=" + poisonTask)).isEmpty();
       }
     }
   }
