@@ -51,7 +51,7 @@ build_go() { # name src-dir output version-ldflags
     say "$name: up to date ($out)"
     return
   fi
-  say "$name: building from Go modules (first time: ~10 min on 2 cores, downloads ~400 MB of modules) ..."
+  say "$name: building from Go modules (first time on 2 cores: daprd ~8 min, CLI ~4 min; ~1.7 GB of module cache) ..."
   mkdir -p "$(dirname "$out")"
   local log="$RT/logs/build-$name.log"; mkdir -p "$RT/logs"
   if ! (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" .) >"$log" 2>&1; then

@@ -50,6 +50,7 @@ cleanup() {
   # Stop first, talk after: if our output went to a pipe that Ctrl-C already closed (| tee),
   # a message must not end this function (SIGPIPE) before the processes are stopped.
   trap '' PIPE
+  set +e # a child's non-zero exit status must not cut the cleanup short
   # The CLI stops each app and its sidecar on SIGTERM; Kafka's launcher stops the broker.
   [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
   [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
