@@ -113,7 +113,7 @@ class TaskAuditFlowIT {
                 + "\"data\":{\"event_id\":\"" + poisonId + "\",\"schema_version\":1,"
                 + "\"timestamp\":\"2026-11-23T10:00:00Z\",\"event_type\":\"created\","
                 + "\"task_id\":\"" + poisonTask + "\",\"user_id\":\"" + bob + "\","
-                + "\"task_data\":{\"status\":\"open\"}}}";
+                + "\"task_data\":{\"status\":\"pending\",\"priority\":\"low\"}}}";
         Http.Reply published =
             Http.post(
                 "http://127.0.0.1:" + taskSidecar.httpPort() + "/v1.0/publish/pubsub/task-events"

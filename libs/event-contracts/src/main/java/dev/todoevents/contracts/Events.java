@@ -25,6 +25,10 @@ public final class Events {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** For reading an event or snapshot as a plain JSON-named map. */
+  public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>> MAP_TYPE =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   private Events() {}
 
   /** Event timestamps are UTC with millisecond precision, as every consumer can store them. */

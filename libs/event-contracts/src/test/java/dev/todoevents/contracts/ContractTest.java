@@ -49,12 +49,36 @@ class ContractTest {
             TaskEventType.CREATED,
             UUID.randomUUID(),
             "u1",
-            new TaskData("t", null, "open", null, null, "none", Events.now(), Events.now(), null));
+            new TaskData("t", null, "pending", "medium", null, null, "every_10_days", Events.now(), Events.now(), null));
     JsonNode json = Events.MAPPER.valueToTree(event);
     assertThat(EventSchemas.validate(TaskEvent.class, json)).isEmpty();
     assertThat(json.get("timestamp").asText()).endsWith("Z");
     assertThat(json.has("task_data")).isTrue();
     assertThat(json.get("task_data").has("description")).as("nulls are omitted").isFalse();
+  }
+
+  @Test
+  void schemaAndJavaAgreeOnStatusesPrioritiesAndRecurrences() {
+    JsonNode schema = schemaOf("schemas/task-event.v1.schema.json").at("/$defs/task_data/properties");
+    assertThat(schema.at("/recurrence/pattern").asText()).isEqualTo("^(" + TaskData.RECURRENCES + ")$");
+    assertThat(String.join("|", Events.MAPPER.convertValue(schema.at("/status/enum"), String[].class)))
+        .isEqualTo(TaskData.STATUSES);
+    assertThat(String.join("|", Events.MAPPER.convertValue(schema.at("/priority/enum"), String[].class)))
+        .isEqualTo(TaskData.PRIORITIES);
+    for (String ok : new String[] {"none", "daily", "weekly", "monthly", "every_1_days", "every_365_days"}) {
+      assertThat(ok).matches(TaskData.RECURRENCES);
+    }
+    for (String bad : new String[] {"yearly", "every_0_days", "every_366_days", "every_x_days", "every_3_weeks"}) {
+      assertThat(bad).doesNotMatch(TaskData.RECURRENCES);
+    }
+  }
+
+  private static JsonNode schemaOf(String resource) {
+    try (var in = ContractTest.class.getClassLoader().getResourceAsStream(resource)) {
+      return Events.MAPPER.readTree(in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.todoevents.task;
 
+import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.TaskEvent;
+import dev.todoevents.contracts.TaskUpdateEvent;
+import dev.todoevents.contracts.Topic;
 import dev.todoevents.task.events.EventPublisher;
 import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
@@ -19,23 +22,37 @@ public class RecordingPublisher implements EventPublisher {
 
   public record Published(TaskEvent event, RequestContext ctx) {}
 
+  public record Update(TaskUpdateEvent event, RequestContext ctx) {}
+
   private final List<Published> published = new CopyOnWriteArrayList<>();
+  private final List<Update> updates = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
 
   @Override
-  public void publish(TaskEvent event, RequestContext ctx) {
+  public void publish(Topic topic, Event event, RequestContext ctx) {
     if (failing) {
       throw new PublishFailedException("sidecar unavailable (test)", new RuntimeException("down"));
     }
-    published.add(new Published(event, ctx));
+    switch (topic) {
+      case TASK_EVENTS -> published.add(new Published((TaskEvent) event, ctx));
+      case TASK_UPDATES -> updates.add(new Update((TaskUpdateEvent) event, ctx));
+      default -> throw new AssertionError("task-service does not publish to " + topic);
+    }
   }
 
+  /** TaskEvents sent to task-events, in order. */
   public List<Published> published() {
     return List.copyOf(published);
   }
 
+  /** TaskUpdateEvents sent to task-updates, in order. */
+  public List<Update> updates() {
+    return List.copyOf(updates);
+  }
+
   public void reset() {
     published.clear();
+    updates.clear();
     failing = false;
   }
 

@@ -12,6 +12,7 @@ import dev.todoevents.contracts.EventSchemas;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
+import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.task.domain.Task;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,7 +62,8 @@ class TaskResourceTest {
             .statusCode(201)
             .header("Location", containsString("/tasks/"))
             .body("title", equalTo("Buy milk"))
-            .body("status", equalTo("open"))
+            .body("status", equalTo("pending"))
+            .body("priority", equalTo("medium"))
             .body("recurrence", equalTo("weekly"))
             .body("due_at", equalTo("2026-12-01T10:00:00Z"))
             .body("created_at", notNullValue())
@@ -81,6 +83,45 @@ class TaskResourceTest {
 
     given().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("Buy milk"));
     given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("id", hasItem(id));
+  }
+
+  @Test
+  void everyChangeSendsOnlyWhatChangedToTaskUpdates() {
+    String id =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"user_id\":\"" + user + "\",\"title\":\"Plan trip\",\"priority\":\"high\","
+                + "\"recurrence\":\"every_3_days\"}")
+            .post("/tasks")
+            .then()
+            .statusCode(201)
+            .body("priority", equalTo("high"))
+            .body("recurrence", equalTo("every_3_days"))
+            .extract()
+            .path("id");
+    given().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
+        .then().statusCode(200).body("status", equalTo("in_progress"));
+    // The same value again changes nothing: no event at all.
+    given().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
+        .then().statusCode(200);
+    given().contentType(ContentType.JSON).body("{\"status\":\"completed\"}").patch("/tasks/" + id)
+        .then().statusCode(200).body("status", equalTo("completed")).body("completed_at", notNullValue());
+
+    assertThat(publisher.published()).extracting(p -> p.event().eventType())
+        .containsExactly(TaskEventType.CREATED, TaskEventType.UPDATED, TaskEventType.COMPLETED);
+    var updates = publisher.updates();
+    assertThat(updates).hasSize(3);
+    assertThat(updates.get(0).event().changes())
+        .containsEntry("title", "Plan trip").containsEntry("priority", "high").containsEntry("status", "pending");
+    assertThat(updates.get(1).event().changes().keySet()).containsExactlyInAnyOrder("status", "updated_at");
+    assertThat(updates.get(1).event().changes()).containsEntry("status", "in_progress");
+    assertThat(updates.get(2).event().changes().keySet())
+        .containsExactlyInAnyOrder("status", "updated_at", "completed_at");
+    for (var u : updates) {
+      assertThat(u.event().userId()).isEqualTo(user);
+      assertThat(u.event().taskId()).hasToString(id);
+      assertThat(EventSchemas.validate(TaskUpdateEvent.class, Events.MAPPER.valueToTree(u.event()))).isEmpty();
+    }
   }
 
   @Test
@@ -119,6 +160,9 @@ class TaskResourceTest {
         "due_at not a time     | {\"user_id\":\"U\",\"title\":\"x\",\"due_at\":\"tomorrow\"} | invalid_type | due_at",
         "unknown field         | {\"user_id\":\"U\",\"titel\":\"x\"}  | unknown_field | titel",
         "unknown recurrence    | {\"user_id\":\"U\",\"title\":\"x\",\"recurrence\":\"yearly\"} | validation_failed | recurrence",
+        "every 0 days          | {\"user_id\":\"U\",\"title\":\"x\",\"recurrence\":\"every_0_days\"} | validation_failed | recurrence",
+        "unknown priority      | {\"user_id\":\"U\",\"title\":\"x\",\"priority\":\"urgent\"} | validation_failed | priority",
+        "unknown status        | {\"user_id\":\"U\",\"title\":\"x\",\"status\":\"done\"} | validation_failed | status",
         "array body            | [1,2]                                 | invalid_body |",
       })
   void badCreateInputIs400NamingTheProblemAndChangesNothing(

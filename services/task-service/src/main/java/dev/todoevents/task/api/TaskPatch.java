@@ -2,6 +2,7 @@ package dev.todoevents.task.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.todoevents.contracts.TaskData;
 import dev.todoevents.task.domain.TaskChanges;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -14,14 +15,16 @@ public record TaskPatch(
     @Size(max = 4000) String description,
     Instant dueAt,
     Instant remindAt,
-    @Pattern(regexp = TaskRequest.RECURRENCES, message = "must be one of none, daily, weekly, monthly")
-        String recurrence) {
+    @Pattern(regexp = TaskData.RECURRENCES, message = TaskRequest.RECURRENCE_MESSAGE) String recurrence,
+    @Pattern(regexp = TaskData.PRIORITIES, message = TaskRequest.PRIORITY_MESSAGE) String priority,
+    @Pattern(regexp = TaskData.STATUSES, message = TaskRequest.STATUS_MESSAGE) String status) {
 
   boolean isEmpty() {
-    return title == null && description == null && dueAt == null && remindAt == null && recurrence == null;
+    return title == null && description == null && dueAt == null && remindAt == null
+        && recurrence == null && priority == null && status == null;
   }
 
   TaskChanges changes() {
-    return new TaskChanges(title, description, dueAt, remindAt, recurrence);
+    return new TaskChanges(title, description, status, priority, dueAt, remindAt, recurrence);
   }
 }

@@ -2,13 +2,14 @@ package dev.todoevents.task.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.todoevents.contracts.TaskData;
 import dev.todoevents.task.domain.TaskChanges;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
-/** Body of POST /tasks. */
+/** Body of POST /tasks: user_id and title required; priority defaults to medium, status to pending. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TaskRequest(
     @NotBlank @Size(max = 128) String userId,
@@ -16,12 +17,16 @@ public record TaskRequest(
     @Size(max = 4000) String description,
     Instant dueAt,
     Instant remindAt,
-    @Pattern(regexp = RECURRENCES, message = "must be one of none, daily, weekly, monthly")
-        String recurrence) {
+    @Pattern(regexp = TaskData.RECURRENCES, message = RECURRENCE_MESSAGE) String recurrence,
+    @Pattern(regexp = TaskData.PRIORITIES, message = PRIORITY_MESSAGE) String priority,
+    @Pattern(regexp = TaskData.STATUSES, message = STATUS_MESSAGE) String status) {
 
-  static final String RECURRENCES = "none|daily|weekly|monthly";
+  static final String RECURRENCE_MESSAGE =
+      "must be one of none, daily, weekly, monthly, every_N_days (N from 1 to 365)";
+  static final String PRIORITY_MESSAGE = "must be one of low, medium, high";
+  static final String STATUS_MESSAGE = "must be one of pending, in_progress, completed";
 
   TaskChanges changes() {
-    return new TaskChanges(title, description, dueAt, remindAt, recurrence);
+    return new TaskChanges(title, description, status, priority, dueAt, remindAt, recurrence);
   }
 }

@@ -16,6 +16,7 @@ public record TaskResponse(
     String title,
     String description,
     String status,
+    String priority,
     Instant dueAt,
     Instant remindAt,
     String recurrence,
@@ -25,7 +26,7 @@ public record TaskResponse(
 
   static TaskResponse of(Task t) {
     return new TaskResponse(
-        t.id, t.userId, t.title, t.description, t.status, t.dueAt, t.remindAt, t.recurrence,
+        t.id, t.userId, t.title, t.description, t.status, t.priority, t.dueAt, t.remindAt, t.recurrence,
         t.createdAt, t.updatedAt, t.completedAt);
   }
 }

@@ -17,9 +17,6 @@ import java.util.UUID;
 @Table(name = "tasks", indexes = @Index(name = "tasks_user_idx", columnList = "user_id"))
 public class Task extends PanacheEntityBase {
 
-  public static final String OPEN = "open";
-  public static final String COMPLETED = "completed";
-
   @Id
   @Column(name = "id", nullable = false)
   public UUID id;
@@ -35,6 +32,9 @@ public class Task extends PanacheEntityBase {
 
   @Column(name = "status", nullable = false, length = 16)
   public String status;
+
+  @Column(name = "priority", nullable = false, length = 8)
+  public String priority;
 
   @Column(name = "due_at")
   public Instant dueAt;
@@ -65,6 +65,7 @@ public class Task extends PanacheEntityBase {
   /** The state carried in TaskEvent.task_data. */
   public TaskData snapshot() {
     return new TaskData(
-        title, description, status, dueAt, remindAt, recurrence, createdAt, updatedAt, completedAt);
+        title, description, status, priority, dueAt, remindAt, recurrence, createdAt, updatedAt,
+        completedAt);
   }
 }

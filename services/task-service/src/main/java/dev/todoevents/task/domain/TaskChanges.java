@@ -4,4 +4,10 @@ import java.time.Instant;
 
 /** The fields a caller may set on a task; null means "leave as it is" on update. */
 public record TaskChanges(
-    String title, String description, Instant dueAt, Instant remindAt, String recurrence) {}
+    String title,
+    String description,
+    String status,
+    String priority,
+    Instant dueAt,
+    Instant remindAt,
+    String recurrence) {}

@@ -1,23 +1,30 @@
 package dev.todoevents.task.domain;
 
 import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.TaskData;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
+import dev.todoevents.contracts.TaskUpdateEvent;
+import dev.todoevents.contracts.Topic;
 import dev.todoevents.task.events.EventPublisher;
 import dev.todoevents.task.events.RequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Task lifecycle. Each change is written and its TaskEvent published in one transaction: the
- * publish waits for the broker's acknowledgement, and a failed publish rolls the change back,
- * so the API never answers success for a change that no consumer will hear of. (A crash between
- * the broker's ack and the commit can still publish an event for a change that was rolled back;
- * the transactional outbox that closes that gap is a later issue.)
+ * Task lifecycle. Each change is written and its events published in one transaction: a
+ * TaskEvent (the whole task) to task-events and a TaskUpdateEvent (only what changed) to
+ * task-updates. Each publish waits for the broker's acknowledgement, and a failed publish rolls
+ * the change back, so the API never answers success for a change that no consumer will hear of.
+ * (A crash between the broker's ack and the commit can still publish an event for a change that
+ * was rolled back; the transactional outbox that closes that gap is a later issue.)
  */
 @ApplicationScoped
 public class TaskService {
@@ -39,11 +46,15 @@ public class TaskService {
     t.dueAt = c.dueAt();
     t.remindAt = c.remindAt();
     t.recurrence = c.recurrence() == null ? "none" : c.recurrence();
-    t.status = Task.OPEN;
+    t.priority = c.priority() == null ? "medium" : c.priority();
+    t.status = c.status() == null ? TaskData.PENDING : c.status();
     t.createdAt = now;
     t.updatedAt = now;
+    if (TaskData.COMPLETED.equals(t.status)) {
+      t.completedAt = now;
+    }
     t.persist();
-    publish(TaskEventType.CREATED, t, ctx);
+    publish(TaskEventType.CREATED, t, null, ctx);
     return t;
   }
 
@@ -55,14 +66,22 @@ public class TaskService {
     return Task.byUser(userId);
   }
 
+  /**
+   * Applies the given fields. Setting status to completed is the same as {@link #complete}; a
+   * change that changes nothing publishes nothing.
+   */
   @Transactional
   public Task update(UUID id, TaskChanges c, RequestContext ctx) {
     Task t = load(id);
+    TaskData before = t.snapshot();
     if (c.title() != null) {
       t.title = c.title();
     }
     if (c.description() != null) {
       t.description = c.description();
+    }
+    if (c.priority() != null) {
+      t.priority = c.priority();
     }
     if (c.dueAt() != null) {
       t.dueAt = c.dueAt();
@@ -73,8 +92,22 @@ public class TaskService {
     if (c.recurrence() != null) {
       t.recurrence = c.recurrence();
     }
-    t.updatedAt = Events.now();
-    publish(TaskEventType.UPDATED, t, ctx);
+    boolean completing = TaskData.COMPLETED.equals(c.status()) && !TaskData.COMPLETED.equals(t.status);
+    if (c.status() != null) {
+      t.status = c.status();
+      if (!TaskData.COMPLETED.equals(t.status)) {
+        t.completedAt = null;
+      }
+    }
+    if (changes(before, t.snapshot()).isEmpty()) {
+      return t;
+    }
+    Instant now = Events.now();
+    t.updatedAt = now;
+    if (completing) {
+      t.completedAt = now;
+    }
+    publish(completing ? TaskEventType.COMPLETED : TaskEventType.UPDATED, t, before, ctx);
     return t;
   }
 
@@ -82,22 +115,24 @@ public class TaskService {
   @Transactional
   public Task complete(UUID id, RequestContext ctx) {
     Task t = load(id);
-    if (Task.COMPLETED.equals(t.status)) {
+    if (TaskData.COMPLETED.equals(t.status)) {
       return t;
     }
+    TaskData before = t.snapshot();
     Instant now = Events.now();
-    t.status = Task.COMPLETED;
+    t.status = TaskData.COMPLETED;
     t.completedAt = now;
     t.updatedAt = now;
-    publish(TaskEventType.COMPLETED, t, ctx);
+    publish(TaskEventType.COMPLETED, t, before, ctx);
     return t;
   }
 
   @Transactional
   public void delete(UUID id, RequestContext ctx) {
     Task t = load(id);
+    TaskData before = t.snapshot();
     t.updatedAt = Events.now();
-    publish(TaskEventType.DELETED, t, ctx);
+    publish(TaskEventType.DELETED, t, before, ctx);
     t.delete();
   }
 
@@ -105,9 +140,41 @@ public class TaskService {
     return Task.<Task>findByIdOptional(id).orElseThrow(() -> new TaskNotFoundException(id));
   }
 
-  private void publish(TaskEventType type, Task t, RequestContext ctx) {
+  /**
+   * @param before the task before the change, or null for a new task (then every field is new)
+   */
+  private void publish(TaskEventType type, Task t, TaskData before, RequestContext ctx) {
     // Flush first: a constraint violation must fail the request before anything is published.
     Task.flush();
-    publisher.publish(TaskEvent.of(type, t.id, t.userId, t.snapshot()), ctx);
+    TaskData after = t.snapshot();
+    publisher.publish(Topic.TASK_EVENTS, TaskEvent.of(type, t.id, t.userId, after), ctx);
+    Map<String, Object> delta = type == TaskEventType.DELETED ? Map.of() : changes(before, after);
+    publisher.publish(
+        Topic.TASK_UPDATES,
+        new TaskUpdateEvent(
+            UUID.randomUUID(), TaskUpdateEvent.SCHEMA_VERSION, Events.now(), type, t.id, t.userId, delta),
+        ctx);
+  }
+
+  /** The fields of {@code after} that differ from {@code before}, by their JSON names. */
+  static Map<String, Object> changes(TaskData before, TaskData after) {
+    Map<String, Object> afterJson = Events.MAPPER.convertValue(after, Events.MAP_TYPE);
+    Map<String, Object> beforeJson = before == null ? Map.of() : Events.MAPPER.convertValue(before, Events.MAP_TYPE);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var e : afterJson.entrySet()) {
+      if (!Objects.equals(e.getValue(), beforeJson.get(e.getKey()))) {
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    for (String removed : beforeJson.keySet()) {
+      if (!afterJson.containsKey(removed)) {
+        out.put(removed, null);
+      }
+    }
+    // updated_at alone is not a change a client needs to hear about.
+    if (out.keySet().equals(java.util.Set.of("updated_at"))) {
+      return Map.of();
+    }
+    return out;
   }
 }

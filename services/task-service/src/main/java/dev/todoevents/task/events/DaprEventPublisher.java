@@ -3,7 +3,7 @@ package dev.todoevents.task.events;
 import dev.todoevents.contracts.CloudEvent;
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.contracts.Events;
-import dev.todoevents.contracts.TaskEvent;
+import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Topic;
 import io.dapr.client.DaprClient;
 import io.dapr.client.domain.PublishEventRequest;
@@ -13,7 +13,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes TaskEvents to task-events through the Dapr sidecar, in a CloudEvents envelope that
+ * Publishes events (TaskEvents to task-events, TaskUpdateEvents to task-updates) through the Dapr
+ * sidecar, in a CloudEvents envelope that
  * carries correlationid / causationid, with partitionKey = user_id so one user's events stay in
  * order. Blocks until the sidecar reports the broker's acknowledgement (the Kafka component
  * produces with acks from all in-sync replicas).
@@ -34,8 +35,8 @@ public class DaprEventPublisher implements EventPublisher {
   }
 
   @Override
-  public void publish(TaskEvent event, RequestContext ctx) {
-    String topic = Topic.TASK_EVENTS.topicName();
+  public void publish(Topic target, Event event, RequestContext ctx) {
+    String topic = target.topicName();
     CloudEvent envelope =
         Events.envelope(event, config.source(), ctx.correlationId(), ctx.causationId());
     PublishEventRequest request =
@@ -47,13 +48,13 @@ public class DaprEventPublisher implements EventPublisher {
     } catch (RuntimeException e) {
       metrics.counter("todo.events.publish.failures", "topic", topic).increment();
       LOG.errorf(
-          "publish failed event_id=%s type=%s task_id=%s topic=%s correlation_id=%s: %s",
-          event.eventId(), envelope.type(), event.taskId(), topic, ctx.correlationId(), e.getMessage());
+          "publish failed event_id=%s type=%s user_id=%s topic=%s correlation_id=%s: %s",
+          event.eventId(), envelope.type(), event.userId(), topic, ctx.correlationId(), e.getMessage());
       throw new PublishFailedException("event bus did not accept event " + event.eventId(), e);
     }
     metrics.counter("todo.events.published", "topic", topic, "type", envelope.type()).increment();
     LOG.infof(
-        "published event_id=%s type=%s task_id=%s user_id=%s topic=%s correlation_id=%s",
-        event.eventId(), envelope.type(), event.taskId(), event.userId(), topic, ctx.correlationId());
+        "published event_id=%s type=%s user_id=%s topic=%s correlation_id=%s",
+        event.eventId(), envelope.type(), event.userId(), topic, ctx.correlationId());
   }
 }

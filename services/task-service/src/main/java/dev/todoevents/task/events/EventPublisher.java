@@ -1,12 +1,13 @@
 package dev.todoevents.task.events;
 
-import dev.todoevents.contracts.TaskEvent;
+import dev.todoevents.contracts.Event;
+import dev.todoevents.contracts.Topic;
 
-/** Publishes task events durably: returns only once the broker has the event, else throws. */
+/** Publishes events durably: returns only once the broker has the event, else throws. */
 public interface EventPublisher {
 
   /**
    * @throws PublishFailedException when the sidecar or broker did not acknowledge the event
    */
-  void publish(TaskEvent event, RequestContext ctx);
+  void publish(Topic topic, Event event, RequestContext ctx);
 }
