@@ -114,9 +114,36 @@ class TaskEventsSubscriberTest {
   }
 
   @Test
+  void queryFiltersByTypeAndTimeAndPages() {
+    String user = "pager-" + UUID.randomUUID();
+    for (String file : new String[] {"task-event.created.json", "task-event.completed.json", "task-event.deleted.json"}) {
+      ObjectNode data = sample(file);
+      data.put("user_id", user);
+      deliver(envelope(data), 200, "SUCCESS");
+    }
+    given().queryParam("user_id", user).queryParam("event_type", "todo.task.completed").get("/audit")
+        .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.completed"));
+    // Samples occur on 2026-11-23, -24 and -25.
+    given().queryParam("user_id", user).queryParam("from", "2026-11-24T00:00:00Z").get("/audit")
+        .then().statusCode(200).body("$", hasSize(2));
+    given().queryParam("user_id", user).queryParam("to", "2026-11-24T00:00:00Z").get("/audit")
+        .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.created"));
+
+    var first = given().queryParam("user_id", user).queryParam("limit", 2).get("/audit").then().statusCode(200)
+        .body("$", hasSize(2)).extract();
+    String next = first.header("X-Next-After-Seq");
+    assertThat(next).isNotBlank();
+    given().queryParam("user_id", user).queryParam("limit", 2).queryParam("after_seq", next).get("/audit")
+        .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.deleted"))
+        .header("X-Next-After-Seq", org.hamcrest.Matchers.nullValue());
+  }
+
+  @Test
   void queryNeedsAFilterAndValidParameters() {
     given().get("/audit").then().statusCode(400).body("error", equalTo("missing_filter"));
-    given().queryParam("task_id", "nope").get("/audit").then().statusCode(400).body("error", equalTo("invalid_id"));
+    given().queryParam("task_id", "nope").get("/audit").then().statusCode(400).body("error", equalTo("invalid_query")).body("details.field", org.hamcrest.Matchers.hasItem("task_id"));
+    given().queryParam("user_id", "u").queryParam("from", "yesterday").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("from"));
+    given().queryParam("event_type", "completed").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("event_type"));
     given().queryParam("user_id", "u").queryParam("limit", 0).get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("limit"));
     given().queryParam("user_id", "u").queryParam("limit", 5000).get("/audit").then().statusCode(400);
     given().queryParam("user_id", "u").queryParam("limit", "ten").get("/audit").then().statusCode(400);

@@ -17,10 +17,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
-/** Query API of the audit log: by user, by task, or both; oldest first. */
+/** Query API of the audit log: filters by user, task, event type and time range; paged, oldest first. */
 @Path("/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -34,41 +36,74 @@ public class AuditResource {
     this.auditLog = auditLog;
   }
 
+  /**
+   * Entries matching every given filter, oldest first, at most {@code limit}. When a page is
+   * full, header {@value #NEXT_HEADER} holds the {@code after_seq} of the next page.
+   */
   @GET
   public Response query(
       @QueryParam("user_id") String userId,
       @QueryParam("task_id") String taskId,
+      @QueryParam("event_type") String eventType,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("after_seq") String afterSeq,
       @QueryParam("limit") @DefaultValue("100") String limitParam) {
-    // Parsed here, not by JAX-RS: a bad number there is a 404, and this is bad input (400).
-    int limit;
-    try {
-      limit = Integer.parseInt(limitParam.trim());
-    } catch (NumberFormatException e) {
-      limit = -1;
+    // Parameters are parsed here, not by JAX-RS: a bad value there is a 404; this is a 400.
+    List<ApiError.FieldProblem> problems = new ArrayList<>();
+    Integer limit = parse("limit", limitParam, Integer::valueOf, problems);
+    if (limit != null && (limit < MIN_LIMIT || limit > MAX_LIMIT)) {
+      problems.add(new ApiError.FieldProblem("limit", "must be a whole number from 1 to 1000"));
     }
-    if (limit < MIN_LIMIT || limit > MAX_LIMIT) {
+    UUID task = parse("task_id", taskId, UUID::fromString, problems);
+    Instant fromTime = parse("from", from, Instant::parse, problems);
+    Instant toTime = parse("to", to, Instant::parse, problems);
+    Long after = parse("after_seq", afterSeq, Long::valueOf, problems);
+    if (eventType != null && !eventType.isBlank() && !eventType.matches("todo\\.[a-z]+\\.[a-z]+")) {
+      problems.add(new ApiError.FieldProblem("event_type", "must look like todo.task.completed"));
+    }
+    if (!problems.isEmpty()) {
+      String message = problems.stream().map(p -> p.field() + " " + p.problem()).collect(Collectors.joining("; "));
+      return ApiErrorMappers.badRequest(new ApiError("invalid_query", message, problems));
+    }
+    if (isBlank(userId) && task == null && isBlank(eventType) && fromTime == null && toTime == null) {
       return ApiErrorMappers.badRequest(
-          new ApiError("invalid_limit", "limit must be a whole number from 1 to 1000, got '" + limitParam + "'",
-              List.of(new ApiError.FieldProblem("limit", "must be a whole number from 1 to 1000"))));
+          ApiError.of("missing_filter", "give at least one of user_id, task_id, event_type, from, to"));
     }
-    if (isBlank(userId) && isBlank(taskId)) {
-      return ApiErrorMappers.badRequest(
-          ApiError.of("missing_filter", "give user_id or task_id (or both) as query parameters"));
+    List<AuditEntry> page =
+        auditLog.query(
+            new AuditLog.Query(
+                isBlank(userId) ? null : userId, task, isBlank(eventType) ? null : eventType,
+                fromTime, toTime, after, limit == null ? 100 : limit));
+    Response.ResponseBuilder ok = Response.ok(page.stream().map(Record::of).toList());
+    if (limit != null && page.size() == limit) {
+      ok.header(NEXT_HEADER, page.get(page.size() - 1).id);
     }
-    UUID task = null;
-    if (!isBlank(taskId)) {
-      try {
-        task = UUID.fromString(taskId);
-      } catch (IllegalArgumentException e) {
-        return ApiErrorMappers.badRequest(
-            new ApiError("invalid_id", "task_id '" + taskId + "' is not a UUID",
-                List.of(new ApiError.FieldProblem("task_id", "must be a UUID"))));
-      }
-    }
-    List<Record> out =
-        auditLog.query(isBlank(userId) ? null : userId, task, limit).stream().map(Record::of).toList();
-    return Response.ok(out).build();
+    return ok.build();
   }
+
+  static final String NEXT_HEADER = "X-Next-After-Seq";
+
+  private static <T> T parse(
+      String name, String raw, java.util.function.Function<String, T> parser, List<ApiError.FieldProblem> problems) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return parser.apply(raw.trim());
+    } catch (RuntimeException e) {
+      problems.add(new ApiError.FieldProblem(name, "'" + raw + "' is not " + EXPECTED.get(name)));
+      return null;
+    }
+  }
+
+  private static final java.util.Map<String, String> EXPECTED =
+      java.util.Map.of(
+          "limit", "a whole number from 1 to 1000",
+          "task_id", "a UUID",
+          "from", "an ISO-8601 UTC timestamp",
+          "to", "an ISO-8601 UTC timestamp",
+          "after_seq", "a whole number");
 
   private static boolean isBlank(String s) {
     return s == null || s.isBlank();
@@ -77,6 +112,7 @@ public class AuditResource {
   /** One audit log entry as the API shows it; {@code event} is the stored event payload. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Record(
+      long seq,
       UUID eventId,
       String eventType,
       UUID taskId,
@@ -95,7 +131,7 @@ public class AuditResource {
       } catch (IOException ex) {
         throw new IllegalStateException("stored payload of " + e.eventId + " is not JSON", ex);
       }
-      return new Record(e.eventId, e.eventType, e.taskId, e.userId, e.source, e.correlationId,
+      return new Record(e.id, e.eventId, e.eventType, e.taskId, e.userId, e.source, e.correlationId,
           e.causationId, e.occurredAt, e.recordedAt, payload);
     }
   }

@@ -8,6 +8,7 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,18 +42,40 @@ public class AuditLog {
     }
   }
 
-  public List<AuditEntry> query(String userId, UUID taskId, int limit) {
-    StringBuilder q = new StringBuilder("1 = 1");
+  /** What to look for; null fields do not filter. Results are oldest first (by seq). */
+  public record Query(
+      String userId, UUID taskId, String eventType, Instant from, Instant to, Long afterSeq, int limit) {}
+
+  public List<AuditEntry> query(Query q) {
+    StringBuilder where = new StringBuilder("1 = 1");
     var params = new java.util.HashMap<String, Object>();
-    if (userId != null) {
-      q.append(" and userId = :userId");
-      params.put("userId", userId);
+    if (q.userId() != null) {
+      where.append(" and userId = :userId");
+      params.put("userId", q.userId());
     }
-    if (taskId != null) {
-      q.append(" and taskId = :taskId");
-      params.put("taskId", taskId);
+    if (q.taskId() != null) {
+      where.append(" and taskId = :taskId");
+      params.put("taskId", q.taskId());
     }
-    return AuditEntry.<AuditEntry>find(q.toString(), Sort.by("id"), params).page(Page.ofSize(limit)).list();
+    if (q.eventType() != null) {
+      where.append(" and eventType = :eventType");
+      params.put("eventType", q.eventType());
+    }
+    if (q.from() != null) {
+      where.append(" and occurredAt >= :from");
+      params.put("from", q.from());
+    }
+    if (q.to() != null) {
+      where.append(" and occurredAt < :to");
+      params.put("to", q.to());
+    }
+    if (q.afterSeq() != null) {
+      where.append(" and id > :after");
+      params.put("after", q.afterSeq());
+    }
+    return AuditEntry.<AuditEntry>find(where.toString(), Sort.by("id"), params)
+        .page(Page.ofSize(q.limit()))
+        .list();
   }
 
   private static AuditEntry entry(TaskEvent event, CloudEvent envelope) {
