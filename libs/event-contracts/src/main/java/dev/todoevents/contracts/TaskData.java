@@ -1,6 +1,7 @@
 package dev.todoevents.contracts;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Snapshot of a task as carried by a {@link TaskEvent} (the state after the change).
@@ -8,6 +9,8 @@ import java.time.Instant;
  * @param status pending, in_progress or completed
  * @param priority low, medium or high
  * @param recurrence none, daily, weekly, monthly or every_N_days (N from 1 to 365)
+ * @param seriesId id of the first task of a recurring series (the task's own id if it is the first)
+ * @param occurrence 1 for the first task of a series, then 2, 3, ...
  */
 public record TaskData(
     String title,
@@ -19,7 +22,9 @@ public record TaskData(
     String recurrence,
     Instant createdAt,
     Instant updatedAt,
-    Instant completedAt) {
+    Instant completedAt,
+    UUID seriesId,
+    Integer occurrence) {
 
   public static final String PENDING = "pending";
   public static final String IN_PROGRESS = "in_progress";

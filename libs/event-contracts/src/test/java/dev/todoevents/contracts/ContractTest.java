@@ -49,7 +49,7 @@ class ContractTest {
             TaskEventType.CREATED,
             UUID.randomUUID(),
             "u1",
-            new TaskData("t", null, "pending", "medium", null, null, "every_10_days", Events.now(), Events.now(), null));
+            new TaskData("t", null, "pending", "medium", null, null, "every_10_days", Events.now(), Events.now(), null, UUID.randomUUID(), 1));
     JsonNode json = Events.MAPPER.valueToTree(event);
     assertThat(EventSchemas.validate(TaskEvent.class, json)).isEmpty();
     assertThat(json.get("timestamp").asText()).endsWith("Z");

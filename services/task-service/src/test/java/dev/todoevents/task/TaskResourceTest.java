@@ -125,6 +125,33 @@ class TaskResourceTest {
   }
 
   @Test
+  void createWithAChosenIdIsIdempotentAndCarriesTheCause() {
+    String id = UUID.randomUUID().toString();
+    String series = UUID.randomUUID().toString();
+    String body =
+        "{\"id\":\"" + id + "\",\"series_id\":\"" + series + "\",\"occurrence\":2,"
+            + "\"user_id\":\"" + user + "\",\"title\":\"Water plants\",\"recurrence\":\"weekly\"}";
+    given().contentType(ContentType.JSON).header("X-Correlation-Id", "corr-9").header("X-Causation-Id", "evt-1")
+        .body(body).post("/tasks").then().statusCode(201)
+        .body("id", equalTo(id)).body("series_id", equalTo(series)).body("occurrence", equalTo(2));
+    given().contentType(ContentType.JSON).header("X-Causation-Id", "evt-1")
+        .body(body).post("/tasks").then().statusCode(200).body("id", equalTo(id));
+    assertThat(publisher.published()).hasSize(1);
+    assertThat(publisher.published().get(0).ctx().causationId()).isEqualTo("evt-1");
+    assertThat(publisher.published().get(0).ctx().correlationId()).isEqualTo("corr-9");
+    assertThat(publisher.published().get(0).event().taskData().seriesId()).hasToString(series);
+    // Another user's create cannot take over that id.
+    given().contentType(ContentType.JSON)
+        .body(body.replace(user, "someone-else")).post("/tasks").then().statusCode(409).body("error", equalTo("conflict"));
+  }
+
+  @Test
+  void aFirstTaskIsItsOwnSeries() {
+    String id = create("Solo");
+    given().get("/tasks/" + id).then().body("series_id", equalTo(id)).body("occurrence", equalTo(1));
+  }
+
+  @Test
   void updateCompleteAndDeleteEachPublishTheirEvent() {
     String id = create("Draft");
     given()

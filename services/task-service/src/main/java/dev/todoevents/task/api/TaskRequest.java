@@ -3,15 +3,25 @@ package dev.todoevents.task.api;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.todoevents.contracts.TaskData;
+import dev.todoevents.task.domain.NewTask;
 import dev.todoevents.task.domain.TaskChanges;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.UUID;
 
-/** Body of POST /tasks: user_id and title required; priority defaults to medium, status to pending. */
+/**
+ * Body of POST /tasks: user_id and title required; priority defaults to medium, status to
+ * pending. id / series_id / occurrence are optional: a caller that chooses the id makes the
+ * create idempotent (recurring-task-service does).
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TaskRequest(
+    UUID id,
+    UUID seriesId,
+    @Min(value = 1, message = "must be at least 1") Integer occurrence,
     @NotBlank @Size(max = 128) String userId,
     @NotBlank @Size(max = 200) String title,
     @Size(max = 4000) String description,
@@ -26,7 +36,9 @@ public record TaskRequest(
   static final String PRIORITY_MESSAGE = "must be one of low, medium, high";
   static final String STATUS_MESSAGE = "must be one of pending, in_progress, completed";
 
-  TaskChanges changes() {
-    return new TaskChanges(title, description, status, priority, dueAt, remindAt, recurrence);
+  NewTask toNewTask() {
+    return new NewTask(
+        id, seriesId, occurrence,
+        new TaskChanges(title, description, status, priority, dueAt, remindAt, recurrence));
   }
 }

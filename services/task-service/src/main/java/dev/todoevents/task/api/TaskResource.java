@@ -35,6 +35,7 @@ public class TaskResource {
 
   static final String CORRELATION_HEADER = "X-Correlation-Id";
   static final String REQUEST_HEADER = "X-Request-Id";
+  static final String CAUSATION_HEADER = "X-Causation-Id";
 
   private final TaskService tasks;
 
@@ -46,9 +47,24 @@ public class TaskResource {
   public Response create(
       @NotNull(message = "request body is required") @Valid TaskRequest body,
       @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId) {
-    var task = tasks.create(body.userId(), body.changes(), context(correlationId, requestId));
-    return Response.created(URI.create("/tasks/" + task.id)).entity(TaskResponse.of(task)).build();
+      @HeaderParam(REQUEST_HEADER) String requestId,
+      @HeaderParam(CAUSATION_HEADER) String causationId) {
+    var created =
+        tasks.create(body.userId(), body.toNewTask(), context(correlationId, firstNonBlank(causationId, requestId)));
+    var task = created.task();
+    // 201 for a new task; 200 when a caller-chosen id already existed (idempotent retry).
+    return (created.isNew() ? Response.created(URI.create("/tasks/" + task.id)) : Response.ok())
+        .entity(TaskResponse.of(task))
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response conflict(dev.todoevents.task.domain.TaskConflictException e) {
+    return Response.status(409).type(MediaType.APPLICATION_JSON).entity(ApiError.of("conflict", e.getMessage())).build();
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return blank(a) ? b : a;
   }
 
   @GET

@@ -22,11 +22,13 @@ public record TaskResponse(
     String recurrence,
     Instant createdAt,
     Instant updatedAt,
-    Instant completedAt) {
+    Instant completedAt,
+    UUID seriesId,
+    Integer occurrence) {
 
   static TaskResponse of(Task t) {
     return new TaskResponse(
         t.id, t.userId, t.title, t.description, t.status, t.priority, t.dueAt, t.remindAt, t.recurrence,
-        t.createdAt, t.updatedAt, t.completedAt);
+        t.createdAt, t.updatedAt, t.completedAt, t.seriesId, t.occurrence);
   }
 }

@@ -54,6 +54,12 @@ public class Task extends PanacheEntityBase {
   @Column(name = "completed_at")
   public Instant completedAt;
 
+  @Column(name = "series_id")
+  public UUID seriesId;
+
+  @Column(name = "occurrence")
+  public Integer occurrence;
+
   @Version
   @Column(name = "version", nullable = false)
   public long version;
@@ -66,6 +72,6 @@ public class Task extends PanacheEntityBase {
   public TaskData snapshot() {
     return new TaskData(
         title, description, status, priority, dueAt, remindAt, recurrence, createdAt, updatedAt,
-        completedAt);
+        completedAt, seriesId, occurrence);
   }
 }

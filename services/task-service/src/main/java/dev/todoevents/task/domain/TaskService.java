@@ -35,11 +35,31 @@ public class TaskService {
     this.publisher = publisher;
   }
 
+  /** A new task, or the existing one if {@code spec.id()} names a task that exists already. */
+  public record Created(Task task, boolean isNew) {}
+
+  /**
+   * Creates a task. With a caller-chosen id the call is idempotent: a task that already exists
+   * under that id (for the same user) is returned unchanged and nothing is published, so a
+   * retried or redelivered "create the next occurrence" creates nothing twice.
+   */
   @Transactional
-  public Task create(String userId, TaskChanges c, RequestContext ctx) {
+  public Created create(String userId, NewTask spec, RequestContext ctx) {
+    if (spec.id() != null) {
+      Optional<Task> existing = Task.findByIdOptional(spec.id());
+      if (existing.isPresent()) {
+        if (!existing.get().userId.equals(userId)) {
+          throw new TaskConflictException(spec.id());
+        }
+        return new Created(existing.get(), false);
+      }
+    }
+    TaskChanges c = spec.fields();
     Instant now = Events.now();
     Task t = new Task();
-    t.id = UUID.randomUUID();
+    t.id = spec.id() != null ? spec.id() : UUID.randomUUID();
+    t.seriesId = spec.seriesId() != null ? spec.seriesId() : t.id;
+    t.occurrence = spec.occurrence() != null ? spec.occurrence() : 1;
     t.userId = userId;
     t.title = c.title();
     t.description = c.description();
@@ -55,7 +75,7 @@ public class TaskService {
     }
     t.persist();
     publish(TaskEventType.CREATED, t, null, ctx);
-    return t;
+    return new Created(t, true);
   }
 
   public Optional<Task> find(UUID id) {
