@@ -18,7 +18,7 @@ fi
 
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
-PORTS=(9092 9093 8081 8082 3501 3502 50001 50002)
+PORTS=(9092 9093 8081 8082 8083 3501 3502 3503 50001 50002 50003)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do

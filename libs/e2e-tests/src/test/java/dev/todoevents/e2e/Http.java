@@ -23,11 +23,31 @@ final class Http {
     return post(url, json, "application/json");
   }
 
-  static Reply post(String url, String body, String contentType) {
-    return send(
+  /** POST with extra headers given as name, value, name, value, ... */
+  static Reply post(String url, String body, String contentType, String... headers) {
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
+  /** GET returning the body as text (e.g. Prometheus metrics). */
+  static String text(String url) {
+    try {
+      return CLIENT
+          .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new IllegalStateException("HTTP call failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   static Reply get(String url) {

@@ -8,8 +8,6 @@ import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
-import dev.todoevents.testsupport.Ports;
-import dev.todoevents.testsupport.ProjectPaths;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.TopicAdmin;
 import java.nio.file.Path;
@@ -38,22 +36,11 @@ class TaskAuditFlowIT {
   @Test
   void everyTaskLandsInTheAuditLogExactlyOnceEvenWhenTheAuditServiceIsKilled() throws Exception {
     Path work = WorkDirs.create("task-audit-flow");
-    try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"))) {
-      TopicAdmin.ensureTopics(kafka.bootstrapServers());
-      Map<String, String> sidecarEnv =
-          Map.of(
-              "TODO_KAFKA_BROKERS", kafka.bootstrapServers(),
-              "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
-              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
-      int taskPort = Ports.free();
-      int auditPort = Ports.free();
-      Path taskDir = work.resolve(AppIds.TASK_SERVICE);
-      Path auditDir = work.resolve(AppIds.AUDIT_SERVICE);
-
-      try (Daprd taskSidecar = Daprd.start(AppIds.TASK_SERVICE, taskPort, taskDir, sidecarEnv);
-          Daprd auditSidecar = Daprd.start(AppIds.AUDIT_SERVICE, auditPort, auditDir, sidecarEnv);
-          ServiceApp tasks = new ServiceApp(AppIds.TASK_SERVICE, taskPort, taskDir, appEnv(taskSidecar)).start();
-          ServiceApp audit = new ServiceApp(AppIds.AUDIT_SERVICE, auditPort, auditDir, appEnv(auditSidecar)).start()) {
+    try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
+      KafkaBroker kafka = stack.kafka;
+      Daprd taskSidecar = stack.sidecar(AppIds.TASK_SERVICE);
+      ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
+      ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
 
         // 1. One task, created over HTTP, reaches the audit log through Kafka.
         String alice = "alice-" + UUID.randomUUID();
@@ -134,18 +121,10 @@ class TaskAuditFlowIT {
         assertThat(data.get("error").asText()).contains("schema violation").contains("title");
         assertThat(data.at("/original/data/task_id").asText()).isEqualTo(poisonTask);
         assertThat(auditEntries(audit, "task_id=" + poisonTask)).isEmpty();
-      }
     }
   }
 
-  private static Map<String, String> appEnv(Daprd sidecar) {
-    Map<String, String> env = new HashMap<>(sidecar.appEnv());
-    // Both apps keep their H2 files in their own work folder (TODO_DATA_DIR in application.properties).
-    env.put("TODO_DATA_DIR", sidecar.process().log().getParent().resolve("data").toString());
-    return env;
-  }
-
-  private static String createTask(ServiceApp tasks, String user, String title) {
+  static String createTask(ServiceApp tasks, String user, String title) {
     Http.Reply r =
         Http.post(
             tasks.baseUrl() + "/tasks",
@@ -154,7 +133,7 @@ class TaskAuditFlowIT {
     return r.body().get("id").asText();
   }
 
-  private static List<JsonNode> auditEntries(ServiceApp audit, String query) {
+  static List<JsonNode> auditEntries(ServiceApp audit, String query) {
     Http.Reply r = Http.get(audit.baseUrl() + "/audit?" + query);
     assertThat(r.status()).as("GET /audit answered %s", r.body()).isEqualTo(200);
     return StreamSupport.stream(r.body().spliterator(), false).toList();
@@ -165,7 +144,7 @@ class TaskAuditFlowIT {
   }
 
   /** Records in a topic (end offset minus start offset, summed over partitions). */
-  private static long recordCount(KafkaBroker kafka, String topic) throws Exception {
+  static long recordCount(KafkaBroker kafka, String topic) throws Exception {
     try (Admin admin = TopicAdmin.admin(kafka.bootstrapServers())) {
       var desc = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

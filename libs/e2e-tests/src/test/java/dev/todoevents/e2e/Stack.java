@@ -1,0 +1,78 @@
+package dev.todoevents.e2e;
+
+import dev.todoevents.testsupport.Daprd;
+import dev.todoevents.testsupport.KafkaBroker;
+import dev.todoevents.testsupport.Ports;
+import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.ServiceApp;
+import dev.todoevents.testsupport.TopicAdmin;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system on real processes for one test: a Kafka node with the project's topics, then for
+ * each app its daprd (the project's own components/, subscriptions/, resiliency/) and its
+ * packaged jar, all on free ports. {@link #close()} stops everything, apps first.
+ */
+final class Stack implements AutoCloseable {
+
+  final KafkaBroker kafka;
+  private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
+  private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
+
+  private Stack(KafkaBroker kafka) {
+    this.kafka = kafka;
+  }
+
+  static Stack start(Path work, String... appIds) {
+    Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
+    try {
+      TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
+      Map<String, String> sidecarEnv =
+          Map.of(
+              "TODO_KAFKA_BROKERS", stack.kafka.bootstrapServers(),
+              "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
+              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+      for (String id : appIds) {
+        int port = Ports.free();
+        Path dir = work.resolve(id);
+        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv);
+        stack.sidecars.put(id, sidecar);
+        Map<String, String> env = new HashMap<>(sidecar.appEnv());
+        // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
+        env.put("TODO_DATA_DIR", dir.resolve("data").toString());
+        stack.apps.put(id, new ServiceApp(id, port, dir, env).start());
+      }
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  ServiceApp app(String appId) {
+    return apps.get(appId);
+  }
+
+  Daprd sidecar(String appId) {
+    return sidecars.get(appId);
+  }
+
+  @Override
+  public void close() {
+    List<AutoCloseable> order = new ArrayList<>(apps.values());
+    order.addAll(sidecars.values());
+    order.add(kafka);
+    for (AutoCloseable c : order) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("could not stop " + c + ": " + e);
+      }
+    }
+  }
+}
