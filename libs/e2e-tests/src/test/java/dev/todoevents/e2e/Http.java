@@ -35,6 +35,11 @@ final class Http {
     return send(b);
   }
 
+  /** DELETE, returning the status. */
+  static int delete(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).DELETE()).status();
+  }
+
   /** GET returning the body as text (e.g. Prometheus metrics). */
   static String text(String url) {
     try {

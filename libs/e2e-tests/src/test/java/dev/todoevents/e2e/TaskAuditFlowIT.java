@@ -112,7 +112,7 @@ class TaskAuditFlowIT {
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
             .untilAsserted(() -> assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isEqualTo(1));
-        JsonNode letter = DeadLetters.readOne(kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName());
+        JsonNode letter = KafkaRecords.readOne(kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName());
         JsonNode data = letter.get("data");
         assertThat(data.get("event_id").asText()).isEqualTo(poisonId);
         assertThat(data.get("source_topic").asText()).isEqualTo(Topic.TASK_EVENTS.topicName());

@@ -1,6 +1,7 @@
 package dev.todoevents.task;
 
 import dev.todoevents.contracts.Event;
+import dev.todoevents.contracts.ReminderEvent;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.contracts.Topic;
@@ -26,6 +27,7 @@ public class RecordingPublisher implements EventPublisher {
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
   private final List<Update> updates = new CopyOnWriteArrayList<>();
+  private final List<ReminderEvent> reminders = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
 
   @Override
@@ -36,7 +38,7 @@ public class RecordingPublisher implements EventPublisher {
     switch (topic) {
       case TASK_EVENTS -> published.add(new Published((TaskEvent) event, ctx));
       case TASK_UPDATES -> updates.add(new Update((TaskUpdateEvent) event, ctx));
-      default -> throw new AssertionError("task-service does not publish to " + topic);
+      case REMINDERS -> reminders.add((ReminderEvent) event);
     }
   }
 
@@ -50,7 +52,13 @@ public class RecordingPublisher implements EventPublisher {
     return List.copyOf(updates);
   }
 
+  /** ReminderEvents sent to reminders, in order. */
+  public List<ReminderEvent> reminders() {
+    return List.copyOf(reminders);
+  }
+
   public void reset() {
+    reminders.clear();
     published.clear();
     updates.clear();
     failing = false;

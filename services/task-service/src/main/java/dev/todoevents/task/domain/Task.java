@@ -54,6 +54,10 @@ public class Task extends PanacheEntityBase {
   @Column(name = "completed_at")
   public Instant completedAt;
 
+  /** The remind_at value the last reminder was sent for (null: none sent yet). */
+  @Column(name = "reminded_for")
+  public Instant remindedFor;
+
   @Column(name = "series_id")
   public UUID seriesId;
 
@@ -63,6 +67,16 @@ public class Task extends PanacheEntityBase {
   @Version
   @Column(name = "version", nullable = false)
   public long version;
+
+  /** Open tasks whose reminder time has come and whose reminder for that time is not sent. */
+  public static List<Task> dueReminders(Instant now, int max) {
+    return find(
+            "remindAt <= ?1 and status <> ?2 and (remindedFor is null or remindedFor <> remindAt)"
+                + " order by remindAt, id",
+            now, dev.todoevents.contracts.TaskData.COMPLETED)
+        .page(0, max)
+        .list();
+  }
 
   public static List<Task> byUser(String userId) {
     return list("userId = ?1 order by createdAt, id", userId);

@@ -1,0 +1,81 @@
+package dev.todoevents.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.ServiceApp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reminders on real processes: task-service's sidecar ticks it every second through the cron
+ * input binding of components/, and due reminders go to the `reminders` topic in Kafka. One
+ * reminder for an open task, also when task-service is killed and restarted before it is due;
+ * none for a task completed or deleted before. Lateness is printed, not asserted to the
+ * millisecond (timing targets belong to a benchmark); the bound here only says "at its time".
+ */
+class ReminderFlowIT {
+
+  @Test
+  void aDueReminderIsSentExactlyOnceAcrossARestartAndNotForClosedTasks() throws Exception {
+    Path work = WorkDirs.create("reminder-flow");
+    try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE)) {
+      ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
+      String user = "dave-" + UUID.randomUUID();
+      Instant remindAt = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
+      String open = create(tasks, user, "Take the bins out", remindAt);
+      String completed = create(tasks, user, "Already done", remindAt);
+      String deleted = create(tasks, user, "Never mind", remindAt);
+      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + completed + "/complete", "").status()).isEqualTo(200);
+      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted)).isEqualTo(204);
+
+      // task-service dies and comes back before the reminder is due.
+      tasks.kill();
+      tasks.start();
+      assertThat(Instant.now()).as("restart finished before the reminder time").isBefore(remindAt);
+
+      await("the reminder")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(remindersFor(stack, open)).hasSize(1));
+      // Give duplicates and wrongly reminded tasks time to show up.
+      Instant settle = Instant.now().plusSeconds(5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(settle));
+
+      List<KafkaRecords.Received> mine = remindersFor(stack, open);
+      assertThat(mine).hasSize(1);
+      assertThat(remindersFor(stack, completed)).isEmpty();
+      assertThat(remindersFor(stack, deleted)).isEmpty();
+      KafkaRecords.Received r = mine.get(0);
+      assertThat(r.value().at("/data/title").asText()).isEqualTo("Take the bins out");
+      assertThat(r.value().at("/data/remind_at").asText()).isEqualTo(remindAt.toString());
+      assertThat(r.value().get("type").asText()).isEqualTo("todo.reminder.triggered");
+      long lateMs = Duration.between(remindAt, r.timestamp()).toMillis();
+      System.out.printf("reminder published %d ms after remind_at%n", lateMs);
+      assertThat(lateMs).as("not before its time").isGreaterThanOrEqualTo(0);
+      assertThat(lateMs).as("at its time, not whenever").isLessThan(10_000);
+    }
+  }
+
+  private static String create(ServiceApp tasks, String user, String title, Instant remindAt) {
+    Http.Reply r =
+        Http.post(
+            tasks.baseUrl() + "/tasks",
+            "{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}");
+    assertThat(r.status()).isEqualTo(201);
+    return r.body().get("id").asText();
+  }
+
+  private static List<KafkaRecords.Received> remindersFor(Stack stack, String taskId) throws Exception {
+    return KafkaRecords.readAll(stack.kafka.bootstrapServers(), Topic.REMINDERS.topicName()).stream()
+        .filter(r -> taskId.equals(r.value().at("/data/task_id").asText()))
+        .toList();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.todoevents.task.api;
+
+import dev.todoevents.task.domain.Reminders;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+
+/**
+ * Input binding endpoint: the sidecar POSTs here every second (component `reminder-tick`, a
+ * cron binding). A non-2xx answer only means this tick is skipped; the next one catches up.
+ */
+@Path("/reminder-tick")
+public class ReminderTickResource {
+
+  private final Reminders reminders;
+
+  public ReminderTickResource(Reminders reminders) {
+    this.reminders = reminders;
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response tick() {
+    reminders.sendDue(Instant.now());
+    return Response.ok().build();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.todoevents.task;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todoevents.contracts.EventSchemas;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.ReminderEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The cron binding's endpoint, called as the sidecar calls it. */
+@QuarkusTest
+class ReminderTickTest {
+
+  @Inject RecordingPublisher publisher;
+
+  private String user;
+
+  @BeforeEach
+  void setUp() {
+    publisher.reset();
+    user = "rem-" + UUID.randomUUID();
+  }
+
+  private String create(String title, Instant remindAt) {
+    return given().contentType(ContentType.JSON)
+        .body("{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}")
+        .post("/tasks").then().statusCode(201).extract().path("id");
+  }
+
+  private void tick() {
+    given().post("/reminder-tick").then().statusCode(200);
+  }
+
+  private long remindersFor(String taskId) {
+    return publisher.reminders().stream().filter(r -> r.taskId().toString().equals(taskId)).count();
+  }
+
+  @Test
+  void aDueReminderIsSentOnceAndAgainOnlyWhenRescheduled() {
+    Instant past = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+    String id = create("Call mum", past);
+    String later = create("Later", Instant.now().plusSeconds(3600));
+    tick();
+    tick();
+    assertThat(remindersFor(id)).isEqualTo(1);
+    assertThat(remindersFor(later)).isZero();
+    ReminderEvent r = publisher.reminders().stream().filter(e -> e.taskId().toString().equals(id)).findFirst().orElseThrow();
+    assertThat(r.title()).isEqualTo("Call mum");
+    assertThat(r.remindAt()).isEqualTo(past);
+    assertThat(EventSchemas.validate(ReminderEvent.class, Events.MAPPER.valueToTree(r))).isEmpty();
+
+    Instant rescheduled = Instant.now().minusMillis(10).truncatedTo(ChronoUnit.MILLIS);
+    given().contentType(ContentType.JSON).body("{\"remind_at\":\"" + rescheduled + "\"}").patch("/tasks/" + id).then().statusCode(200);
+    tick();
+    assertThat(remindersFor(id)).isEqualTo(2);
+    assertThat(publisher.reminders().stream().map(ReminderEvent::eventId).distinct().count())
+        .isEqualTo(publisher.reminders().size());
+  }
+
+  @Test
+  void completedAndDeletedTasksAreNotReminded() {
+    Instant past = Instant.now().minusSeconds(1);
+    String done = create("Done already", past);
+    String gone = create("Gone", past);
+    given().post("/tasks/" + done + "/complete").then().statusCode(200);
+    given().delete("/tasks/" + gone).then().statusCode(204);
+    tick();
+    assertThat(remindersFor(done)).isZero();
+    assertThat(remindersFor(gone)).isZero();
+  }
+}
