@@ -18,7 +18,7 @@ fi
 
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
-PORTS=(9092 9093 8081 8082 8083 3501 3502 3503 50001 50002 50003)
+PORTS=(9092 9093 8081 8082 8083 8084 3501 3502 3503 3504 50001 50002 50003 50004)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do
@@ -41,6 +41,8 @@ export TODO_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export TODO_STATE_DB="$RT/data/dapr-state.db"
 export TODO_SECRETS_FILE="$ROOT/tools/dapr/secrets.json"
 export TODO_DATA_DIR="$RT/data"
+export TODO_NOTIFICATIONS_DIR="$RT/data/notifications"
+mkdir -p "$TODO_NOTIFICATIONS_DIR"
 export DAPR_RUNTIME_PATH="$RT/dapr"
 
 KAFKA_PID=""

@@ -26,7 +26,7 @@ class ReminderFlowIT {
   @Test
   void aDueReminderIsSentExactlyOnceAcrossARestartAndNotForClosedTasks() throws Exception {
     Path work = WorkDirs.create("reminder-flow");
-    try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE)) {
+    try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.NOTIFICATION_SERVICE)) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       String user = "dave-" + UUID.randomUUID();
       Instant remindAt = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
@@ -61,6 +61,41 @@ class ReminderFlowIT {
       System.out.printf("reminder published %d ms after remind_at%n", lateMs);
       assertThat(lateMs).as("not before its time").isGreaterThanOrEqualTo(0);
       assertThat(lateMs).as("at its time, not whenever").isLessThan(10_000);
+
+      // notification-service delivered it once through the output binding (a file per
+      // notification) and lists it; the same reminder delivered again notifies nobody.
+      ServiceApp notifications = stack.app(AppIds.NOTIFICATION_SERVICE);
+      String eventId = r.value().get("id").asText();
+      await("the notification")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body()).hasSize(1));
+      var listed = Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body().get(0);
+      assertThat(listed.get("event_id").asText()).isEqualTo(eventId);
+      assertThat(listed.get("title").asText()).isEqualTo("Take the bins out");
+      long notifiedLateMs = Duration.between(remindAt, Instant.parse(listed.get("delivered_at").asText())).toMillis();
+      System.out.printf("notification delivered %d ms after remind_at%n", notifiedLateMs);
+      Path file = Stack.notificationsDir(work).resolve(eventId + ".json");
+      assertThat(file).exists();
+      assertThat(java.nio.file.Files.readString(file)).contains("Take the bins out");
+
+      Http.Reply again =
+          Http.post(
+              "http://127.0.0.1:" + stack.sidecar(AppIds.TASK_SERVICE).httpPort()
+                  + "/v1.0/publish/pubsub/reminders?metadata.partitionKey=" + user,
+              r.value().toString(),
+              "application/cloudevents+json");
+      assertThat(again.status()).isEqualTo(204);
+      await("the duplicate is seen")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> assertThat(Http.text(notifications.baseUrl() + "/q/metrics"))
+                  .contains("todo_notifications_total{outcome=\"duplicate\"} 1.0"));
+      assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body()).hasSize(1);
+      try (var files = java.nio.file.Files.list(Stack.notificationsDir(work))) {
+        assertThat(files.count()).isEqualTo(1);
+      }
     }
   }
 

@@ -36,7 +36,8 @@ final class Stack implements AutoCloseable {
           Map.of(
               "TODO_KAFKA_BROKERS", stack.kafka.bootstrapServers(),
               "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
-              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString(),
+              "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
       for (String id : appIds) {
         int port = Ports.free();
         Path dir = work.resolve(id);
@@ -52,6 +53,11 @@ final class Stack implements AutoCloseable {
       stack.close();
       throw e;
     }
+  }
+
+  /** Where the notification-outbox binding writes (one file per notification). */
+  static Path notificationsDir(Path work) {
+    return work.resolve("notifications");
   }
 
   ServiceApp app(String appId) {

@@ -10,6 +10,9 @@ public final class DaprNames {
   public static final String STATESTORE = "statestore";
   public static final String SECRETSTORE = "secretstore";
 
+  /** Output binding notification-service delivers through (local files by default). */
+  public static final String NOTIFICATION_BINDING = "notification-outbox";
+
   /** Kafka partition key metadata understood by Dapr's pub/sub components. */
   public static final String PARTITION_KEY = "partitionKey";
 

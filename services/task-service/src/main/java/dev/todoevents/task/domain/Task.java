@@ -68,12 +68,17 @@ public class Task extends PanacheEntityBase {
   @Column(name = "version", nullable = false)
   public long version;
 
-  /** Open tasks whose reminder time has come and whose reminder for that time is not sent. */
+  /**
+   * Open tasks whose reminder time has come and whose reminder for that time is not sent,
+   * locked for update: a second instance's tick waits for this transaction and then no longer
+   * sees them as due.
+   */
   public static List<Task> dueReminders(Instant now, int max) {
     return find(
             "remindAt <= ?1 and status <> ?2 and (remindedFor is null or remindedFor <> remindAt)"
                 + " order by remindAt, id",
             now, dev.todoevents.contracts.TaskData.COMPLETED)
+        .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
         .page(0, max)
         .list();
   }

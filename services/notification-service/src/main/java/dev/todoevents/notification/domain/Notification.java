@@ -1,0 +1,11 @@
+package dev.todoevents.notification.domain;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One delivered reminder, as recorded in the state store and listed by the API. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Notification(
+    UUID eventId, UUID taskId, String userId, String title, Instant dueAt, Instant remindAt, Instant deliveredAt) {}
