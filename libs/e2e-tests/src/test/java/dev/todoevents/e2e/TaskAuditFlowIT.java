@@ -44,7 +44,16 @@ class TaskAuditFlowIT {
 
         // 1. One task, created over HTTP, reaches the audit log through Kafka.
         String alice = "alice-" + UUID.randomUUID();
-        String firstTask = createTask(tasks, alice, "Buy oat milk");
+        // The caller's W3C trace context travels with the event to the consumer.
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        Http.Reply firstReply =
+            Http.post(
+                tasks.baseUrl() + "/tasks",
+                "{\"user_id\":\"" + alice + "\",\"title\":\"Buy oat milk\"}",
+                "application/json",
+                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+        assertThat(firstReply.status()).isEqualTo(201);
+        String firstTask = firstReply.body().get("id").asText();
         await("audit entry for the first task")
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(250))
@@ -56,6 +65,7 @@ class TaskAuditFlowIT {
         assertThat(entry.get("source").asText()).isEqualTo(AppIds.TASK_SERVICE);
         assertThat(entry.get("correlation_id").asText()).isNotBlank();
         assertThat(entry.at("/event/task_data/title").asText()).isEqualTo("Buy oat milk");
+        assertThat(entry.get("traceparent").asText()).startsWith("00-" + traceId + "-");
 
         // 2. The audit service dies (SIGKILL); 100 more tasks are created meanwhile.
         audit.kill();

@@ -69,6 +69,7 @@ class TaskEventsSubscriberTest {
           .body("[0].event_type", equalTo("todo.task." + data.get("event_type").asText()))
           .body("[0].correlation_id", equalTo("corr-1"))
           .body("[0].causation_id", equalTo("cause-1"))
+          .body("[0].traceparent", org.hamcrest.Matchers.nullValue())
           .body("[0].event.task_data.title", equalTo(data.at("/task_data/title").asText()));
     }
     assertThat(deadLetters.letters()).isEmpty();

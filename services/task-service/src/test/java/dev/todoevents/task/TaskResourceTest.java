@@ -54,6 +54,7 @@ class TaskResourceTest {
         given()
             .contentType(ContentType.JSON)
             .header("X-Correlation-Id", "chat-turn-7")
+            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
             .body(
                 "{\"user_id\":\"" + user + "\",\"title\":\"Buy milk\",\"due_at\":\"2026-12-01T10:00:00Z\","
                     + "\"recurrence\":\"weekly\"}")
@@ -79,6 +80,7 @@ class TaskResourceTest {
     assertThat(e.taskData().title()).isEqualTo("Buy milk");
     assertThat(p.ctx().correlationId()).isEqualTo("chat-turn-7");
     assertThat(p.ctx().causationId()).isNotBlank();
+    assertThat(p.ctx().traceparent()).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     assertThat(EventSchemas.validate(TaskEvent.class, Events.MAPPER.valueToTree(e))).isEmpty();
 
     given().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("Buy milk"));

@@ -120,6 +120,7 @@ public class AuditResource {
       String source,
       String correlationId,
       String causationId,
+      String traceparent,
       Instant occurredAt,
       Instant recordedAt,
       JsonNode event) {
@@ -132,7 +133,7 @@ public class AuditResource {
         throw new IllegalStateException("stored payload of " + e.eventId + " is not JSON", ex);
       }
       return new Record(e.id, e.eventId, e.eventType, e.taskId, e.userId, e.source, e.correlationId,
-          e.causationId, e.occurredAt, e.recordedAt, payload);
+          e.causationId, e.traceparent, e.occurredAt, e.recordedAt, payload);
     }
   }
 }

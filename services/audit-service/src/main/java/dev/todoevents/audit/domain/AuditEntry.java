@@ -48,6 +48,9 @@ public class AuditEntry extends PanacheEntityBase {
   @Column(name = "causation_id", updatable = false, length = 128)
   public String causationId;
 
+  @Column(name = "traceparent", updatable = false, length = 64)
+  public String traceparent;
+
   @Column(name = "occurred_at", nullable = false, updatable = false)
   public Instant occurredAt;
 

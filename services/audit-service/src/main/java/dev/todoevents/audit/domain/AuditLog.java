@@ -87,6 +87,7 @@ public class AuditLog {
     e.source = envelope.source();
     e.correlationId = envelope.correlationid();
     e.causationId = envelope.causationid();
+    e.traceparent = envelope.traceparent();
     e.occurredAt = event.timestamp();
     e.recordedAt = Events.now();
     e.payload = new String(Events.toJson(event), java.nio.charset.StandardCharsets.UTF_8);

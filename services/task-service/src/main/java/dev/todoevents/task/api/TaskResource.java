@@ -36,6 +36,11 @@ public class TaskResource {
   static final String CORRELATION_HEADER = "X-Correlation-Id";
   static final String REQUEST_HEADER = "X-Request-Id";
   static final String CAUSATION_HEADER = "X-Causation-Id";
+  static final String TRACEPARENT_HEADER = "traceparent";
+
+  /** The caller's W3C trace context (JAX-RS gives it per request; null when absent). */
+  @HeaderParam(TRACEPARENT_HEADER)
+  String traceparent;
 
   private final TaskService tasks;
 
@@ -159,10 +164,10 @@ public class TaskResource {
    * Correlation comes from the caller when it has one (a chatbot turn); otherwise this request
    * starts a new chain. The request id, or a fresh one, is the direct cause.
    */
-  private static RequestContext context(String correlationId, String requestId) {
+  private RequestContext context(String correlationId, String requestId) {
     String cause = blank(requestId) ? UUID.randomUUID().toString() : requestId;
     String correlation = blank(correlationId) ? cause : correlationId;
-    return new RequestContext(correlation, cause);
+    return new RequestContext(correlation, cause, blank(traceparent) ? null : traceparent);
   }
 
   private static boolean blank(String s) {

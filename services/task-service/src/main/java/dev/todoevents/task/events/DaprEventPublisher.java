@@ -44,7 +44,10 @@ public class DaprEventPublisher implements EventPublisher {
             .setContentType(CloudEvent.CONTENT_TYPE)
             .setMetadata(Map.of(DaprNames.PARTITION_KEY, event.userId()));
     try {
-      dapr.publishEvent(request).block(config.publishTimeout());
+      // The SDK sends a traceparent found in the Reactor context as gRPC metadata to the sidecar.
+      dapr.publishEvent(request)
+          .contextWrite(c -> ctx.traceparent() == null ? c : c.put("traceparent", ctx.traceparent()))
+          .block(config.publishTimeout());
     } catch (RuntimeException e) {
       metrics.counter("todo.events.publish.failures", "topic", topic).increment();
       LOG.errorf(
