@@ -57,12 +57,10 @@ public final class KafkaBroker implements AutoCloseable {
                 "kafka.tools.StorageTool",
                 "format",
                 "-t",
-                "todo-events-local-cluster",
+                clusterId(),
                 "-c",
                 props.toString(),
                 "--standalone"));
-        // The cluster id must be a base64 UUID; derive a stable one from a fixed name.
-        format.set(format.indexOf("todo-events-local-cluster"), clusterId());
         ManagedProcess fmt =
             ManagedProcess.start(
                 "kafka-storage-format", format, Map.of(), dataDir, dataDir.resolve("format.log"));
@@ -135,8 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
             // Topics are created by TopicAdmin with their retention; typos must not create topics.
             "auto.create.topics.enable=false",
             "log.cleaner.dedupe.buffer.size=16777216",
-            "")
-        ;
+            "");
   }
 
   private static final String LOG4J =

@@ -119,7 +119,7 @@ public class TaskService {
         t.completedAt = null;
       }
     }
-    if (changes(before, t.snapshot()).isEmpty()) {
+    if (before.equals(t.snapshot())) {
       return t;
     }
     Instant now = Events.now();
@@ -190,10 +190,6 @@ public class TaskService {
       if (!afterJson.containsKey(removed)) {
         out.put(removed, null);
       }
-    }
-    // updated_at alone is not a change a client needs to hear about.
-    if (out.keySet().equals(java.util.Set.of("updated_at"))) {
-      return Map.of();
     }
     return out;
   }
