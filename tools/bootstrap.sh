@@ -4,6 +4,7 @@
 #   dapr CLI   built from github.com/dapr/cli  (version in tools/dapr-cli/go.mod)
 #   Kafka      broker jars from Maven Central (version in tools/kafka/pom.xml)
 #   PostgreSQL server from Debian's packages, only with --with-postgres (tests need it)
+#   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -11,10 +12,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 WITH_POSTGRES=0
+WITH_BROWSER=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --with-browser) WITH_BROWSER=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +42,7 @@ if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
   die "Java ${java_major:-unknown} is too old: the services need Java 17 or newer (JAVA_HOME=${JAVA_HOME:-unset})."
 fi
 
-mkdir -p "$RT"
+mkdir -p "$RT" "$RT/logs"
 
 # A stamp is the hash of a recipe's files plus the toolchain; a piece is rebuilt when it changes.
 stamp_of() { (cat "$@"; go env GOVERSION) | sha256sum | cut -c1-16; }
@@ -104,6 +107,23 @@ if (( WITH_POSTGRES )); then
   else
     die "PostgreSQL server binaries are missing (the PostgreSQL test starts a real server).
   Install them with 'sudo apt-get install postgresql', or set PG_BIN to a folder with postgres and initdb."
+  fi
+fi
+
+# ---- Chromium + ChromeDriver (the browser test only) ----------------------------------------
+if (( WITH_BROWSER )); then
+  CHROMIUM=${TODO_CHROMIUM:-/usr/bin/chromium}
+  CHROMEDRIVER=${TODO_CHROMEDRIVER:-/usr/bin/chromedriver}
+  if [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER" ]]; then
+    say "browser: found $("$CHROMEDRIVER" --version 2>/dev/null | cut -d' ' -f1-2)"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "browser: installing Debian's chromium and chromium-driver packages ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >"$RT/logs/apt-chromium.log" 2>&1 \
+      || die "apt-get install chromium chromium-driver failed (log: $RT/logs/apt-chromium.log)"
+  else
+    die "Chromium and ChromeDriver are missing (the browser test drives a real headless Chromium).
+  Install them with 'sudo apt-get install chromium chromium-driver', or set TODO_CHROMIUM and
+  TODO_CHROMEDRIVER to a Chromium binary and its matching chromedriver."
   fi
 fi
 

@@ -6,5 +6,5 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-"$ROOT/tools/bootstrap.sh" --with-postgres
+"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser
 exec mvn -B verify "$@"

@@ -7,6 +7,13 @@ package dev.todoevents.contracts;
  */
 public final class DaprNames {
   public static final String PUBSUB = "pubsub";
+
+  /**
+   * The same broker read for live fan-out: one consumer group per instance (realtime-service),
+   * so every instance receives every update.
+   */
+  public static final String LIVE_PUBSUB = "live-pubsub";
+
   public static final String STATESTORE = "statestore";
   public static final String SECRETSTORE = "secretstore";
 

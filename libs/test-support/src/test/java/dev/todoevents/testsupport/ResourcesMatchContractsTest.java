@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -54,7 +55,20 @@ class ResourcesMatchContractsTest {
   void componentNamesAreTheBrokerNeutralOnes() throws IOException {
     Set<String> names =
         docs("components").stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet());
-    assertThat(names).contains(DaprNames.PUBSUB, DaprNames.STATESTORE, DaprNames.SECRETSTORE);
+    assertThat(names).contains(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB, DaprNames.STATESTORE, DaprNames.SECRETSTORE);
+  }
+
+  @Test
+  void livePubsubGivesEveryInstanceItsOwnConsumerGroup() throws IOException {
+    JsonNode live =
+        docs("components").stream()
+            .filter(d -> DaprNames.LIVE_PUBSUB.equals(d.at("/metadata/name").asText()))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> meta = new java.util.HashMap<>();
+    live.at("/spec/metadata").forEach(m -> meta.put(m.get("name").asText(), m.path("value").asText()));
+    assertThat(meta).doesNotContainKey("consumerGroup");
+    assertThat(meta.get("consumerID")).as("a per-instance group needs {uuid} (or {podName})").contains("{uuid}");
   }
 
   @Test
@@ -81,7 +95,7 @@ class ResourcesMatchContractsTest {
     assertThat(subs).isNotEmpty();
     Set<String> topics = Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toSet());
     for (JsonNode s : subs) {
-      assertThat(s.at("/spec/pubsubname").asText()).isEqualTo(DaprNames.PUBSUB);
+      assertThat(s.at("/spec/pubsubname").asText()).isIn(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB);
       String topic = s.at("/spec/topic").asText();
       assertThat(topics).contains(topic);
       assertThat(s.at("/spec/deadLetterTopic").asText()).isEqualTo(topic + "-dlq");

@@ -1,0 +1,99 @@
+package dev.todoevents.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.todoevents.contracts.Events;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A WebSocket client of realtime-service's {@code /updates/{userId}} that keeps every frame it
+ * receives. {@link #connect} returns after the hello frame, i.e. once the server has
+ * registered the client, so an update published afterwards must reach it.
+ */
+public final class LiveClient implements AutoCloseable {
+
+  private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+  private final StringBuilder partial = new StringBuilder();
+  private WebSocket socket;
+
+  private LiveClient() {}
+
+  public static LiveClient connect(String baseHttpUrl, String userId) {
+    LiveClient client = new LiveClient();
+    URI uri = URI.create(baseHttpUrl.replaceFirst("^http", "ws") + "/updates/" + userId);
+    try {
+      client.socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .connectTimeout(Duration.ofSeconds(10))
+              .buildAsync(uri, client.listener())
+              .get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not open " + uri + ": " + e, e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (client.frames.stream().noneMatch(f -> "hello".equals(f.path("type").asText()))) {
+      if (System.nanoTime() > deadline) {
+        client.close();
+        throw new IllegalStateException("no hello frame from " + uri + " within 15 s");
+      }
+      sleep(20);
+    }
+    return client;
+  }
+
+  private WebSocket.Listener listener() {
+    return new WebSocket.Listener() {
+      @Override
+      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        synchronized (partial) {
+          partial.append(data);
+          if (last) {
+            try {
+              frames.add(Events.MAPPER.readTree(partial.toString()));
+            } catch (java.io.IOException e) {
+              throw new UncheckedIOException("frame is not JSON: " + partial, e);
+            } finally {
+              partial.setLength(0);
+            }
+          }
+        }
+        ws.request(1);
+        return null;
+      }
+    };
+  }
+
+  /** Every frame but hello, in arrival order. */
+  public List<JsonNode> updates() {
+    return frames.stream().filter(f -> !f.has("type")).toList();
+  }
+
+  /** The updates about one task. */
+  public List<JsonNode> updatesOf(String taskId) {
+    return updates().stream().filter(f -> taskId.equals(f.path("task_id").asText())).toList();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (socket != null) {
+      socket.abort();
+    }
+  }
+}

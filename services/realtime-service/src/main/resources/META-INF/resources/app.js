@@ -1,0 +1,95 @@
+// The live page: the user's tasks from GET /api/tasks, then kept current by the TaskUpdateEvents
+// that arrive on ws(s)://<this host>/updates/<user>. Each row is <tr data-task-id=...>.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const user = params.get('user_id');
+const tasks = new Map(); // task_id -> task fields (snake_case, as the API and events name them)
+const columns = ['title', 'status', 'priority', 'due_at', 'remind_at', 'recurrence'];
+
+document.getElementById('user-input').value = user || '';
+document.getElementById('user').textContent = user || '(pick a user)';
+
+function setStatus(state) {
+  const el = document.getElementById('status');
+  el.dataset.state = state;
+  el.textContent = state;
+}
+
+function render(changedId) {
+  const body = document.getElementById('tasks');
+  body.replaceChildren();
+  const rows = [...tasks.entries()].sort((a, b) => String(a[1].created_at).localeCompare(String(b[1].created_at)));
+  for (const [id, t] of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.taskId = id;
+    tr.className = (t.status || '') + (id === changedId ? ' flash' : '');
+    for (const c of columns) {
+      const td = document.createElement('td');
+      td.className = c;
+      const v = t[c];
+      td.textContent = v == null ? '' : (typeof v === 'object' ? JSON.stringify(v) : String(v));
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+  document.getElementById('empty').hidden = tasks.size > 0;
+}
+
+// A TaskUpdateEvent carries only the fields that changed (all of them on created).
+function apply(update) {
+  if (update.event_type === 'deleted') {
+    tasks.delete(update.task_id);
+  } else {
+    const t = tasks.get(update.task_id) || {};
+    for (const [k, v] of Object.entries(update.changes || {})) {
+      if (v === null) delete t[k]; else t[k] = v;
+    }
+    tasks.set(update.task_id, t);
+  }
+  render(update.task_id);
+}
+
+async function load() {
+  const r = await fetch('api/tasks?user_id=' + encodeURIComponent(user));
+  if (!r.ok) throw new Error('GET /api/tasks answered ' + r.status);
+  tasks.clear();
+  for (const t of await r.json()) tasks.set(t.id, t);
+  render();
+}
+
+// Updates that arrive while the list loads are applied after it, so none is lost.
+function connect(delay) {
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
+    + location.pathname.replace(/[^/]*$/, '') + 'updates/' + encodeURIComponent(user));
+  let pending = [];
+  ws.onmessage = async (m) => {
+    const frame = JSON.parse(m.data);
+    if (frame.type === 'hello') {
+      try {
+        await load();
+        pending.forEach(apply);
+        pending = null;
+        setStatus('live');
+        delay = 500;
+      } catch (e) {
+        console.error(e);
+        ws.close();
+      }
+    } else if (pending) {
+      pending.push(frame);
+    } else {
+      apply(frame);
+    }
+  };
+  ws.onclose = () => {
+    setStatus('offline');
+    setTimeout(() => connect(Math.min(delay * 2, 10000)), delay);
+  };
+}
+
+if (user) {
+  connect(500);
+} else {
+  setStatus('offline');
+}
