@@ -28,7 +28,11 @@ final class Stack implements AutoCloseable {
     this.kafka = kafka;
   }
 
-  static Stack start(Path work, String... appIds) {
+  /**
+   * @param instances app-ids; a second instance of an app is named {@code app-id#2} (its own
+   *     daprd with the same app-id, its own folder and ports)
+   */
+  static Stack start(Path work, String... instances) {
     Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
     try {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
@@ -38,15 +42,16 @@ final class Stack implements AutoCloseable {
               "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
               "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString(),
               "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
-      for (String id : appIds) {
+      for (String instance : instances) {
+        String id = instance.split("#")[0];
         int port = Ports.free();
-        Path dir = work.resolve(id);
+        Path dir = work.resolve(instance.replace('#', '-'));
         Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv);
-        stack.sidecars.put(id, sidecar);
+        stack.sidecars.put(instance, sidecar);
         Map<String, String> env = new HashMap<>(sidecar.appEnv());
         // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
         env.put("TODO_DATA_DIR", dir.resolve("data").toString());
-        stack.apps.put(id, new ServiceApp(id, port, dir, env).start());
+        stack.apps.put(instance, new ServiceApp(id, port, dir, env).start());
       }
       return stack;
     } catch (RuntimeException e) {
@@ -60,12 +65,12 @@ final class Stack implements AutoCloseable {
     return work.resolve("notifications");
   }
 
-  ServiceApp app(String appId) {
-    return apps.get(appId);
+  ServiceApp app(String instance) {
+    return apps.get(instance);
   }
 
-  Daprd sidecar(String appId) {
-    return sidecars.get(appId);
+  Daprd sidecar(String instance) {
+    return sidecars.get(instance);
   }
 
   @Override
