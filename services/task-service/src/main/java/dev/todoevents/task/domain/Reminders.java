@@ -14,7 +14,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due reminders. Called every second (cron input binding components/reminder-tick.yaml):
+ * Sends due reminders, when {@link ReminderClock} says (each second, and at each remind_at):
  * each open task whose remind_at has come and whose reminder for that remind_at was not sent
  * yet gets one ReminderEvent on `reminders`. The sent remind_at is stored with the task in the
  * same transaction as the publish, so a restart neither loses nor repeats a reminder; a
@@ -49,6 +49,12 @@ public class Reminders {
           event.eventId(), t.id, t.userId, t.remindAt, now.toEpochMilli() - t.remindAt.toEpochMilli());
     }
     return due.size();
+  }
+
+  /** The distinct remind_at values of reminders that will be due in (from, to]. */
+  @Transactional
+  public List<Instant> upcoming(Instant from, Instant to) {
+    return Task.upcomingReminders(from, to, BATCH);
   }
 
   static UUID eventId(UUID taskId, Instant remindAt) {

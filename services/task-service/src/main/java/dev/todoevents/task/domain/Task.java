@@ -83,6 +83,19 @@ public class Task extends PanacheEntityBase {
         .list();
   }
 
+  public static List<Instant> upcomingReminders(Instant from, Instant to, int max) {
+    return getEntityManager()
+        .createQuery(
+            "select distinct t.remindAt from Task t where t.remindAt > ?1 and t.remindAt <= ?2 and t.status <> ?3"
+                + " and (t.remindedFor is null or t.remindedFor <> t.remindAt) order by t.remindAt",
+            Instant.class)
+        .setParameter(1, from)
+        .setParameter(2, to)
+        .setParameter(3, dev.todoevents.contracts.TaskData.COMPLETED)
+        .setMaxResults(max)
+        .getResultList();
+  }
+
   public static List<Task> byUser(String userId) {
     return list("userId = ?1 order by createdAt, id", userId);
   }

@@ -9,6 +9,7 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.task.events.EventPublisher;
 import dev.todoevents.task.events.RequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,9 +31,11 @@ import java.util.UUID;
 public class TaskService {
 
   private final EventPublisher publisher;
+  private final Event<ReminderClock.RemindAtSet> remindAtSet;
 
-  public TaskService(EventPublisher publisher) {
+  public TaskService(EventPublisher publisher, Event<ReminderClock.RemindAtSet> remindAtSet) {
     this.publisher = publisher;
+    this.remindAtSet = remindAtSet;
   }
 
   /** A new task, or the existing one if {@code spec.id()} names a task that exists already. */
@@ -174,6 +177,10 @@ public class TaskService {
         new TaskUpdateEvent(
             UUID.randomUUID(), TaskUpdateEvent.SCHEMA_VERSION, Events.now(), type, t.id, t.userId, delta),
         ctx);
+    if (type != TaskEventType.DELETED && after.remindAt() != null
+        && (before == null || !after.remindAt().equals(before.remindAt()))) {
+      remindAtSet.fire(new ReminderClock.RemindAtSet(after.remindAt()));
+    }
   }
 
   /** The fields of {@code after} that differ from {@code before}, by their JSON names. */
