@@ -96,6 +96,10 @@ class TaskAuditFlowIT {
               .isTrue();
         }
         assertThat(eventIds).hasSize(101);
+        // They came through bulkSubscribe (subscriptions/audit-task-events.yaml), several per request.
+        double bulkRequests = metric(audit, "todo_events_bulk_requests_total{topic=\"task-events\"}");
+        System.out.printf("[audit] 100 events after the restart arrived in %.0f bulk request(s)%n", bulkRequests);
+        assertThat(bulkRequests).as("batched, not one request per event").isBetween(1.0, 99.0);
         // Nothing was given up on: the dead-letter topic stayed empty.
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isZero();
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.topicName())).isEqualTo(101);
@@ -147,6 +151,16 @@ class TaskAuditFlowIT {
     Http.Reply r = Http.get(audit.baseUrl() + "/audit?" + query);
     assertThat(r.status()).as("GET /audit answered %s", r.body()).isEqualTo(200);
     return StreamSupport.stream(r.body().spliterator(), false).toList();
+  }
+
+  /** One sample's value from the app's Prometheus endpoint (0 when absent). */
+  static double metric(ServiceApp app, String series) {
+    for (String line : Http.text(app.baseUrl() + "/q/metrics").split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
   }
 
   private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {

@@ -1,5 +1,8 @@
 package dev.todoevents.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.CloudEvent;
 import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Events;
@@ -7,7 +10,9 @@ import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +46,59 @@ public class EventDelivery {
     this.metrics = metrics;
   }
 
+  /** What Dapr is told about one message. */
+  public enum Outcome {
+    /** Done, skipped or dead-lettered by the app: acknowledge. */
+    SUCCESS,
+    /** Failed for now: redeliver under the resiliency policy, then the deadLetterTopic. */
+    RETRY
+  }
+
+  /**
+   * A delivery from Dapr: one CloudEvent, or - when the subscription has bulkSubscribe enabled -
+   * a bulk request ({@code {"entries":[{"entryId":..,"event":{CloudEvent}},..]}}). Both shapes
+   * are accepted on the same route, so an operator turns bulkSubscribe on or off in the
+   * subscription YAML alone. In a bulk request each entry goes through the same steps as a
+   * single message, in order, and gets its own status
+   * ({@code {"statuses":[{"entryId":..,"status":"SUCCESS"|"RETRY"}]}}); Dapr retries only the
+   * RETRY entries and dead-letters those still failing when the policy is spent.
+   */
   public <T extends Event> Response deliver(
+      Topic topic, byte[] body, Class<T> type, int schemaVersion, Handler<T> handler) {
+    JsonNode bulk = bulkRequest(body);
+    if (bulk == null) {
+      return process(topic, body, type, schemaVersion, handler) == Outcome.SUCCESS
+          ? SubscriberResult.success()
+          : SubscriberResult.retry();
+    }
+    ArrayNode statuses = Events.MAPPER.createArrayNode();
+    for (JsonNode entry : bulk.get("entries")) {
+      JsonNode event = entry.path("event");
+      // Published as a CloudEvent, the event arrives as a JSON object; anything else as text.
+      byte[] message = (event.isTextual() ? event.asText() : event.toString()).getBytes(StandardCharsets.UTF_8);
+      Outcome outcome = process(topic, message, type, schemaVersion, handler);
+      statuses.addObject().put("entryId", entry.path("entryId").asText()).put("status", outcome.name());
+    }
+    metrics.counter("todo.events.bulk.requests", "topic", topic.topicName()).increment();
+    ObjectNode answer = Events.MAPPER.createObjectNode();
+    answer.set("statuses", statuses);
+    return Response.ok(answer.toString(), MediaType.APPLICATION_JSON).build();
+  }
+
+  /** The parsed body if it is a bulk request (an entries array, not a CloudEvent), else null. */
+  private static JsonNode bulkRequest(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode node = Events.MAPPER.readTree(body);
+      return node.path("entries").isArray() && !node.has("specversion") ? node : null;
+    } catch (java.io.IOException e) {
+      return null; // not JSON: the single-message path dead-letters it
+    }
+  }
+
+  private <T extends Event> Outcome process(
       Topic topic, byte[] body, Class<T> type, int schemaVersion, Handler<T> handler) {
     String eventId = null;
     String userId = null;
@@ -53,31 +110,31 @@ public class EventDelivery {
         metrics.counter("todo.events.skipped", "topic", topic.topicName(), "reason", "schema_version").increment();
         LOG.warnf("skipped event_id=%s topic=%s: unknown schema_version=%s (this consumer reads %d)",
             eventId, topic.topicName(), envelope.data().get("schema_version"), schemaVersion);
-        return SubscriberResult.success();
+        return Outcome.SUCCESS;
       }
       T event = Events.read(envelope.data(), type);
       if (handler.handle(new Delivery<>(envelope, event))) {
-        return SubscriberResult.success();
+        return Outcome.SUCCESS;
       }
       metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
-      return SubscriberResult.retry();
+      return Outcome.RETRY;
     } catch (PoisonEventException poison) {
       return deadLetter(topic, body, eventId, userId, poison);
     } catch (Exception e) {
       metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
       LOG.errorf("failed event_id=%s topic=%s, asking Dapr to retry: %s", eventId, topic.topicName(), e.toString());
-      return SubscriberResult.retry();
+      return Outcome.RETRY;
     }
   }
 
-  private Response deadLetter(Topic topic, byte[] body, String eventId, String userId, PoisonEventException poison) {
+  private Outcome deadLetter(Topic topic, byte[] body, String eventId, String userId, PoisonEventException poison) {
     try {
       deadLetters.poison(topic, body, eventId, userId, poison);
       metrics.counter("todo.events.deadlettered", "topic", topic.topicName()).increment();
-      return SubscriberResult.success();
+      return Outcome.SUCCESS;
     } catch (RuntimeException e) {
       LOG.errorf("could not dead-letter event_id=%s (%s), asking Dapr to retry: %s", eventId, poison.getMessage(), e.getMessage());
-      return SubscriberResult.retry();
+      return Outcome.RETRY;
     }
   }
 }

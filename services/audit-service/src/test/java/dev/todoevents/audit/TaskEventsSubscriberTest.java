@@ -75,6 +75,55 @@ class TaskEventsSubscriberTest {
     assertThat(deadLetters.letters()).isEmpty();
   }
 
+  /**
+   * bulkSubscribe (subscriptions/audit-task-events.yaml): one request, one status per entry, in
+   * the shape daprd sends and reads. A good entry, a redelivered one, a poison one (dead-lettered,
+   * acknowledged) and an unknown schema_version (skipped) each get SUCCESS; a failing store
+   * would get RETRY for that entry alone.
+   */
+  @Test
+  void aBulkRequestGetsOneStatusPerEntry() throws Exception {
+    ObjectNode good = sample("task-event.created.json");
+    ObjectNode poison = sample("task-event.created.json");
+    ((ObjectNode) poison.get("task_data")).remove("title");
+    ObjectNode future = sample("task-event.completed.json");
+    future.put("schema_version", 7);
+    var entries = Events.MAPPER.createArrayNode();
+    String[] bodies = {envelope(good), envelope(good), rawEnvelope(poison), rawEnvelope(future)};
+    for (int i = 0; i < bodies.length; i++) {
+      entries.addObject()
+          .put("entryId", "e" + i)
+          .put("contentType", CloudEvent.CONTENT_TYPE)
+          .set("event", Events.MAPPER.readTree(bodies[i]));
+    }
+    ObjectNode bulk = Events.MAPPER.createObjectNode().put("id", UUID.randomUUID().toString())
+        .put("topic", "task-events").put("pubsubname", "pubsub").put("type", "com.dapr.event.sent");
+    bulk.set("entries", entries);
+
+    given().contentType("application/json").body(bulk.toString()).post("/events/task-events")
+        .then().statusCode(200)
+        .body("statuses.entryId", org.hamcrest.Matchers.contains("e0", "e1", "e2", "e3"))
+        .body("statuses.status", org.hamcrest.Matchers.everyItem(equalTo("SUCCESS")));
+    given().queryParam("task_id", good.get("task_id").asText()).get("/audit").then().body("$", hasSize(1));
+    given().queryParam("task_id", future.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+    assertThat(deadLetters.letters()).singleElement().satisfies(l -> assertThat(l.eventId()).isEqualTo(poison.get("event_id").asText()));
+
+    deadLetters.failing(true);
+    ObjectNode retried = Events.MAPPER.createObjectNode();
+    retried.set("entries", Events.MAPPER.createArrayNode().add(
+        Events.MAPPER.createObjectNode().put("entryId", "p").set("event", Events.MAPPER.readTree(rawEnvelope(poison)))));
+    given().contentType("application/json").body(retried.toString()).post("/events/task-events")
+        .then().statusCode(200).body("statuses[0].status", equalTo("RETRY"));
+  }
+
+  /** A CloudEvent around data that need not be valid (it is not read as a TaskEvent here). */
+  private static String rawEnvelope(ObjectNode data) {
+    ObjectNode ce = Events.MAPPER.createObjectNode().put("specversion", "1.0").put("id", data.get("event_id").asText())
+        .put("type", "todo.task.created").put("source", "task-service");
+    ce.set("data", data);
+    return ce.toString();
+  }
+
   @Test
   void unknownSchemaVersionIsSkippedNotStoredNotDeadLettered() {
     ObjectNode data = sample("task-event.created.json");
