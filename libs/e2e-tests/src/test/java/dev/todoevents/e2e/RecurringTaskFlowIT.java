@@ -43,9 +43,10 @@ class RecurringTaskFlowIT {
               "X-Correlation-Id", correlation);
       assertThat(created.status()).isEqualTo(201);
       String first = created.body().get("id").asText();
+      String traceId = UUID.randomUUID().toString().replace("-", "");
       Http.Reply completed =
           Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json",
-              "X-Correlation-Id", correlation);
+              "X-Correlation-Id", correlation, "traceparent", "00-" + traceId + "-b7ad6b7169203331-01");
       assertThat(completed.status()).isEqualTo(200);
 
       String expectedNext = Recurrence.occurrenceId(UUID.fromString(first), 2).toString();
@@ -71,6 +72,10 @@ class RecurringTaskFlowIT {
       assertThat(nextCreated.get("causation_id").asText()).isEqualTo(completion.get("event_id").asText());
       assertThat(nextCreated.get("correlation_id").asText()).isEqualTo(correlation);
       assertThat(completion.get("correlation_id").asText()).isEqualTo(correlation);
+      // One trace from the REST call that completed the task, through recurring-task-service and
+      // its service invocation, to the next occurrence's created event.
+      assertThat(completion.get("traceparent").asText()).startsWith("00-" + traceId + "-");
+      assertThat(nextCreated.get("traceparent").asText()).startsWith("00-" + traceId + "-");
 
       // The same completion delivered again (same event_id, published anew): nothing new.
       String again =

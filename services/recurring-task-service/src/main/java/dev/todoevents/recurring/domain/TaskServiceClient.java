@@ -52,8 +52,13 @@ public class TaskServiceClient {
     this.sidecar = sidecar;
   }
 
-  /** @throws IOException when the sidecar cannot be reached (a transient failure) */
-  public Reply create(NextOccurrence next, String correlationId, String causationId) throws IOException {
+  /**
+   * @param traceparent the W3C trace context of the completed event: the sidecar continues that
+   *     trace into task-service, so the next occurrence's events belong to the same trace
+   * @throws IOException when the sidecar cannot be reached (a transient failure)
+   */
+  public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent)
+      throws IOException {
     URI uri =
         URI.create(
             "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/invoke/"
@@ -68,6 +73,9 @@ public class TaskServiceClient {
     }
     if (causationId != null) {
       req.header("X-Causation-Id", causationId);
+    }
+    if (traceparent != null && !traceparent.isBlank()) {
+      req.header("traceparent", traceparent);
     }
     try {
       HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());

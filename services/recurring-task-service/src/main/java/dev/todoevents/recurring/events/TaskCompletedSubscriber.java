@@ -59,7 +59,7 @@ public class TaskCompletedSubscriber {
       return true;
     }
     // The completed event is the cause of the next occurrence; the chain keeps its correlation.
-    TaskServiceClient.Reply reply = tasks.create(next.get(), d.envelope().correlationid(), d.envelope().id());
+    TaskServiceClient.Reply reply = tasks.create(next.get(), d.envelope().correlationid(), d.envelope().id(), d.envelope().traceparent());
     if (reply.created() || reply.alreadyExisted()) {
       count(reply.created() ? "created" : "already_exists");
       LOG.infof("%s next occurrence task_id=%s occurrence=%d due_at=%s for event_id=%s series_id=%s",
