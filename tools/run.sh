@@ -57,6 +57,13 @@ cleanup() {
   [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
   [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
   [[ -n "$DAPR_PID" ]] && wait "$DAPR_PID" 2>/dev/null
+  # Whatever the CLI left running (with `| tee`, Ctrl-C kills tee and the CLI can die on its
+  # closed output before stopping its apps: seen here) is in the CLI's process group.
+  if [[ -n "$DAPR_PID" ]] && pgrep -g "$DAPR_PID" >/dev/null; then
+    kill -TERM -- "-$DAPR_PID" 2>/dev/null
+    for _ in $(seq 1 20); do pgrep -g "$DAPR_PID" >/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$DAPR_PID" 2>/dev/null
+  fi
   [[ -n "$KAFKA_PID" ]] && wait "$KAFKA_PID" 2>/dev/null
   say "stopped" || true
 }
@@ -76,6 +83,11 @@ grep -q "KAFKA READY" "$RT/logs/local-kafka.log" || die "Kafka not ready after 1
 say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
 
 say "starting the apps with their sidecars: dapr run -f . (Ctrl-C stops everything)"
+# In a process group of its own (job control on for this one job), so that cleanup can stop
+# every app and sidecar the CLI started, even if the CLI itself is gone. (setsid would detach it
+# from the terminal, and then the CLI starts the sidecars but not the apps: seen here.)
+set -m
 "$RT/dapr/bin/dapr" run -f . &
 DAPR_PID=$!
+set +m
 wait "$DAPR_PID"
