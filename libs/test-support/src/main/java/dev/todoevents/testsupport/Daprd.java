@@ -17,14 +17,20 @@ public final class Daprd implements AutoCloseable {
   private final int httpPort;
   private final int grpcPort;
   private final int metricsPort;
-  private final ManagedProcess process;
+  private final List<String> command;
+  private final Map<String, String> env;
+  private final Path workDir;
+  private ManagedProcess process;
 
-  private Daprd(String appId, int httpPort, int grpcPort, int metricsPort, ManagedProcess p) {
+  private Daprd(String appId, int httpPort, int grpcPort, int metricsPort, List<String> command,
+      Map<String, String> env, Path workDir) {
     this.appId = appId;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
     this.metricsPort = metricsPort;
-    this.process = p;
+    this.command = List.copyOf(command);
+    this.env = Map.copyOf(env);
+    this.workDir = workDir;
   }
 
   /**
@@ -58,16 +64,34 @@ public final class Daprd implements AutoCloseable {
       cmd.add("--resources-path");
       cmd.add(p.toString());
     }
+    Daprd daprd = new Daprd(appId, http, grpc, metrics, cmd, env, workDir);
+    daprd.launch();
+    return daprd;
+  }
+
+  private void launch() {
     ManagedProcess p =
-        ManagedProcess.start(
-            "daprd-" + appId, cmd, env, workDir, workDir.resolve("daprd-" + appId + ".log"));
+        ManagedProcess.start("daprd-" + appId, command, env, workDir, workDir.resolve("daprd-" + appId + ".log"));
     try {
-      p.awaitHttp("http://127.0.0.1:" + http + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
+      p.awaitHttp("http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
     } catch (RuntimeException e) {
       p.close();
       throw e;
     }
-    return new Daprd(appId, http, grpc, metrics, p);
+    process = p;
+  }
+
+  /** SIGKILL, as when the sidecar dies. */
+  public void kill() {
+    process.kill();
+  }
+
+  /** Starts it again on the same ports (after {@link #kill()}), so its app finds it again. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("daprd-" + appId + " is still running");
+    }
+    launch();
   }
 
   public String appId() {

@@ -66,6 +66,7 @@ class UpdatesFanOutTest {
         assertThat(frame).as("the frame is the event as published").isEqualTo(forAlice);
       }
       assertThat(bob.updates()).containsExactly(forBob);
+      given().get("/q/metrics").then().body(containsString("todo_realtime_connections 3.0"));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.todoevents.task;
 
-import dev.todoevents.contracts.Event;
+import dev.todoevents.contracts.CloudEvent;
+import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.ReminderEvent;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskUpdateEvent;
@@ -10,6 +11,7 @@ import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
 import io.quarkus.test.Mock;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,14 +33,16 @@ public class RecordingPublisher implements EventPublisher {
   private volatile boolean failing;
 
   @Override
-  public void publish(Topic topic, Event event, RequestContext ctx) {
+  public void publish(Outgoing out) {
     if (failing) {
       throw new PublishFailedException("sidecar unavailable (test)", new RuntimeException("down"));
     }
-    switch (topic) {
-      case TASK_EVENTS -> published.add(new Published((TaskEvent) event, ctx));
-      case TASK_UPDATES -> updates.add(new Update((TaskUpdateEvent) event, ctx));
-      case REMINDERS -> reminders.add((ReminderEvent) event);
+    CloudEvent envelope = Events.parseEnvelope(out.cloudEvent().getBytes(StandardCharsets.UTF_8));
+    RequestContext ctx = new RequestContext(envelope.correlationid(), envelope.causationid(), out.traceparent());
+    switch (Topic.valueOf(out.topic().toUpperCase().replace('-', '_'))) {
+      case TASK_EVENTS -> published.add(new Published(Events.read(envelope.data(), TaskEvent.class), ctx));
+      case TASK_UPDATES -> updates.add(new Update(Events.read(envelope.data(), TaskUpdateEvent.class), ctx));
+      case REMINDERS -> reminders.add(Events.read(envelope.data(), ReminderEvent.class));
     }
   }
 

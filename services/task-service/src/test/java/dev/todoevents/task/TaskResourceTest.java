@@ -14,6 +14,8 @@ import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.task.domain.Task;
+import dev.todoevents.task.events.OutboxEntry;
+import dev.todoevents.task.events.OutboxRelay;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -28,6 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TaskResourceTest {
 
   @Inject RecordingPublisher publisher;
+
+  @Inject OutboxRelay relay;
 
   private String user;
 
@@ -254,18 +258,35 @@ class TaskResourceTest {
     given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("$", hasSize(2));
   }
 
+  /**
+   * The outbox: a change is stored with its events in one transaction. If the sidecar does not
+   * take them, the change stands (201) and its events wait in the outbox until it does; once
+   * publishing has failed for longer than task.outbox.refuse-writes-after, writes get 503 and
+   * change nothing.
+   */
   @Test
-  void whenTheEventCannotBePublishedNothingIsStoredAndTheAnswerIs503() {
+  void whenTheEventBusIsDownEventsWaitInTheOutboxThenWritesAreRefused() throws Exception {
     publisher.failing(true);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"user_id\":\"" + user + "\",\"title\":\"lost?\"}")
-        .post("/tasks")
-        .then()
-        .statusCode(503)
-        .header("Retry-After", notNullValue())
+    String id =
+        given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"kept\"}")
+            .post("/tasks").then().statusCode(201).extract().path("id");
+    assertThat(publisher.published()).isEmpty();
+    assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isEqualTo(2);
+
+    Thread.sleep(1200); // longer than refuse-writes-after (1 s in tests)
+    relay.relay(); // still failing
+    given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"refused\"}")
+        .post("/tasks").then().statusCode(503).header("Retry-After", notNullValue())
         .body("error", equalTo("event_bus_unavailable"));
-    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isEqualTo(1);
+
+    publisher.failing(false);
+    assertThat(relay.relay()).isEqualTo(2);
+    assertThat(publisher.published()).singleElement().satisfies(p -> assertThat(p.event().taskId().toString()).isEqualTo(id));
+    assertThat(publisher.updates()).hasSize(1);
+    assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isZero();
+    given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"accepted again\"}")
+        .post("/tasks").then().statusCode(201);
   }
 
   @Test

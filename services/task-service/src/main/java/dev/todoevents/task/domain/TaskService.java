@@ -6,7 +6,9 @@ import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.contracts.Topic;
-import dev.todoevents.task.events.EventPublisher;
+import dev.todoevents.task.events.Outbox;
+import dev.todoevents.task.events.OutboxRelay;
+import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -30,11 +32,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class TaskService {
 
-  private final EventPublisher publisher;
+  private final Outbox outbox;
+  private final OutboxRelay relay;
   private final Event<ReminderClock.RemindAtSet> remindAtSet;
 
-  public TaskService(EventPublisher publisher, Event<ReminderClock.RemindAtSet> remindAtSet) {
-    this.publisher = publisher;
+  public TaskService(Outbox outbox, OutboxRelay relay, Event<ReminderClock.RemindAtSet> remindAtSet) {
+    this.outbox = outbox;
+    this.relay = relay;
     this.remindAtSet = remindAtSet;
   }
 
@@ -167,12 +171,15 @@ public class TaskService {
    * @param before the task before the change, or null for a new task (then every field is new)
    */
   private void publish(TaskEventType type, Task t, TaskData before, RequestContext ctx) {
-    // Flush first: a constraint violation must fail the request before anything is published.
-    Task.flush();
+    if (relay.refusingWrites()) {
+      // The event bus has been down for a while: tell the caller rather than pile up events.
+      throw new PublishFailedException("the event bus is unavailable", null);
+    }
     TaskData after = t.snapshot();
-    publisher.publish(Topic.TASK_EVENTS, TaskEvent.of(type, t.id, t.userId, after), ctx);
+    // Into the outbox, in this transaction: the relay publishes them once it has committed.
+    outbox.add(Topic.TASK_EVENTS, TaskEvent.of(type, t.id, t.userId, after), ctx);
     Map<String, Object> delta = type == TaskEventType.DELETED ? Map.of() : changes(before, after);
-    publisher.publish(
+    outbox.add(
         Topic.TASK_UPDATES,
         new TaskUpdateEvent(
             UUID.randomUUID(), TaskUpdateEvent.SCHEMA_VERSION, Events.now(), type, t.id, t.userId, delta),

@@ -1,0 +1,170 @@
+package dev.todoevents.task.events;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox, oldest first, and deletes each entry once the sidecar acknowledged it.
+ *
+ * <p>It runs right after each commit that wrote to the outbox (in the committing thread, so an
+ * API call normally returns with its events already on Kafka, as before the outbox), and every
+ * {@code poll-interval} for whatever is left: entries of a process that died after its commit,
+ * or of a time the sidecar or broker was down. One pass at a time in this process (a lock), and
+ * the entries are row-locked while they are sent, so a second instance waits instead of sending
+ * them again; a pass stops at the first failure so nothing overtakes an unsent event.
+ *
+ * <p>A crash after the broker's acknowledgement and before the delete sends that event again
+ * on the next pass: the same event_id, which every consumer deduplicates.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+  private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+  private static final int BATCH = 50;
+
+  @ConfigMapping(prefix = "task.outbox")
+  public interface Settings {
+    /** How often the relay looks for entries left over (the commit itself triggers a pass). */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /**
+     * Once publishing has failed for this long, writes are refused with 503 + Retry-After instead
+     * of piling up in the outbox: callers learn that the event bus is down.
+     */
+    @WithDefault("5s")
+    Duration refuseWritesAfter();
+  }
+
+  private final EventPublisher publisher;
+  private final Settings settings;
+  private final ReentrantLock onePass = new ReentrantLock();
+  private final AtomicLong failingSinceMs = new AtomicLong(0);
+  private final AtomicLong pending = new AtomicLong(0);
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbox-relay");
+        t.setDaemon(true);
+        return t;
+      });
+
+  public OutboxRelay(EventPublisher publisher, Settings settings, MeterRegistry metrics) {
+    this.publisher = publisher;
+    this.settings = settings;
+    // Kept up to date by the relay: a scrape runs on an I/O thread, where no query may run.
+    Gauge.builder("todo.outbox.pending", pending, AtomicLong::get)
+        .description("events written but not yet acknowledged by the broker")
+        .register(metrics);
+  }
+
+  void start(@Observes StartupEvent e) {
+    long ms = settings.pollInterval().toMillis();
+    if (LaunchMode.current() != LaunchMode.TEST) {
+      poller.scheduleWithFixedDelay(this::runQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent e) {
+    poller.shutdown();
+    // Let a pass in progress finish: its events are acknowledged and deleted, not sent twice.
+    onePass.lock();
+    onePass.unlock();
+  }
+
+  void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Written written) {
+    // While publishing fails, a caller does not wait for another failing attempt: the poller
+    // keeps trying, and the answer (201, stored) does not depend on it.
+    if (failingSinceMs.get() == 0 || LaunchMode.current() == LaunchMode.TEST) {
+      runQuietly();
+    } else {
+      countPending();
+    }
+  }
+
+  /** True while publishing has been failing for longer than {@code refuse-writes-after}. */
+  public boolean refusingWrites() {
+    long since = failingSinceMs.get();
+    return since != 0 && System.currentTimeMillis() - since > settings.refuseWritesAfter().toMillis();
+  }
+
+  private void runQuietly() {
+    try {
+      relay();
+    } catch (RuntimeException ex) {
+      LOG.warnf("outbox pass failed, the next one retries: %s", ex.toString());
+    }
+  }
+
+  /** One pass: until the outbox is empty or a publish fails. @return events published */
+  public int relay() {
+    onePass.lock();
+    try {
+      int sent = 0;
+      while (true) {
+        int[] batch = QuarkusTransaction.requiringNew().call(this::sendBatch);
+        sent += batch[0];
+        if (batch[1] == 1) {
+          return sent; // a publish failed: stop, keep the order
+        }
+        if (batch[0] < BATCH) {
+          failingSinceMs.set(0);
+          return sent;
+        }
+      }
+    } finally {
+      countPending();
+      onePass.unlock();
+    }
+  }
+
+  /** @return {sent, failed (0/1)} */
+  private int[] sendBatch() {
+    List<OutboxEntry> entries = OutboxEntry.oldest(BATCH);
+    int sent = 0;
+    for (OutboxEntry e : entries) {
+      try {
+        publisher.publish(EventPublisher.Outgoing.of(e));
+      } catch (RuntimeException ex) {
+        e.attempts++;
+        e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
+        failingSinceMs.compareAndSet(0, System.currentTimeMillis());
+        LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
+            e.eventId, e.attempts, e.lastError);
+        return new int[] {sent, 1};
+      }
+      e.delete();
+      sent++;
+    }
+    return new int[] {sent, 0};
+  }
+
+  private void countPending() {
+    try {
+      pending.set(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count()));
+    } catch (RuntimeException e) {
+      LOG.warnf("could not count the outbox: %s", e.toString());
+    }
+  }
+
+  private static String truncate(String s) {
+    return s == null ? null : s.length() <= 1000 ? s : s.substring(0, 1000);
+  }
+
+}
