@@ -1,0 +1,431 @@
+package dev.todoevents.dlq;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.Topic;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The operators' dead-letter tool, run by tools/dlq.sh. It reads the {topic}-dlq topics
+ * straight from Kafka (an operator's tool, like Kafka's own CLI; the apps themselves only talk
+ * to their sidecars). Two kinds of records live there:
+ *
+ * <ul>
+ *   <li>{@code poison}: written by a consumer at once, a CloudEvent whose data is a DeadLetter
+ *       (error, subscriber, source topic, the original message);
+ *   <li>{@code retries_exhausted}: the original CloudEvent, forwarded by Dapr to the
+ *       subscription's deadLetterTopic after the resiliency retries (Dapr adds no context).
+ * </ul>
+ *
+ * Replay produces the original message to its source topic with its key (the user_id, so
+ * per-user order holds) and its event_id unchanged, so consumers that already handled it skip
+ * it. {@code replay --all} remembers how far it got per partition (consumer group
+ * {@value #REPLAY_GROUP}), so each record is replayed once however often it runs.
+ */
+public final class DlqTool {
+
+  static final String REPLAY_GROUP = "todo-dlq-replay";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** One dead letter, whichever kind, with what a replay needs. */
+  record Letter(
+      String dlq, int partition, long offset, Instant at, String key, String eventId, String sourceTopic,
+      String kind, String subscriber, String error, byte[] original) {
+
+    ObjectNode toJson(boolean withOriginal) {
+      ObjectNode n = Events.MAPPER.createObjectNode()
+          .put("dlq", dlq).put("partition", partition).put("offset", offset).put("at", at.toString())
+          .put("key", key).put("event_id", eventId).put("source_topic", sourceTopic).put("kind", kind)
+          .put("subscriber", subscriber).put("error", error);
+      if (withOriginal) {
+        n.set("original", parseOrText(original));
+      }
+      return n;
+    }
+  }
+
+  private final String brokers;
+  private final PrintStream out;
+
+  DlqTool(String brokers, PrintStream out) {
+    this.brokers = brokers;
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** @return the process exit status: 0 done, 1 failed, 2 bad usage */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("dlq: " + e.getMessage());
+      err.println(Options.USAGE);
+      return 2;
+    }
+    if (o.command.equals("help")) {
+      out.println(Options.USAGE);
+      return 0;
+    }
+    try {
+      DlqTool tool = new DlqTool(o.brokers, out);
+      return switch (o.command) {
+        case "count" -> tool.count(o);
+        case "list" -> tool.list(o);
+        case "show" -> tool.show(o);
+        case "replay" -> tool.replay(o);
+        case "purge" -> tool.purge(o);
+        default -> throw new IllegalStateException(o.command);
+      };
+    } catch (Exception e) {
+      err.println("dlq: " + o.command + " failed: " + e);
+      return 1;
+    }
+  }
+
+  // ---- commands ------------------------------------------------------------------------
+
+  private int count(Options o) throws Exception {
+    Map<String, Map<String, Integer>> byTopic = new TreeMap<>();
+    for (String dlq : o.dlqs()) {
+      Map<String, Integer> reasons = new TreeMap<>();
+      for (Letter l : read(dlq, o.filter())) {
+        reasons.merge(l.kind() + ": " + firstLine(l.error()), 1, Integer::sum);
+      }
+      byTopic.put(dlq, reasons);
+    }
+    if (o.json) {
+      out.println(Events.MAPPER.valueToTree(byTopic));
+    } else {
+      byTopic.forEach((dlq, reasons) -> {
+        out.printf("%s: %d%n", dlq, reasons.values().stream().mapToInt(Integer::intValue).sum());
+        reasons.forEach((reason, n) -> out.printf("  %5d  %s%n", n, reason));
+      });
+    }
+    return 0;
+  }
+
+  private int list(Options o) throws Exception {
+    int shown = 0;
+    for (String dlq : o.dlqs()) {
+      for (Letter l : read(dlq, o.filter())) {
+        if (shown++ >= o.limit) {
+          return 0;
+        }
+        if (o.json) {
+          out.println(l.toJson(false));
+        } else {
+          out.printf("%s/%d@%d  %s  event_id=%s  from=%s  %s  %s%n", l.dlq(), l.partition(), l.offset(), l.at(),
+              l.eventId(), l.sourceTopic(), l.kind(), firstLine(l.error()));
+        }
+      }
+    }
+    return 0;
+  }
+
+  private int show(Options o) throws Exception {
+    if (o.eventIds.isEmpty()) {
+      throw new IllegalArgumentException("show needs --event-id");
+    }
+    int found = 0;
+    for (String dlq : o.dlqs()) {
+      for (Letter l : read(dlq, o.filter())) {
+        out.println(Events.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(l.toJson(true)));
+        found++;
+      }
+    }
+    return found > 0 ? 0 : 1;
+  }
+
+  /**
+   * {@code --all}: every record after the last replay (then remembered); with --event-id or
+   * --reason: those records, whether replayed before or not (an explicit request).
+   */
+  private int replay(Options o) throws Exception {
+    boolean all = o.all && o.eventIds.isEmpty() && o.reason == null;
+    if (!all && o.eventIds.isEmpty() && o.reason == null) {
+      throw new IllegalArgumentException("replay needs --all, --event-id or --reason");
+    }
+    int replayed = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (String dlq : o.dlqs()) {
+        Map<TopicPartition, Long> from = all ? committed(dlq) : Map.of();
+        Map<TopicPartition, Long> done = new HashMap<>();
+        for (Letter l : read(dlq, all ? l -> true : o.filter(), from)) {
+          producer.send(new ProducerRecord<>(l.sourceTopic(), l.key() == null ? null : l.key().getBytes(StandardCharsets.UTF_8), l.original()))
+              .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          out.printf("replayed %s/%d@%d event_id=%s -> %s%n", l.dlq(), l.partition(), l.offset(), l.eventId(), l.sourceTopic());
+          done.put(new TopicPartition(dlq, l.partition()), l.offset() + 1);
+          replayed++;
+        }
+        if (all && !done.isEmpty()) {
+          commit(done);
+        }
+      }
+    }
+    out.printf("%d record(s) replayed%n", replayed);
+    return 0;
+  }
+
+  /** Deletes what was replayed (--all: everything) from the dead-letter topics. */
+  private int purge(Options o) throws Exception {
+    try (Admin admin = Admin.create(adminProps())) {
+      for (String dlq : o.dlqs()) {
+        Map<TopicPartition, Long> upTo = o.all ? endOffsets(dlq) : committed(dlq);
+        Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+        upTo.forEach((tp, offset) -> delete.put(tp, RecordsToDelete.beforeOffset(offset)));
+        admin.deleteRecords(delete).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        out.printf("%s: purged up to %s%n", dlq, upTo.values());
+      }
+    }
+    return 0;
+  }
+
+  // ---- Kafka -----------------------------------------------------------------------------
+
+  List<Letter> read(String dlq, Predicate<Letter> filter) {
+    return read(dlq, filter, Map.of());
+  }
+
+  /** Every record of the topic from {@code from} (else its beginning) to its current end. */
+  List<Letter> read(String dlq, Predicate<Letter> filter, Map<TopicPartition, Long> from) {
+    List<Letter> letters = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = consumer(null)) {
+      List<TopicPartition> parts = partitions(c, dlq);
+      c.assign(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
+      for (TopicPartition tp : parts) {
+        Long start = from.get(tp);
+        if (start == null) {
+          c.seekToBeginning(List.of(tp));
+        } else {
+          c.seek(tp, start);
+        }
+      }
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + dlq + " to its end within " + TIMEOUT);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+            Letter l = letter(r);
+            if (filter.test(l)) {
+              letters.add(l);
+            }
+          }
+        }
+      }
+    }
+    return letters;
+  }
+
+  static Letter letter(ConsumerRecord<byte[], byte[]> r) {
+    String dlq = r.topic();
+    String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+    Instant at = Instant.ofEpochMilli(r.timestamp());
+    JsonNode value = parseOrText(r.value());
+    JsonNode data = value.path("data");
+    if (data.has("error_kind") && data.has("source_topic")) {
+      JsonNode original = data.path("original");
+      byte[] bytes = original.isMissingNode() || original.isNull()
+          ? data.path("original_text").asText("").getBytes(StandardCharsets.UTF_8)
+          : original.toString().getBytes(StandardCharsets.UTF_8);
+      return new Letter(dlq, r.partition(), r.offset(), at, key, data.path("event_id").asText(null),
+          data.path("source_topic").asText(), data.path("error_kind").asText(), data.path("subscriber").asText(null),
+          data.path("error").asText(null), bytes);
+    }
+    String source = dlq.endsWith("-dlq") ? dlq.substring(0, dlq.length() - 4) : dlq;
+    String userKey = key != null ? key : value.path("data").path("user_id").asText(null);
+    return new Letter(dlq, r.partition(), r.offset(), at, userKey, value.path("id").asText(null), source,
+        "retries_exhausted", null, "forwarded by Dapr after the resiliency retries (no error recorded)", r.value());
+  }
+
+  private Map<TopicPartition, Long> committed(String dlq) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(REPLAY_GROUP)) {
+      Map<TopicPartition, Long> out = new HashMap<>();
+      List<TopicPartition> parts = partitions(c, dlq);
+      Map<TopicPartition, OffsetAndMetadata> committed = c.committed(Set.copyOf(parts), TIMEOUT);
+      Map<TopicPartition, Long> begin = c.beginningOffsets(parts, TIMEOUT);
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata m = committed.get(tp);
+        out.put(tp, m == null ? begin.get(tp) : Math.max(m.offset(), begin.get(tp)));
+      }
+      return out;
+    }
+  }
+
+  private void commit(Map<TopicPartition, Long> offsets) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(REPLAY_GROUP)) {
+      Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+      offsets.forEach((tp, o) -> m.put(tp, new OffsetAndMetadata(o)));
+      c.commitSync(m, TIMEOUT);
+    }
+  }
+
+  private Map<TopicPartition, Long> endOffsets(String dlq) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(null)) {
+      return c.endOffsets(partitions(c, dlq), TIMEOUT);
+    }
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    List<PartitionInfo> infos = c.partitionsFor(topic, TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalArgumentException("no topic " + topic);
+    }
+    return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private Properties adminProps() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    return p;
+  }
+
+  private static JsonNode parseOrText(byte[] bytes) {
+    try {
+      return Events.MAPPER.readTree(bytes);
+    } catch (Exception e) {
+      return Events.MAPPER.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String line = s.lines().findFirst().orElse("");
+    return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+  }
+
+  /** Command-line options. */
+  static final class Options {
+    static final String USAGE = """
+        usage: tools/dlq.sh <command> [options]
+          count                       dead letters per topic and reason
+          list                        one line per dead letter (--limit N, default 100)
+          show    --event-id ID       one dead letter in full, with its original message
+          replay  --all               every record not replayed yet, to its source topic (each once)
+          replay  --event-id ID ...   those records (also if replayed before); or --reason TEXT
+          purge                       delete what was replayed; --all: delete everything
+        options:
+          --brokers HOST:PORT   Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)
+          --topic NAME          one dead-letter topic (task-events-dlq, reminders-dlq, task-updates-dlq)
+          --reason TEXT         only records whose kind or error contains TEXT
+          --json                machine-readable output (count, list)""";
+
+    String command;
+    String brokers = System.getenv().getOrDefault("TODO_KAFKA_BROKERS", "127.0.0.1:9092");
+    String topic;
+    String reason;
+    final List<String> eventIds = new ArrayList<>();
+    boolean all;
+    boolean json;
+    int limit = 100;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      if (args.length == 0) {
+        throw new IllegalArgumentException("no command");
+      }
+      o.command = args[0];
+      if (!Set.of("count", "list", "show", "replay", "purge", "help").contains(o.command)) {
+        throw new IllegalArgumentException("unknown command " + o.command);
+      }
+      for (int i = 1; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--all" -> o.all = true;
+          case "--json" -> o.json = true;
+          case "--brokers", "--topic", "--reason", "--event-id", "--limit" -> {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+              case "--brokers" -> o.brokers = v;
+              case "--topic" -> o.topic = v;
+              case "--reason" -> o.reason = v;
+              case "--event-id" -> o.eventIds.add(v);
+              default -> {
+                try {
+                  o.limit = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                  throw new IllegalArgumentException("--limit needs a number, not " + v);
+                }
+              }
+            }
+          }
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+      if (o.topic != null && !o.dlqs().contains(o.topic)) {
+        throw new IllegalArgumentException("--topic must be one of " + o.dlqs());
+      }
+      return o;
+    }
+
+    List<String> dlqs() {
+      List<String> all = new ArrayList<>();
+      for (Topic t : Topic.values()) {
+        all.add(t.dlqName());
+      }
+      return topic == null ? all : List.of(topic);
+    }
+
+    Predicate<Letter> filter() {
+      return l -> (eventIds.isEmpty() || eventIds.contains(l.eventId()))
+          && (reason == null || (l.kind() + " " + l.error()).contains(reason));
+    }
+  }
+
+}
