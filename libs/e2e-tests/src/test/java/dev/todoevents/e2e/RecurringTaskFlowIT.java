@@ -95,7 +95,7 @@ class RecurringTaskFlowIT {
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> assertThat(Http.text(recurring.baseUrl() + "/q/metrics"))
-                  .contains("todo_recurring_completions_total{outcome=\"already_exists\"} 1.0"));
+                  .contains("todo_events_duplicates_total{topic=\"task-events\"} 1.0"));
       List<JsonNode> all =
           StreamSupport.stream(Http.get(tasks.baseUrl() + "/tasks?user_id=" + user).body().spliterator(), false).toList();
       assertThat(all).extracting(t -> t.get("id").asText()).containsExactlyInAnyOrder(first, expectedNext);

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * What every subscriber endpoint does with a message Dapr delivers, so that each endpoint is a
  * thin adapter: unwrap the CloudEvent; skip (log, count, acknowledge) an unknown schema_version;
  * check the payload against its JSON Schema and read it as the typed event; hand it to the
- * handler; map the outcome to SUCCESS or RETRY. Poison (bad JSON, schema violation, or a
+ * handler unless {@link ProcessedEvents} says this event_id was processed before; map the
+ * outcome to SUCCESS or RETRY. Poison (bad JSON, schema violation, or a
  * {@link PoisonEventException} from the handler) goes to {@code {topic}-dlq} at once with its
  * error; any other failure asks Dapr to retry.
  */
@@ -39,10 +40,12 @@ public class EventDelivery {
   }
 
   private final DeadLetterPublisher deadLetters;
+  private final ProcessedEvents processed;
   private final MeterRegistry metrics;
 
-  public EventDelivery(DeadLetterPublisher deadLetters, MeterRegistry metrics) {
+  public EventDelivery(DeadLetterPublisher deadLetters, ProcessedEvents processed, MeterRegistry metrics) {
     this.deadLetters = deadLetters;
+    this.processed = processed;
     this.metrics = metrics;
   }
 
@@ -112,8 +115,14 @@ public class EventDelivery {
             eventId, topic.topicName(), envelope.data().get("schema_version"), schemaVersion);
         return Outcome.SUCCESS;
       }
+      if (processed.alreadyProcessed(topic, eventId)) {
+        metrics.counter("todo.events.duplicates", "topic", topic.topicName()).increment();
+        LOG.infof("duplicate event_id=%s topic=%s acknowledged, processed before", eventId, topic.topicName());
+        return Outcome.SUCCESS;
+      }
       T event = Events.read(envelope.data(), type);
       if (handler.handle(new Delivery<>(envelope, event))) {
+        processed.markProcessed(topic, eventId); // after the effect: see ProcessedEvents
         return Outcome.SUCCESS;
       }
       metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
@@ -131,6 +140,7 @@ public class EventDelivery {
     try {
       deadLetters.poison(topic, body, eventId, userId, poison);
       metrics.counter("todo.events.deadlettered", "topic", topic.topicName()).increment();
+      processed.markProcessed(topic, eventId); // a redelivery is not dead-lettered twice
       return Outcome.SUCCESS;
     } catch (RuntimeException e) {
       LOG.errorf("could not dead-letter event_id=%s (%s), asking Dapr to retry: %s", eventId, poison.getMessage(), e.getMessage());

@@ -108,10 +108,21 @@ class TaskEventsSubscriberTest {
     given().queryParam("task_id", future.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
     assertThat(deadLetters.letters()).singleElement().satisfies(l -> assertThat(l.eventId()).isEqualTo(poison.get("event_id").asText()));
 
+    // The same poison again is known (ProcessedEvents): acknowledged, not dead-lettered twice.
+    ObjectNode again = Events.MAPPER.createObjectNode();
+    again.set("entries", Events.MAPPER.createArrayNode().add(
+        Events.MAPPER.createObjectNode().put("entryId", "p").set("event", Events.MAPPER.readTree(rawEnvelope(poison)))));
+    given().contentType("application/json").body(again.toString()).post("/events/task-events")
+        .then().statusCode(200).body("statuses[0].status", equalTo("SUCCESS"));
+    assertThat(deadLetters.letters()).hasSize(1);
+
+    // A new poison message whose dead letter cannot be written: RETRY for that entry.
     deadLetters.failing(true);
+    ObjectNode poison2 = sample("task-event.created.json");
+    ((ObjectNode) poison2.get("task_data")).remove("title");
     ObjectNode retried = Events.MAPPER.createObjectNode();
     retried.set("entries", Events.MAPPER.createArrayNode().add(
-        Events.MAPPER.createObjectNode().put("entryId", "p").set("event", Events.MAPPER.readTree(rawEnvelope(poison)))));
+        Events.MAPPER.createObjectNode().put("entryId", "p").set("event", Events.MAPPER.readTree(rawEnvelope(poison2)))));
     given().contentType("application/json").body(retried.toString()).post("/events/task-events")
         .then().statusCode(200).body("statuses[0].status", equalTo("RETRY"));
   }
