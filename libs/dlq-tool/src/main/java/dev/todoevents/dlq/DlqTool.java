@@ -41,7 +41,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code poison}: written by a consumer at once, a CloudEvent whose data is a DeadLetter
  *       (error, subscriber, source topic, the original message);
  *   <li>{@code retries_exhausted}: the original CloudEvent, forwarded by Dapr to the
- *       subscription's deadLetterTopic after the resiliency retries (Dapr adds no context).
+ *       subscription's deadLetterTopic after the resiliency retries (Dapr adds no context);
+ *   <li>{@code not_a_cloudevent}: bytes the sidecar could not read as a CloudEvent (written to
+ *       the topic without Dapr), forwarded by Dapr at once, never seen by an app.
  * </ul>
  *
  * Replay produces the original message to its source topic with its key (the user_id, so
@@ -267,6 +269,11 @@ public final class DlqTool {
     }
     String source = dlq.endsWith("-dlq") ? dlq.substring(0, dlq.length() - 4) : dlq;
     String userKey = key != null ? key : value.path("data").path("user_id").asText(null);
+    if (!value.has("specversion")) {
+      // Dapr could not read it as a CloudEvent, so no app ever saw it: forwarded at once.
+      return new Letter(dlq, r.partition(), r.offset(), at, userKey, null, source, "not_a_cloudevent", null,
+          "not a CloudEvent: the sidecar could not deliver it (written to the topic without Dapr?)", r.value());
+    }
     return new Letter(dlq, r.partition(), r.offset(), at, userKey, value.path("id").asText(null), source,
         "retries_exhausted", null, "forwarded by Dapr after the resiliency retries (no error recorded)", r.value());
   }
