@@ -16,10 +16,14 @@ import java.util.Map;
 public final class KafkaBroker implements AutoCloseable {
 
   private final int port;
-  private final ManagedProcess process;
+  private final List<String> command;
+  private final Path dataDir;
+  private ManagedProcess process;
 
-  private KafkaBroker(int port, ManagedProcess process) {
+  private KafkaBroker(int port, List<String> command, Path dataDir, ManagedProcess process) {
     this.port = port;
+    this.command = command;
+    this.dataDir = dataDir;
     this.process = process;
   }
 
@@ -72,18 +76,52 @@ public final class KafkaBroker implements AutoCloseable {
 
       List<String> broker = new java.util.ArrayList<>(jvm);
       broker.addAll(List.of("kafka.Kafka", props.toString()));
-      ManagedProcess p =
-          ManagedProcess.start("kafka", broker, Map.of(), dataDir, dataDir.resolve("kafka.log"));
-      try {
-        p.awaitLog("Kafka Server started", Duration.ofSeconds(90));
-      } catch (RuntimeException e) {
-        p.close();
-        throw e;
-      }
-      return new KafkaBroker(port, p);
+      return new KafkaBroker(port, List.copyOf(broker), dataDir, launch(broker, dataDir));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static ManagedProcess launch(List<String> command, Path dataDir) {
+    Path log = dataDir.resolve("kafka.log");
+    long before = log.toFile().length();
+    ManagedProcess p = ManagedProcess.start("kafka", command, Map.of(), dataDir, log);
+    try {
+      // The log is appended to across restarts: wait for a start line written after this one.
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!startedSince(log, before)) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("Kafka did not start:\n" + p.tail(40));
+        }
+        Thread.sleep(100);
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      p.close();
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+    return p;
+  }
+
+  private static boolean startedSince(Path log, long offset) {
+    try (var in = Files.newInputStream(log)) {
+      in.skipNBytes(offset);
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("Kafka Server started");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** SIGTERM, as an operator's restart; the data stays. */
+  public void stop() {
+    process.stop(Duration.ofSeconds(30));
+  }
+
+  /** Starts the stopped broker again on the same ports and data. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("Kafka is still running");
+    }
+    process = launch(command, dataDir);
   }
 
   public String bootstrapServers() {
