@@ -39,6 +39,13 @@ class ResourcesMatchContractsTest {
     return out;
   }
 
+  private static JsonNode component(String name) throws IOException {
+    return docs("components").stream()
+        .filter(d -> name.equals(d.at("/metadata/name").asText()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no component named " + name + " in components/"));
+  }
+
   private static Set<String> appIds() {
     return Arrays.stream(DaprNames.AppIds.class.getFields())
         .map(f -> {
@@ -60,11 +67,7 @@ class ResourcesMatchContractsTest {
 
   @Test
   void livePubsubGivesEveryInstanceItsOwnConsumerGroup() throws IOException {
-    JsonNode live =
-        docs("components").stream()
-            .filter(d -> DaprNames.LIVE_PUBSUB.equals(d.at("/metadata/name").asText()))
-            .findFirst()
-            .orElseThrow();
+    JsonNode live = component(DaprNames.LIVE_PUBSUB);
     Map<String, String> meta = new java.util.HashMap<>();
     live.at("/spec/metadata").forEach(m -> meta.put(m.get("name").asText(), m.path("value").asText()));
     assertThat(meta).doesNotContainKey("consumerGroup");
@@ -73,11 +76,7 @@ class ResourcesMatchContractsTest {
 
   @Test
   void kafkaComponentStatesAVersionKafka4Accepts() throws IOException {
-    JsonNode pubsub =
-        docs("components").stream()
-            .filter(d -> DaprNames.PUBSUB.equals(d.at("/metadata/name").asText()))
-            .findFirst()
-            .orElseThrow();
+    JsonNode pubsub = component(DaprNames.PUBSUB);
     assertThat(pubsub.at("/spec/type").asText()).isEqualTo("pubsub.kafka");
     String version = null;
     for (JsonNode m : pubsub.at("/spec/metadata")) {
