@@ -32,6 +32,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A crash after the broker's acknowledgement and before the delete sends that event again
  * on the next pass: the same event_id, which every consumer deduplicates.
+ *
+ * <p>Order is the outbox's sequence order. Two transactions that commit out of sequence order
+ * (changes to two different tasks of one user at the same moment) can be published in commit
+ * order instead; changes to one task are serialised by its version column and keep their order.
  */
 @ApplicationScoped
 public class OutboxRelay {
