@@ -83,32 +83,14 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static ManagedProcess launch(List<String> command, Path dataDir) {
-    Path log = dataDir.resolve("kafka.log");
-    long before = log.toFile().length();
-    ManagedProcess p = ManagedProcess.start("kafka", command, Map.of(), dataDir, log);
+    ManagedProcess p = ManagedProcess.start("kafka", command, Map.of(), dataDir, dataDir.resolve("kafka.log"));
     try {
-      // The log is appended to across restarts: wait for a start line written after this one.
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!startedSince(log, before)) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka did not start:\n" + p.tail(40));
-        }
-        Thread.sleep(100);
-      }
-    } catch (RuntimeException | InterruptedException e) {
+      p.awaitLog("Kafka Server started", Duration.ofSeconds(90));
+    } catch (RuntimeException e) {
       p.close();
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      throw e;
     }
     return p;
-  }
-
-  private static boolean startedSince(Path log, long offset) {
-    try (var in = Files.newInputStream(log)) {
-      in.skipNBytes(offset);
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("Kafka Server started");
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** SIGTERM, as an operator's restart; the data stays. */

@@ -37,11 +37,14 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  /** Where this run's output starts: a restarted process appends to the same log. */
+  private final long logStart;
 
-  private ManagedProcess(String name, Process process, Path log) {
+  private ManagedProcess(String name, Process process, Path log, long logStart) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
   }
 
   public static ManagedProcess start(
@@ -55,7 +58,8 @@ public final class ManagedProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putAll(env);
-      ManagedProcess p = new ManagedProcess(name, pb.start(), log);
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
+      ManagedProcess p = new ManagedProcess(name, pb.start(), log, logStart);
       RUNNING.add(p);
       return p;
     } catch (IOException e) {
@@ -79,7 +83,10 @@ public final class ManagedProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Waits until the log contains {@code needle}; fails early, with the log's tail, if the process exits. */
+  /**
+   * Waits until this run's output contains {@code needle}; fails early, with the log's tail, if
+   * the process exits.
+   */
   public ManagedProcess awaitLog(String needle, Duration timeout) {
     return await(() -> readLog().contains(needle), "log line '" + needle + "'", timeout);
   }
@@ -151,16 +158,16 @@ public final class ManagedProcess implements AutoCloseable {
     return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
   }
 
+  /** This run's output (decoded leniently: the last UTF-8 sequence may be half-written). */
   private String readLog() {
-    try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    if (!Files.exists(log)) {
+      return "";
+    }
+    try (var in = Files.newInputStream(log)) {
+      in.skipNBytes(logStart);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      // A half-written UTF-8 sequence at the end of the file: read it leniently.
-      try {
-        return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-      } catch (IOException again) {
-        throw new UncheckedIOException(again);
-      }
+      throw new UncheckedIOException(e);
     }
   }
 
