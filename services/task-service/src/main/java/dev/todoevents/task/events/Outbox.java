@@ -5,6 +5,7 @@ import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,15 +19,19 @@ import java.time.Instant;
 @ApplicationScoped
 public class Outbox {
 
-  /** Fired on write; the relay runs once the transaction has committed. */
+  /** Fired once per transaction that wrote; the relay runs once it has committed. */
   public record Written() {}
 
   private final TaskEventsConfig config;
   private final jakarta.enterprise.event.Event<Written> written;
+  private final TransactionSynchronizationRegistry transaction;
 
-  public Outbox(TaskEventsConfig config, jakarta.enterprise.event.Event<Written> written) {
+  public Outbox(
+      TaskEventsConfig config, jakarta.enterprise.event.Event<Written> written,
+      TransactionSynchronizationRegistry transaction) {
     this.config = config;
     this.written = written;
+    this.transaction = transaction;
   }
 
   @Transactional(Transactional.TxType.MANDATORY)
@@ -41,6 +46,11 @@ public class Outbox {
     e.traceparent = ctx.traceparent();
     e.createdAt = Instant.now();
     e.persist();
-    written.fire(new Written());
+    // A change writes several events (a TaskEvent and a TaskUpdateEvent; a tick, one per due
+    // reminder): one relay pass after the commit publishes them all.
+    if (transaction.getResource(Written.class) == null) {
+      transaction.putResource(Written.class, Boolean.TRUE);
+      written.fire(new Written());
+    }
   }
 }

@@ -122,12 +122,12 @@ public class OutboxRelay {
     try {
       int sent = 0;
       while (true) {
-        int[] batch = QuarkusTransaction.requiringNew().call(this::sendBatch);
-        sent += batch[0];
-        if (batch[1] == 1) {
+        Batch batch = QuarkusTransaction.requiringNew().call(this::sendBatch);
+        sent += batch.sent();
+        if (batch.failed()) {
           return sent; // a publish failed: stop, keep the order
         }
-        if (batch[0] < BATCH) {
+        if (batch.sent() < BATCH) {
           failingSinceMs.set(0);
           return sent;
         }
@@ -138,8 +138,10 @@ public class OutboxRelay {
     }
   }
 
-  /** @return {sent, failed (0/1)} */
-  private int[] sendBatch() {
+  /** What one batch did: how many it sent, and whether it stopped at a failed publish. */
+  private record Batch(int sent, boolean failed) {}
+
+  private Batch sendBatch() {
     List<OutboxEntry> entries = OutboxEntry.oldest(BATCH);
     int sent = 0;
     for (OutboxEntry e : entries) {
@@ -151,12 +153,12 @@ public class OutboxRelay {
         failingSinceMs.compareAndSet(0, System.currentTimeMillis());
         LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
             e.eventId, e.attempts, e.lastError);
-        return new int[] {sent, 1};
+        return new Batch(sent, true);
       }
       e.delete();
       sent++;
     }
-    return new int[] {sent, 0};
+    return new Batch(sent, false);
   }
 
   private void countPending() {
@@ -170,5 +172,4 @@ public class OutboxRelay {
   private static String truncate(String s) {
     return s == null ? null : s.length() <= 1000 ? s : s.substring(0, 1000);
   }
-
 }
