@@ -1,15 +1,11 @@
 package dev.todoevents.recurring.domain;
 
 import dev.todoevents.contracts.DaprNames;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import dev.todoevents.service.ServiceInvocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * Creates tasks in task-service through Dapr HTTP service invocation
@@ -18,16 +14,6 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class TaskServiceClient {
-
-  /** Where the sidecar is ({@code DAPR_HTTP_PORT}, set by `dapr run` / the injector). */
-  @ConfigMapping(prefix = "recurring.sidecar")
-  public interface Sidecar {
-    @WithDefault("${DAPR_HTTP_PORT:3500}")
-    int httpPort();
-
-    @WithDefault("30s")
-    Duration timeout();
-  }
 
   /** task-service's answer: its status and body. */
   public record Reply(int status, String body) {
@@ -45,11 +31,10 @@ public class TaskServiceClient {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final Sidecar sidecar;
+  private final ServiceInvocation invocation;
 
-  public TaskServiceClient(Sidecar sidecar) {
-    this.sidecar = sidecar;
+  public TaskServiceClient(ServiceInvocation invocation) {
+    this.invocation = invocation;
   }
 
   /**
@@ -59,13 +44,8 @@ public class TaskServiceClient {
    */
   public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent)
       throws IOException {
-    URI uri =
-        URI.create(
-            "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/invoke/"
-                + DaprNames.AppIds.TASK_SERVICE + "/method/tasks");
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(uri)
-            .timeout(sidecar.timeout())
+        invocation.request(DaprNames.AppIds.TASK_SERVICE, "tasks")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(next.toJson()));
     if (correlationId != null) {
@@ -77,12 +57,7 @@ public class TaskServiceClient {
     if (traceparent != null && !traceparent.isBlank()) {
       req.header("traceparent", traceparent);
     }
-    try {
-      HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
+    HttpResponse<String> r = invocation.send(req.build());
+    return new Reply(r.statusCode(), r.body());
   }
 }
