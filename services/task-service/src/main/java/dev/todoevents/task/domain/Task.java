@@ -2,6 +2,7 @@ package dev.todoevents.task.domain;
 
 import dev.todoevents.contracts.TaskData;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Parameters;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -68,6 +69,10 @@ public class Task extends PanacheEntityBase {
   @Column(name = "version", nullable = false)
   public long version;
 
+  /** An open task whose reminder for its current remind_at has not been sent yet. */
+  private static final String REMINDER_PENDING =
+      "status <> :completed and (remindedFor is null or remindedFor <> remindAt)";
+
   /**
    * Open tasks whose reminder time has come and whose reminder for that time is not sent,
    * locked for update: a second instance's tick waits for this transaction and then no longer
@@ -75,23 +80,23 @@ public class Task extends PanacheEntityBase {
    */
   public static List<Task> dueReminders(Instant now, int max) {
     return find(
-            "remindAt <= ?1 and status <> ?2 and (remindedFor is null or remindedFor <> remindAt)"
-                + " order by remindAt, id",
-            now, dev.todoevents.contracts.TaskData.COMPLETED)
+            "remindAt <= :now and " + REMINDER_PENDING + " order by remindAt, id",
+            Parameters.with("now", now).and("completed", TaskData.COMPLETED))
         .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
         .page(0, max)
         .list();
   }
 
+  /** The distinct remind_at values in (from, to] of reminders still to send. */
   public static List<Instant> upcomingReminders(Instant from, Instant to, int max) {
     return getEntityManager()
         .createQuery(
-            "select distinct t.remindAt from Task t where t.remindAt > ?1 and t.remindAt <= ?2 and t.status <> ?3"
-                + " and (t.remindedFor is null or t.remindedFor <> t.remindAt) order by t.remindAt",
+            "select distinct remindAt from Task where remindAt > :from and remindAt <= :to and "
+                + REMINDER_PENDING + " order by remindAt",
             Instant.class)
-        .setParameter(1, from)
-        .setParameter(2, to)
-        .setParameter(3, dev.todoevents.contracts.TaskData.COMPLETED)
+        .setParameter("from", from)
+        .setParameter("to", to)
+        .setParameter("completed", TaskData.COMPLETED)
         .setMaxResults(max)
         .getResultList();
   }
