@@ -74,7 +74,8 @@ class DeadLetterToolIT {
       ObjectNode forwarded = validEvent(user);
       ObjectNode condemned = validEvent(user);
       DeadLetter letter = new DeadLetter(condemned.get("id").asText(), Topic.TASK_EVENTS.topicName(), AppIds.AUDIT_SERVICE,
-          "database unavailable (test)", DeadLetter.KIND_POISON, Instant.now(), condemned, null);
+          "database unavailable (test)", DeadLetter.KIND_RETRIES_EXHAUSTED, "java.sql.SQLException", 6,
+          Instant.now().minusSeconds(7), Instant.now(), condemned, null);
       ObjectNode letterEvent = Events.MAPPER.createObjectNode().put("specversion", "1.0")
           .put("id", UUID.randomUUID().toString()).put("type", DeadLetter.TYPE).put("source", AppIds.AUDIT_SERVICE)
           .put("datacontenttype", "application/json");

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The system on real processes for one test: a Kafka node with the project's topics, then for
@@ -33,6 +34,14 @@ final class Stack implements AutoCloseable {
    *     daprd with the same app-id, its own folder and ports)
    */
   static Stack start(Path work, String... instances) {
+    return start(work, Set.of(), instances);
+  }
+
+  /**
+   * @param notStarted instances whose daprd is started but not the app: the test starts it with
+   *     {@code app(instance).start()} when it wants (a late app)
+   */
+  static Stack start(Path work, Set<String> notStarted, String... instances) {
     Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
     try {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
@@ -51,7 +60,8 @@ final class Stack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(sidecar.appEnv());
         // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
         env.put("TODO_DATA_DIR", dir.resolve("data").toString());
-        stack.apps.put(instance, new ServiceApp(id, port, dir, env).start());
+        ServiceApp app = new ServiceApp(id, port, dir, env);
+        stack.apps.put(instance, notStarted.contains(instance) ? app : app.start());
       }
       return stack;
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.todoevents.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Events;
@@ -8,16 +9,21 @@ import dev.todoevents.contracts.Topic;
 import io.dapr.client.DaprClient;
 import io.dapr.client.domain.PublishEventRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends poison messages (input no retry can fix) straight to the source topic's dead-letter
- * topic with the error that condemned them. Dapr's own deadLetterTopic still catches what fails
- * for other reasons once resiliency retries are spent.
+ * The app's layer of dead-lettering: writes a {@link DeadLetter} (the original message plus why,
+ * how often and since when it failed) to the source topic's {@code {topic}-dlq}, keyed like the
+ * original. Poison goes there at once; a message whose handler kept failing goes there after the
+ * app's attempt limit ({@link EventDelivery}). Dapr's own layer, the subscription's
+ * deadLetterTopic, still catches what the app never answered (it was down or could not publish
+ * this record) once the resiliency policy is spent - as the bare original message.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
@@ -33,34 +39,44 @@ public class DeadLetterPublisher {
     this.appId = appId;
   }
 
-  /** Publishes the dead letter and waits for the broker; throws if it could not (then retry). */
+  /** Input no retry can fix: one failed attempt, dead-lettered now. Throws if it could not be written. */
   public void poison(Topic source, byte[] body, String eventId, String partitionKey, PoisonEventException why) {
-    var original = tryParse(body);
-    DeadLetter letter =
-        new DeadLetter(
-            eventId,
-            source.topicName(),
-            appId,
-            why.getMessage(),
-            DeadLetter.KIND_POISON,
-            Events.now(),
-            original,
-            original == null ? new String(body, StandardCharsets.UTF_8) : null);
-    String key = partitionKey != null ? partitionKey : eventId != null ? eventId : "unknown";
+    Instant now = Events.now();
+    write(source, partitionKey, letter(source, body, eventId, why.getMessage(), DeadLetter.KIND_POISON, null, 1, now, now));
+  }
+
+  /** A handler that failed on every attempt up to the limit. Throws if it could not be written. */
+  void retriesExhausted(Topic source, byte[] body, String eventId, String partitionKey, FailedAttempts.Failures failures) {
+    Exception last = failures.lastError();
+    write(source, partitionKey,
+        letter(source, body, eventId, String.valueOf(last.getMessage()), DeadLetter.KIND_RETRIES_EXHAUSTED,
+            last.getClass().getName(), failures.attempts(), failures.first(), failures.last()));
+  }
+
+  private DeadLetter letter(Topic source, byte[] body, String eventId, String error, String kind, String exception,
+      int attempts, Instant first, Instant last) {
+    JsonNode original = tryParse(body);
+    return new DeadLetter(eventId, source.topicName(), appId, error, kind, exception, attempts, first, last,
+        original, original == null ? new String(body, StandardCharsets.UTF_8) : null);
+  }
+
+  /** Publishes the dead letter and waits for the broker's ack; throws if it did not come. */
+  protected void write(Topic source, String partitionKey, DeadLetter letter) {
+    String key = partitionKey != null ? partitionKey : letter.eventId() != null ? letter.eventId() : "unknown";
     dapr.publishEvent(
             new PublishEventRequest(DaprNames.PUBSUB, source.dlqName(), Events.toJson(letter))
                 .setContentType("application/json")
                 .setMetadata(Map.of(DaprNames.PARTITION_KEY, key)))
         .block(TIMEOUT);
     LOG.warnf(
-        "dead-lettered event_id=%s topic=%s dlq=%s reason=%s",
-        eventId, source.topicName(), source.dlqName(), why.getMessage());
+        "dead-lettered event_id=%s topic=%s dlq=%s kind=%s attempts=%d reason=%s",
+        letter.eventId(), source.topicName(), source.dlqName(), letter.errorKind(), letter.attempts(), letter.error());
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode tryParse(byte[] body) {
+  private static JsonNode tryParse(byte[] body) {
     try {
       return Events.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.CloudEvent;
+import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.PoisonEventException;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,9 +22,17 @@ import org.jboss.logging.Logger;
  * thin adapter: unwrap the CloudEvent; skip (log, count, acknowledge) an unknown schema_version;
  * check the payload against its JSON Schema and read it as the typed event; hand it to the
  * handler unless {@link ProcessedEvents} says this event_id was processed before; map the
- * outcome to SUCCESS or RETRY. Poison (bad JSON, schema violation, or a
- * {@link PoisonEventException} from the handler) goes to {@code {topic}-dlq} at once with its
- * error; any other failure asks Dapr to retry.
+ * outcome to SUCCESS or RETRY.
+ *
+ * <p>Failure classes: poison (bad JSON, schema violation, or a {@link PoisonEventException} from
+ * the handler) goes to {@code {topic}-dlq} at once with its error. Any other exception from the
+ * handler (a downstream 5xx, a timeout, a database error) is transient: RETRY, and Dapr
+ * redelivers under the resiliency policy's backoff. The app counts the failed attempts of each
+ * event ({@link FailedAttempts}); at {@code todo.events.max-attempts} (default 6: the first
+ * delivery and 5 retries) it writes the event to {@code {topic}-dlq} itself, with the exception,
+ * the attempts and the first and last failure time, and acknowledges it - so it is not
+ * redelivered after a restart. If that write fails, RETRY again: Dapr's own deadLetterTopic is the
+ * layer underneath.
  */
 @ApplicationScoped
 public class EventDelivery {
@@ -32,21 +42,51 @@ public class EventDelivery {
   /** A delivered event: its envelope (ids, causality) and its typed payload. */
   public record Delivery<T extends Event>(CloudEvent envelope, T event) {}
 
-  /** The work a subscriber does with one event; throw to fail it. */
+  /**
+   * The work a subscriber does with one event. Returning acknowledges it; throwing
+   * {@link PoisonEventException} dead-letters it at once; any other exception has it retried.
+   */
   @FunctionalInterface
   public interface Handler<T extends Event> {
-    /** @return true when done (acknowledge), false to have Dapr redeliver later */
-    boolean handle(Delivery<T> delivery) throws Exception;
+    void handle(Delivery<T> delivery) throws Exception;
+  }
+
+  /** A failure made on purpose by {@code todo.events.fault-injection.fail-attempts}. */
+  static final class InjectedFailure extends RuntimeException {
+    InjectedFailure(String message) {
+      super(message);
+    }
   }
 
   private final DeadLetterPublisher deadLetters;
   private final ProcessedEvents processed;
   private final MeterRegistry metrics;
+  private final FailedAttempts attempts = new FailedAttempts();
+  private final int maxAttempts;
+  private final int injectedFailures;
 
-  public EventDelivery(DeadLetterPublisher deadLetters, ProcessedEvents processed, MeterRegistry metrics) {
+  /**
+   * @param maxAttempts failed deliveries of one event after which the app dead-letters it
+   * @param injectedFailures fault injection for tests of the retry path: fail the first this many
+   *     deliveries of every event before its handler runs (0, the default, in any real use)
+   */
+  public EventDelivery(
+      DeadLetterPublisher deadLetters,
+      ProcessedEvents processed,
+      MeterRegistry metrics,
+      @ConfigProperty(name = "todo.events.max-attempts", defaultValue = "6") int maxAttempts,
+      @ConfigProperty(name = "todo.events.fault-injection.fail-attempts", defaultValue = "0") int injectedFailures) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("todo.events.max-attempts must be at least 1, not " + maxAttempts);
+    }
     this.deadLetters = deadLetters;
     this.processed = processed;
     this.metrics = metrics;
+    this.maxAttempts = maxAttempts;
+    this.injectedFailures = injectedFailures;
+    if (injectedFailures > 0) {
+      LOG.warnf("fault injection on: the first %d deliveries of every event fail", injectedFailures);
+    }
   }
 
   /** What Dapr is told about one message. */
@@ -121,29 +161,55 @@ public class EventDelivery {
         return Outcome.SUCCESS;
       }
       T event = Events.read(envelope.data(), type);
-      if (handler.handle(new Delivery<>(envelope, event))) {
-        processed.markProcessed(topic, eventId); // after the effect: see ProcessedEvents
-        return Outcome.SUCCESS;
-      }
-      metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
-      return Outcome.RETRY;
+      injectFailure(topic, eventId);
+      handler.handle(new Delivery<>(envelope, event));
+      processed.markProcessed(topic, eventId); // after the effect: see ProcessedEvents
+      attempts.forget(topic, eventId);
+      return Outcome.SUCCESS;
     } catch (PoisonEventException poison) {
-      return deadLetter(topic, body, eventId, userId, poison);
+      String id = eventId;
+      String key = userId;
+      return deadLetter(topic, id, DeadLetter.KIND_POISON, poison.getMessage(),
+          () -> deadLetters.poison(topic, body, id, key, poison));
     } catch (Exception e) {
-      metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
-      LOG.errorf("failed event_id=%s topic=%s, asking Dapr to retry: %s", eventId, topic.topicName(), e.toString());
-      return Outcome.RETRY;
+      return failed(topic, body, eventId, userId, e);
     }
   }
 
-  private Outcome deadLetter(Topic topic, byte[] body, String eventId, String userId, PoisonEventException poison) {
+  private void injectFailure(Topic topic, String eventId) {
+    if (injectedFailures > 0 && attempts.attempts(topic, eventId) < injectedFailures) {
+      throw new InjectedFailure("injected failure " + (attempts.attempts(topic, eventId) + 1) + " of " + injectedFailures
+          + " (todo.events.fault-injection.fail-attempts)");
+    }
+  }
+
+  /** A transient failure: RETRY, or the app's dead letter once the attempts are spent. */
+  private Outcome failed(Topic topic, byte[] body, String eventId, String userId, Exception e) {
+    metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
+    if (eventId == null) {
+      LOG.errorf("failed a delivery on topic=%s, asking Dapr to retry: %s", topic.topicName(), e.toString());
+      return Outcome.RETRY;
+    }
+    FailedAttempts.Failures failures = attempts.failed(topic, eventId, e);
+    if (failures.attempts() < maxAttempts) {
+      LOG.errorf("failed event_id=%s topic=%s attempt %d of %d, asking Dapr to retry: %s",
+          eventId, topic.topicName(), failures.attempts(), maxAttempts, e.toString());
+      return Outcome.RETRY;
+    }
+    return deadLetter(topic, eventId, DeadLetter.KIND_RETRIES_EXHAUSTED, e.toString(),
+        () -> deadLetters.retriesExhausted(topic, body, eventId, userId, failures));
+  }
+
+  /** Writes the dead letter; acknowledge if it was written, else RETRY (Dapr's DLQ is underneath). */
+  private Outcome deadLetter(Topic topic, String eventId, String kind, String reason, Runnable write) {
     try {
-      deadLetters.poison(topic, body, eventId, userId, poison);
-      metrics.counter("todo.events.deadlettered", "topic", topic.topicName()).increment();
+      write.run();
+      metrics.counter("todo.events.deadlettered", "topic", topic.topicName(), "kind", kind).increment();
       processed.markProcessed(topic, eventId); // a redelivery is not dead-lettered twice
+      attempts.forget(topic, eventId);
       return Outcome.SUCCESS;
     } catch (RuntimeException e) {
-      LOG.errorf("could not dead-letter event_id=%s (%s), asking Dapr to retry: %s", eventId, poison.getMessage(), e.getMessage());
+      LOG.errorf("could not dead-letter event_id=%s (%s), asking Dapr to retry: %s", eventId, reason, e.getMessage());
       return Outcome.RETRY;
     }
   }

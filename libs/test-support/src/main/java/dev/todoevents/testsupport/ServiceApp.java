@@ -24,7 +24,16 @@ public final class ServiceApp implements AutoCloseable {
 
   /** Starts the JVM and waits for /q/health/ready. Can be called again after {@link #kill()}. */
   public ServiceApp start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Like {@link #start()}, with settings for this run only on top of the app's environment
+   * (e.g. {@code TODO_EVENTS_FAULT_INJECTION_FAIL_ATTEMPTS}).
+   */
+  public ServiceApp start(Map<String, String> extraEnv) {
     Map<String, String> all = new HashMap<>(env);
+    all.putAll(extraEnv);
     all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     List<String> cmd =
         List.of(
@@ -58,6 +67,11 @@ public final class ServiceApp implements AutoCloseable {
   /** SIGKILL, as when the process dies. */
   public void kill() {
     process.kill();
+  }
+
+  /** SIGTERM and wait, as an orderly stop; {@link #start()} runs it again. */
+  public void stop() {
+    close();
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.todoevents.audit;
 
-import dev.todoevents.contracts.PoisonEventException;
+import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.service.DeadLetterPublisher;
 import io.quarkus.test.Mock;
@@ -23,11 +23,11 @@ public class RecordingDeadLetters extends DeadLetterPublisher {
   }
 
   @Override
-  public void poison(Topic source, byte[] body, String eventId, String partitionKey, PoisonEventException why) {
+  protected void write(Topic source, String partitionKey, DeadLetter letter) {
     if (failing) {
       throw new IllegalStateException("sidecar unavailable (test)");
     }
-    letters.add(new Letter(source, eventId, why.getMessage()));
+    letters.add(new Letter(source, letter.eventId(), letter.error()));
   }
 
   public List<Letter> letters() {

@@ -44,7 +44,6 @@ public class TaskEventsSubscriber {
       LOG.infof("%s event_id=%s type=%s task_id=%s user_id=%s correlation_id=%s",
           stored ? "recorded" : "duplicate ignored", event.eventId(), d.envelope().type(), event.taskId(),
           event.userId(), d.envelope().correlationid());
-      return true;
     });
   }
 }

@@ -33,7 +33,6 @@ public class RemindersSubscriber {
     return delivery.deliver(Topic.REMINDERS, body, ReminderEvent.class, ReminderEvent.SCHEMA_VERSION, d -> {
       boolean delivered = notifier.deliver(d.event());
       metrics.counter("todo.notifications", "outcome", delivered ? "delivered" : "duplicate").increment();
-      return true;
     });
   }
 }

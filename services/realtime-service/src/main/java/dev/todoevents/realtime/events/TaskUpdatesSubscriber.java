@@ -41,7 +41,6 @@ public class TaskUpdatesSubscriber {
       int sent = clients.send(event.userId(), event.eventId().toString(), Events.MAPPER.writeValueAsString(d.envelope().data()));
       LOG.debugf("event_id=%s type=%s task_id=%s user_id=%s sent to %d client(s)",
           event.eventId(), event.eventType(), event.taskId(), event.userId(), sent);
-      return true;
     });
   }
 }

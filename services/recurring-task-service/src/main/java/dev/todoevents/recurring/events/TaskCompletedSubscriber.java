@@ -47,16 +47,16 @@ public class TaskCompletedSubscriber {
     return delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, TaskEvent.SCHEMA_VERSION, this::createNext);
   }
 
-  private boolean createNext(EventDelivery.Delivery<TaskEvent> d) throws IOException {
+  private void createNext(EventDelivery.Delivery<TaskEvent> d) throws IOException {
     TaskEvent event = d.event();
     if (event.eventType() != TaskEventType.COMPLETED) {
       count("not_a_completion");
-      return true;
+      return;
     }
     Optional<NextOccurrence> next = NextOccurrence.after(event);
     if (next.isEmpty()) {
       count("not_recurring");
-      return true;
+      return;
     }
     // The completed event is the cause of the next occurrence; the chain keeps its correlation.
     TaskServiceClient.Reply reply = tasks.create(next.get(), d.envelope().correlationid(), d.envelope().id(), d.envelope().traceparent());
@@ -65,14 +65,14 @@ public class TaskCompletedSubscriber {
       LOG.infof("%s next occurrence task_id=%s occurrence=%d due_at=%s for event_id=%s series_id=%s",
           reply.created() ? "created" : "already had", next.get().id(), next.get().occurrence(),
           next.get().dueAt(), event.eventId(), next.get().seriesId());
-      return true;
+      return;
     }
     if (reply.rejected()) {
       throw new PoisonEventException("task-service refused the next occurrence: HTTP " + reply.status() + " " + reply.body());
     }
     count("retry");
-    LOG.warnf("task-service answered HTTP %d for event_id=%s, asking Dapr to retry: %s", reply.status(), event.eventId(), reply.body());
-    return false;
+    // A 5xx or an unreachable task-service: transient, so EventDelivery has Dapr retry it.
+    throw new IOException("task-service answered HTTP " + reply.status() + ": " + reply.body());
   }
 
   /** Every other task event: nothing to do, acknowledge. */

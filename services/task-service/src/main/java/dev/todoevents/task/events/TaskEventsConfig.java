@@ -12,7 +12,11 @@ public interface TaskEventsConfig {
   @WithDefault("task-service")
   String source();
 
-  /** How long an API call waits for the broker's acknowledgement before it fails with 503. */
-  @WithDefault("10s")
+  /**
+   * How long the outbox relay waits for the sidecar to answer one publish (the sidecar's own
+   * timeout and retry, resiliency/resiliency.yaml, fit inside it); a failed publish is tried
+   * again in the next relay pass, a second later.
+   */
+  @WithDefault("5s")
   Duration publishTimeout();
 }
