@@ -13,12 +13,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * audit-service gets SIGTERM (a rolling update) while events stream in: it stops, comes back,
  * and every event is recorded exactly once. Prints how long the stop took.
  */
+@Tag("slow")
 class ConsumerSigtermIT {
 
   @Test

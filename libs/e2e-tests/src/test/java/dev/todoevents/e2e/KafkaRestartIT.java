@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Every write the API acknowledged (201) reaches the audit log exactly once; the ones it could
  * not take are answered with an error (503), never silently dropped. Prints the counts.
  */
+@Tag("slow")
 class KafkaRestartIT {
 
   @Test

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * commit and publish), both come back, and every acknowledged change reaches the audit log
  * exactly once. A longer outage makes the API refuse writes (503) instead of queueing them.
  */
+@Tag("slow")
 class OutboxFlowIT {
 
   @Test
