@@ -35,13 +35,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The operators' dead-letter tool, run by tools/dlq.sh. It reads the {topic}-dlq topics
  * straight from Kafka (an operator's tool, like Kafka's own CLI; the apps themselves only talk
- * to their sidecars). Two kinds of records live there:
+ * to their sidecars). Three kinds of records live there:
  *
  * <ul>
  *   <li>{@code poison}: written by a consumer at once, a CloudEvent whose data is a DeadLetter
  *       (error, subscriber, source topic, the original message);
- *   <li>{@code retries_exhausted}: the original CloudEvent, forwarded by Dapr to the
- *       subscription's deadLetterTopic after the resiliency retries (Dapr adds no context);
+ *   <li>{@code retries_exhausted}: written by a consumer whose handler failed on every attempt
+ *       (a DeadLetter with the attempts and first and last failure time), or - when the app could
+ *       not be reached - the original CloudEvent, forwarded by Dapr to the subscription's
+ *       deadLetterTopic after the resiliency retries (Dapr adds no context);
  *   <li>{@code not_a_cloudevent}: bytes the sidecar could not read as a CloudEvent (written to
  *       the topic without Dapr), forwarded by Dapr at once, never seen by an app.
  * </ul>

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,7 @@ class KafkaRestartIT {
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       Map<Integer, Integer> answers = new TreeMap<>();
       AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicLong lastRefused = new AtomicLong();
       Thread writer = new Thread(() -> {
         int i = 0;
         while (writing.get()) {
@@ -50,6 +52,8 @@ class KafkaRestartIT {
           }
           if (r.status() == 201) {
             acknowledged.add(r.body().get("id").asText());
+          } else {
+            lastRefused.set(System.nanoTime());
           }
           try {
             Thread.sleep(100);
@@ -59,18 +63,21 @@ class KafkaRestartIT {
         }
       }, "writer");
       writer.start();
+      long back = 0;
       try {
         Thread.sleep(2_000);
         stack.kafka.stop();
         long down = System.nanoTime();
         Thread.sleep(8_000);
         stack.kafka.restart();
-        System.out.printf("[kafka-restart] Kafka was down %.1f s%n", (System.nanoTime() - down) / 1e9);
+        back = System.nanoTime();
+        System.out.printf("[kafka-restart] Kafka was down %.1f s%n", (back - down) / 1e9);
         Thread.sleep(10_000);
       } finally {
         writing.set(false);
         writer.join(30_000);
       }
+      System.out.printf("[kafka-restart] last write refused %.1f s after Kafka was back%n", (lastRefused.get() - back) / 1e9);
       System.out.printf("[kafka-restart] answers during the run: %s%n", answers);
       assertThat(answers.keySet()).as("only acknowledged or refused, nothing else").isSubsetOf(201, 503);
 
