@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -135,7 +136,10 @@ class RealtimeFlowIT {
     WebDriver browser = chromium(work.resolve("chromium-profile"));
     try {
       browser.get(live1.baseUrl() + "/?user_id=" + carol);
+      // The page re-renders a row when its task changes, so an element found a moment ago can be
+      // gone (stale) by the time it is read: look again rather than fail.
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      wait.ignoring(StaleElementReferenceException.class);
       wait.until(b -> "live".equals(b.findElement(By.id("status")).getText()));
       // The list came from task-service through service invocation.
       assertThat(titleOf(browser, before)).isEqualTo("Written before the page opened");
