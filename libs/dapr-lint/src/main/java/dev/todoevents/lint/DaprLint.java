@@ -1,0 +1,530 @@
+package dev.todoevents.lint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The linter for todo-events' Dapr YAML (tools/lint.sh). It reads components/, subscriptions/,
+ * resiliency/, the Configuration (tools/dapr/config.yaml), dapr.yaml and k8s/ (following
+ * k8s/base's kustomization), plus the names the code uses (DaprNames.java, Topic.java), and
+ * reports each problem with its file and line. Rules:
+ *
+ * <ul>
+ *   <li>{@code no-dead-letter-topic}: a subscription without deadLetterTopic;
+ *   <li>{@code undeclared-topic}: a subscription's topic or DLQ topic that no KafkaTopic creates;
+ *   <li>{@code unknown-component}: a pubsubname, resiliency target or component name in code
+ *       that no component defines;
+ *   <li>{@code unknown-app-id}: a scope, resiliency target or app-id annotation naming an app
+ *       dapr.yaml does not run;
+ *   <li>{@code plain-text-secret}: a secret-looking metadata or env value written in plain text;
+ *   <li>{@code k8s-drift}: a local resource and its k8s/ counterpart differing in name, type,
+ *       scopes or routes (a component may declare an intended type difference with the
+ *       annotation {@code todo-events.dev/local-type});
+ *   <li>{@code app-port-mismatch}: an app port that differs between dapr.yaml, the app's
+ *       application.properties and its k8s Deployment;
+ *   <li>{@code code-topic-undeclared}: a topic in code (Topic.java) that no KafkaTopic declares.
+ * </ul>
+ */
+public final class DaprLint {
+
+  static final String LOCAL_TYPE = "todo-events.dev/local-type";
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?i).*(password|passwd|secret|token|apikey|api[-_]key|accesskey|access[-_]key|privatekey|private[-_]key|connectionstring|credential).*");
+  private static final Pattern JAVA_STRING_CONSTANT = Pattern.compile("static final String (\\w+) = \"([^\"]*)\";");
+  private static final Pattern TOPIC_CONSTANT = Pattern.compile("^\\s*[A-Z_]+\\(\"([a-z0-9.-]+)\"");
+
+  private final Path root;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private final List<Doc> localComponents = new ArrayList<>();
+  private final List<Doc> subscriptions = new ArrayList<>();
+  private final List<Doc> resiliencies = new ArrayList<>();
+  private final List<Doc> configurations = new ArrayList<>();
+  private Doc runFile;
+  /** What k8s/base renders to (its resources, followed), without patches. */
+  private final List<Doc> k8sBase = new ArrayList<>();
+  /** Every document under k8s/, including kustomize inline patches. */
+  private final List<Doc> k8sAll = new ArrayList<>();
+
+  public DaprLint(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public static void main(String[] args) {
+    Path root = Paths.get(".");
+    boolean json = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--root" -> root = Paths.get(args[++i]);
+        case "--format" -> json = switch (args[++i]) {
+          case "json" -> true;
+          case "text" -> false;
+          default -> usage("unknown format " + args[i]);
+        };
+        case "--json" -> json = true;
+        case "-h", "--help" -> {
+          System.out.println(HELP);
+          return;
+        }
+        default -> usage("unknown argument " + args[i]);
+      }
+    }
+    List<Problem> found = new DaprLint(root).run();
+    if (json) {
+      System.out.println("[" + String.join(",\n ", found.stream().map(Problem::toJson).toList()) + "]");
+    } else {
+      found.forEach(System.out::println);
+      System.out.println(found.isEmpty() ? "dapr-lint: no problems" : "dapr-lint: " + found.size() + " problem(s)");
+    }
+    System.exit(found.isEmpty() ? 0 : 1);
+  }
+
+  private static final String HELP = """
+      tools/lint.sh [--root DIR] [--format text|json]
+      Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/.
+      Exit code: 0 no problems, 1 problems found, 2 bad usage.""";
+
+  private static boolean usage(String why) {
+    System.err.println("dapr-lint: " + why + "\n" + HELP);
+    System.exit(2);
+    return false;
+  }
+
+  /** Loads the project and applies every rule; the problems in file and line order. */
+  public List<Problem> run() {
+    load();
+    Set<String> appIds = appIds();
+    Set<String> localNames = names(localComponents);
+    List<Doc> k8sComponents = ofKind(k8sBase, "Component");
+    Set<String> topics = declaredTopics();
+
+    deadLetterTopics();
+    subscriptionTopics(topics);
+    componentReferences(localNames, names(k8sComponents));
+    appIdReferences(appIds, k8sComponents);
+    plainTextSecrets();
+    drift(k8sComponents);
+    appPorts();
+    codeTopics(topics);
+    return problems.stream().distinct().sorted().toList();
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private void load() {
+    localComponents.addAll(ofKind(folder("components"), "Component"));
+    subscriptions.addAll(ofKind(folder("subscriptions"), "Subscription"));
+    resiliencies.addAll(ofKind(folder("resiliency"), "Resiliency"));
+    Path config = root.resolve("tools/dapr/config.yaml");
+    if (Files.exists(config)) {
+      configurations.addAll(ofKind(Doc.load(root, config), "Configuration"));
+    }
+    Path run = root.resolve("dapr.yaml");
+    if (Files.exists(run)) {
+      runFile = Doc.load(root, run).get(0);
+    }
+    Path base = root.resolve("k8s/base");
+    if (Files.isDirectory(base)) {
+      kustomize(base, new HashSet<>(), k8sBase);
+    }
+    Path k8s = root.resolve("k8s");
+    if (Files.isDirectory(k8s)) {
+      for (Path f : yamlFiles(k8s, true)) {
+        for (Doc d : Doc.load(root, f)) {
+          k8sAll.add(d);
+          if (d.kind().equals("Kustomization") || d.kind().equals("Component") && d.str("apiVersion").orElse("").startsWith("kustomize")) {
+            inlinePatches(d);
+          }
+        }
+      }
+    }
+  }
+
+  private List<Doc> folder(String name) {
+    Path dir = root.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    return yamlFiles(dir, false).stream()
+        .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+        .flatMap(f -> Doc.load(root, f).stream()).toList();
+  }
+
+  private static List<Path> yamlFiles(Path dir, boolean deep) {
+    try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
+      return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Follows a kustomization's resources (files and folders) as kustomize does, without patches. */
+  private void kustomize(Path dir, Set<Path> seen, List<Doc> into) {
+    Path k = dir.resolve("kustomization.yaml");
+    if (!seen.add(dir.normalize()) || !Files.exists(k)) {
+      return;
+    }
+    for (Doc d : Doc.load(root, k)) {
+      for (String res : Doc.strings(d.node("resources"))) {
+        Path p = dir.resolve(res).normalize();
+        if (Files.isDirectory(p)) {
+          kustomize(p, seen, into);
+        } else if (Files.exists(p)) {
+          into.addAll(Doc.load(root, p));
+        } else {
+          problems.add(new Problem(d.file(), d.line("resources"), "k8s-drift", "kustomization resource " + res + " does not exist"));
+        }
+      }
+    }
+  }
+
+  /** Inline patches (a YAML string under "patch") are documents too: their values count. */
+  private void inlinePatches(Doc kustomization) {
+    for (Node p : Doc.items(kustomization.node("patches"))) {
+      Doc.at(p, "patch").ifPresent(text -> Doc.scalar(text).ifPresent(
+          s -> k8sAll.addAll(Doc.embedded(kustomization.file(), s, kustomization.line(text)))));
+    }
+  }
+
+  private static List<Doc> ofKind(Collection<Doc> docs, String kind) {
+    return docs.stream().filter(d -> d.kind().equals(kind)).toList();
+  }
+
+  private static Set<String> names(Collection<Doc> docs) {
+    Set<String> out = new TreeSet<>();
+    docs.forEach(d -> out.add(d.name()));
+    return out;
+  }
+
+  private Set<String> appIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    if (runFile != null) {
+      for (Node app : Doc.items(runFile.node("apps"))) {
+        Doc.at(app, "appID").flatMap(Doc::scalar).ifPresent(ids::add);
+      }
+    }
+    return ids;
+  }
+
+  private Set<String> declaredTopics() {
+    Set<String> topics = new TreeSet<>();
+    for (Doc d : ofKind(k8sAll, "KafkaTopic")) {
+      topics.add(d.str("spec", "topicName").orElse(d.name()));
+    }
+    return topics;
+  }
+
+  private void problem(Doc d, int line, String rule, String message) {
+    problems.add(new Problem(d.file(), line, rule, message));
+  }
+
+  // ---- rules ---------------------------------------------------------------------------------
+
+  private void deadLetterTopics() {
+    for (Doc s : subscriptions) {
+      if (s.str("spec", "deadLetterTopic").filter(t -> !t.isBlank()).isEmpty()) {
+        problem(s, s.line("spec"), "no-dead-letter-topic",
+            "subscription " + s.name() + " has no deadLetterTopic: a message that keeps failing would be dropped");
+      }
+    }
+  }
+
+  private void subscriptionTopics(Set<String> topics) {
+    for (Doc s : subscriptions) {
+      for (String field : List.of("topic", "deadLetterTopic")) {
+        s.str("spec", field).filter(t -> !topics.contains(t)).ifPresent(t -> problem(s, s.line("spec", field),
+            "undeclared-topic", "subscription " + s.name() + ": " + field + " " + t + " is not declared by any KafkaTopic in k8s/"));
+      }
+    }
+  }
+
+  private void componentReferences(Set<String> local, Set<String> k8s) {
+    for (Doc s : subscriptions) {
+      s.str("spec", "pubsubname").ifPresent(p -> {
+        if (!local.contains(p) || !k8s.isEmpty() && !k8s.contains(p)) {
+          problem(s, s.line("spec", "pubsubname"), "unknown-component", "subscription " + s.name() + ": pubsubname " + p
+              + " is not a component" + (local.contains(p) ? " in k8s/" : " in components/"));
+        }
+      });
+    }
+    for (Doc r : resiliencies) {
+      Doc.entries(r.node("spec", "targets", "components")).forEach((name, node) -> {
+        if (!local.contains(name)) {
+          problem(r, r.line(node) - 1, "unknown-component", "resiliency " + r.name() + " targets component " + name + ", which components/ does not define");
+        }
+      });
+    }
+    Path names = root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/DaprNames.java");
+    if (Files.exists(names)) {
+      List<String> lines = readLines(names);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("class AppIds")) {
+          break; // app-ids follow; they are checked against dapr.yaml instead
+        }
+        Matcher m = JAVA_STRING_CONSTANT.matcher(lines.get(i));
+        if (m.find() && !m.group(1).equals("PARTITION_KEY") && !local.contains(m.group(2))) {
+          problems.add(new Problem(root.relativize(names).toString(), i + 1, "unknown-component",
+              "the code uses component " + m.group(2) + " (DaprNames." + m.group(1) + "), which components/ does not define"));
+        }
+      }
+    }
+  }
+
+  private void appIdReferences(Set<String> appIds, List<Doc> k8sComponents) {
+    if (appIds.isEmpty()) {
+      return;
+    }
+    List<Doc> scoped = new ArrayList<>(localComponents);
+    scoped.addAll(k8sComponents);
+    scoped.addAll(subscriptions);
+    for (Doc d : scoped) {
+      for (Node scope : Doc.items(d.node("scopes"))) {
+        Doc.scalar(scope).filter(id -> !appIds.contains(id)).ifPresent(id -> problem(d, d.line(scope), "unknown-app-id",
+            d.kind() + " " + d.name() + " is scoped to " + id + ", which dapr.yaml does not run"));
+      }
+    }
+    for (Doc r : resiliencies) {
+      Doc.entries(r.node("spec", "targets", "apps")).forEach((id, node) -> {
+        if (!appIds.contains(id)) {
+          problem(r, r.line(node) - 1, "unknown-app-id", "resiliency " + r.name() + " targets app " + id + ", which dapr.yaml does not run");
+        }
+      });
+    }
+    for (Doc dep : ofKind(k8sBase, "Deployment")) {
+      dep.node("spec", "template", "metadata", "annotations", "dapr.io/app-id").ifPresent(n -> Doc.scalar(n).ifPresent(id -> {
+        if (!appIds.contains(id)) {
+          problem(dep, dep.line(n), "unknown-app-id", "Deployment " + dep.name() + " has dapr.io/app-id " + id + ", which dapr.yaml does not run");
+        } else if (!id.equals(dep.name())) {
+          problem(dep, dep.line(n), "unknown-app-id", "Deployment " + dep.name() + " has dapr.io/app-id " + id + "; the app-id must equal the app's name");
+        }
+      }));
+    }
+  }
+
+  private void plainTextSecrets() {
+    List<Doc> all = new ArrayList<>(localComponents);
+    all.addAll(k8sAll);
+    all.addAll(subscriptions);
+    all.addAll(resiliencies);
+    all.addAll(configurations);
+    Set<String> seen = new HashSet<>();
+    for (Doc d : all) {
+      walk(d, d.root(), seen);
+    }
+    if (runFile != null) {
+      List<Node> envs = new ArrayList<>();
+      runFile.node("common", "env").ifPresent(envs::add);
+      Doc.items(runFile.node("apps")).forEach(app -> Doc.at(app, "env").ifPresent(envs::add));
+      for (Node env : envs) {
+        Doc.entries(Optional.of(env)).forEach((k, v) -> secretValue(runFile, k, v, seen));
+      }
+    }
+  }
+
+  /** Every name/value pair (Dapr metadata, container env, patch values) anywhere in a document. */
+  private void walk(Doc d, Node n, Set<String> seen) {
+    if (n instanceof MappingNode m) {
+      Map<String, Node> e = Doc.entries(Optional.of(m));
+      Node name = e.get("name");
+      Node value = e.get("value");
+      if (name != null && value != null) {
+        Doc.scalar(name).ifPresent(k -> secretValue(d, k, value, seen));
+      }
+      for (NodeTuple t : m.getValue()) {
+        walk(d, t.getValueNode(), seen);
+      }
+    } else if (n instanceof SequenceNode s) {
+      s.getValue().forEach(c -> walk(d, c, seen));
+    }
+  }
+
+  private void secretValue(Doc d, String name, Node value, Set<String> seen) {
+    if (SECRET_NAME.matcher(name).matches() && value instanceof ScalarNode s && !s.getValue().isBlank()
+        && seen.add(d.file() + ":" + d.line(value))) {
+      problem(d, d.line(value), "plain-text-secret", name + " is set in plain text; take it from a secret "
+          + "(secretKeyRef with the secret store, envRef locally, valueFrom.secretKeyRef in a Deployment)");
+    }
+  }
+
+  private void drift(List<Doc> k8sComponents) {
+    if (k8sBase.isEmpty()) {
+      return;
+    }
+    Map<String, Doc> k8sByName = byName(k8sComponents);
+    for (Doc local : localComponents) {
+      Doc k = k8sByName.get(local.name());
+      if (k == null) {
+        problem(local, local.line("metadata", "name"), "k8s-drift", "component " + local.name() + " has no counterpart in k8s/base");
+        continue;
+      }
+      String localType = local.str("spec", "type").orElse("");
+      String k8sType = k.str("spec", "type").orElse("");
+      if (!localType.equals(k8sType) && !localType.equals(k.str("metadata", "annotations", LOCAL_TYPE).orElse(""))) {
+        problem(k, k.line("spec", "type"), "k8s-drift", "component " + k.name() + " is " + k8sType + " here but " + localType
+            + " in " + local.file() + " (annotate " + LOCAL_TYPE + ": " + localType + " if that is intended)");
+      }
+      sameScopes(local, k);
+    }
+    Set<String> localNames = names(localComponents);
+    for (Doc k : k8sComponents) {
+      if (!localNames.contains(k.name())) {
+        problem(k, k.line("metadata", "name"), "k8s-drift", "component " + k.name() + " exists only in k8s/, not in components/");
+      }
+    }
+    compare(subscriptions, ofKind(k8sBase, "Subscription"), "subscription", List.of("spec"));
+    compare(resiliencies, ofKind(k8sBase, "Resiliency"), "resiliency", List.of("spec"));
+    compare(configurations, ofKind(k8sBase, "Configuration"), "configuration", List.of("spec"));
+  }
+
+  private void sameScopes(Doc local, Doc k) {
+    Set<String> a = new TreeSet<>(Doc.strings(local.node("scopes")));
+    Set<String> b = new TreeSet<>(Doc.strings(k.node("scopes")));
+    if (!a.equals(b)) {
+      problem(k, k.line("metadata", "name"), "k8s-drift", k.kind() + " " + k.name() + " is scoped to " + b + " here but to " + a + " in " + local.file());
+    }
+  }
+
+  /** Same names; for each pair the same spec (topics, routes, policies ...) and scopes. */
+  private void compare(List<Doc> local, List<Doc> k8s, String what, List<String> parts) {
+    Map<String, Doc> k8sByName = byName(k8s);
+    for (Doc l : local) {
+      Doc k = k8sByName.get(l.name());
+      if (k == null) {
+        problem(l, l.line("metadata", "name"), "k8s-drift", what + " " + l.name() + " has no counterpart in k8s/base");
+        continue;
+      }
+      if (k == l || k.file().equals(l.file())) {
+        continue; // k8s/base includes this very file
+      }
+      for (String part : parts) {
+        Object a = l.node(part).map(Doc::plain).orElse(null);
+        Object b = k.node(part).map(Doc::plain).orElse(null);
+        if (!Objects.equals(a, b)) {
+          problem(k, k.line(part), "k8s-drift", what + " " + k.name() + ": " + part + " differs from " + l.file());
+        }
+      }
+      sameScopes(l, k);
+    }
+    Set<String> localNames = names(local);
+    for (Doc k : k8s) {
+      if (!localNames.contains(k.name())) {
+        problem(k, k.line("metadata", "name"), "k8s-drift", what + " " + k.name() + " exists only in k8s/");
+      }
+    }
+  }
+
+  private static Map<String, Doc> byName(List<Doc> docs) {
+    Map<String, Doc> out = new LinkedHashMap<>();
+    docs.forEach(d -> out.putIfAbsent(d.name(), d));
+    return out;
+  }
+
+  private void appPorts() {
+    if (runFile == null) {
+      return;
+    }
+    Map<String, Doc> deployments = byName(ofKind(k8sBase, "Deployment"));
+    for (Node app : Doc.items(runFile.node("apps"))) {
+      String id = Doc.at(app, "appID").flatMap(Doc::scalar).orElse(null);
+      Optional<Node> portNode = Doc.at(app, "appPort");
+      if (id == null || portNode.isEmpty()) {
+        continue;
+      }
+      String port = Doc.scalar(portNode.get()).orElse("");
+      Doc.at(app, "env", "QUARKUS_HTTP_PORT").ifPresent(n -> portDiffers(runFile, runFile.line(n), id, "its env QUARKUS_HTTP_PORT", Doc.scalar(n).orElse(""), port));
+      Path props = root.resolve("services").resolve(id).resolve("src/main/resources/application.properties");
+      if (Files.exists(props)) {
+        List<String> lines = readLines(props);
+        for (int i = 0; i < lines.size(); i++) {
+          String line = lines.get(i).trim();
+          if (line.startsWith("quarkus.http.port=")) {
+            String p = line.substring("quarkus.http.port=".length()).trim();
+            if (!p.equals(port)) {
+              problems.add(new Problem(root.relativize(props).toString(), i + 1, "app-port-mismatch",
+                  id + " listens on " + p + " but dapr.yaml gives appPort " + port));
+            }
+          }
+        }
+      }
+      if (k8sBase.isEmpty()) {
+        continue;
+      }
+      Doc dep = deployments.get(id);
+      if (dep == null) {
+        problem(runFile, runFile.line(app), "k8s-drift", "app " + id + " has no Deployment in k8s/base");
+        continue;
+      }
+      dep.node("spec", "template", "metadata", "annotations", "dapr.io/app-port")
+          .ifPresentOrElse(n -> portDiffers(dep, dep.line(n), id, "its dapr.io/app-port annotation", Doc.scalar(n).orElse(""), port),
+              () -> problem(dep, dep.line("metadata", "name"), "app-port-mismatch", "Deployment " + id + " has no dapr.io/app-port annotation"));
+      List<Node> containers = Doc.items(dep.node("spec", "template", "spec", "containers"));
+      if (!containers.isEmpty()) {
+        Node c = containers.get(0);
+        for (Node p : Doc.items(Doc.at(c, "ports"))) {
+          Doc.at(p, "containerPort").ifPresent(n -> portDiffers(dep, dep.line(n), id, "its containerPort", Doc.scalar(n).orElse(""), port));
+        }
+        for (Node e : Doc.items(Doc.at(c, "env"))) {
+          if (Doc.at(e, "name").flatMap(Doc::scalar).orElse("").equals("QUARKUS_HTTP_PORT")) {
+            Doc.at(e, "value").ifPresent(n -> portDiffers(dep, dep.line(n), id, "its env QUARKUS_HTTP_PORT", Doc.scalar(n).orElse(""), port));
+          }
+        }
+      }
+    }
+  }
+
+  private void portDiffers(Doc d, int line, String id, String where, String value, String port) {
+    if (!value.equals(port)) {
+      problem(d, line, "app-port-mismatch", id + ": " + where + " is " + value + " but dapr.yaml gives appPort " + port);
+    }
+  }
+
+  private void codeTopics(Set<String> topics) {
+    Path topic = root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/Topic.java");
+    if (!Files.exists(topic)) {
+      return;
+    }
+    List<String> lines = readLines(topic);
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = TOPIC_CONSTANT.matcher(lines.get(i));
+      if (m.find()) {
+        for (String t : List.of(m.group(1), m.group(1) + "-dlq")) {
+          if (!topics.contains(t)) {
+            problems.add(new Problem(root.relativize(topic).toString(), i + 1, "code-topic-undeclared",
+                "the code uses topic " + t + ", which no KafkaTopic in k8s/ declares"));
+          }
+        }
+      }
+    }
+  }
+
+  private static List<String> readLines(Path p) {
+    try {
+      return Files.readAllLines(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.todoevents.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The linter on the project itself (clean) and on the broken corpus: for each rule, one file in
+ * src/test/resources/broken/{rule}/ replaces its namesake in a copy of the project, and that rule
+ * - and only that rule - must report it, with the file and line.
+ */
+class DaprLintTest {
+
+  private static final Path ROOT = Paths.get(System.getProperty("todo.project.root", "../..")).toAbsolutePath().normalize();
+  private static final Path CORPUS = Paths.get("src/test/resources/broken").toAbsolutePath();
+
+  @Test
+  void theProjectLintsClean() {
+    List<Problem> problems = new DaprLint(ROOT).run();
+    assertThat(problems).as("problems in the project: %s", problems).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "no-dead-letter-topic", "undeclared-topic", "unknown-component", "unknown-app-id",
+      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared"})
+  void eachBrokenSampleIsReportedByItsRule(String rule, @TempDir Path copy) throws IOException {
+    copyProject(copy);
+    Path sample = CORPUS.resolve(rule);
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(sample)) {
+      files = s.filter(Files::isRegularFile).toList();
+    }
+    assertThat(files).as("broken files for %s", rule).hasSize(1);
+    Path rel = sample.relativize(files.get(0));
+    Files.copy(files.get(0), copy.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
+
+    List<Problem> problems = new DaprLint(copy).run();
+    problems.forEach(p -> System.out.println("[lint " + rule + "] " + p));
+    assertThat(problems).as("%s reports %s", rule, rel).isNotEmpty()
+        .allSatisfy(p -> {
+          assertThat(p.rule()).isEqualTo(rule);
+          assertThat(p.file()).isEqualTo(rel.toString());
+          assertThat(p.line()).isPositive();
+        });
+  }
+
+  @Test
+  void jsonOutputIsOneObjectPerProblem() {
+    Problem p = new Problem("components/x.yaml", 3, "plain-text-secret", "saslPassword is \"set\"");
+    assertThat(p.toJson()).isEqualTo(
+        "{\"file\":\"components/x.yaml\",\"line\":3,\"rule\":\"plain-text-secret\",\"message\":\"saslPassword is \\\"set\\\"\"}");
+  }
+
+  /** What the linter reads, copied from the project. */
+  private static void copyProject(Path to) throws IOException {
+    for (String dir : List.of("components", "subscriptions", "resiliency", "tools/dapr", "k8s")) {
+      copyTree(ROOT.resolve(dir), to.resolve(dir));
+    }
+    Files.copy(ROOT.resolve("dapr.yaml"), to.resolve("dapr.yaml"));
+    try (Stream<Path> services = Files.list(ROOT.resolve("services"))) {
+      for (Path s : services.toList()) {
+        Path props = s.resolve("src/main/resources/application.properties");
+        if (Files.exists(props)) {
+          Path target = to.resolve(ROOT.relativize(props));
+          Files.createDirectories(target.getParent());
+          Files.copy(props, target);
+        }
+      }
+    }
+    Path contracts = Paths.get("libs/event-contracts/src/main/java/dev/todoevents/contracts");
+    Files.createDirectories(to.resolve(contracts));
+    for (String f : List.of("DaprNames.java", "Topic.java")) {
+      Files.copy(ROOT.resolve(contracts).resolve(f), to.resolve(contracts).resolve(f));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
