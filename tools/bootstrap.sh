@@ -5,6 +5,8 @@
 #   Kafka      broker jars from Maven Central (version in tools/kafka/pom.xml)
 #   PostgreSQL server from Debian's packages, only with --with-postgres (tests need it)
 #   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
+#   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
+#              only with --with-k8s (the manifest tests run a real API server)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -13,11 +15,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 WITH_POSTGRES=0
 WITH_BROWSER=0
+WITH_K8S=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
     --with-browser) WITH_BROWSER=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --with-k8s) WITH_K8S=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -47,17 +51,17 @@ mkdir -p "$RT" "$RT/logs"
 # A stamp is the hash of a recipe's files plus the toolchain; a piece is rebuilt when it changes.
 stamp_of() { (cat "$@"; go env GOVERSION) | sha256sum | cut -c1-16; }
 
-build_go() { # name src-dir output version-ldflags
-  local name=$1 dir=$2 out=$3 ldflags=$4
+build_go() { # name src-dir output version-ldflags [package, default: the src-dir's main]
+  local name=$1 dir=$2 out=$3 ldflags=$4 pkg=${5:-.}
   local stamp; stamp=$(stamp_of "$dir"/go.mod "$dir"/go.sum "$dir"/*.go)
   if [[ -x "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
     say "$name: up to date ($out)"
     return
   fi
-  say "$name: building from Go modules (first time on 2 cores: daprd ~8 min, CLI ~4 min; ~1.7 GB of module cache) ..."
+  say "$name: building from Go modules (first time on 2 cores: daprd ~8 min, CLI ~4 min, kube-apiserver + kubectl + etcd ~7 min) ..."
   mkdir -p "$(dirname "$out")"
   local log="$RT/logs/build-$name.log"; mkdir -p "$RT/logs"
-  if ! (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" .) >"$log" 2>&1; then
+  if ! (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "$name build failed (full log: $log). If a module download was refused, the Go module proxy
   may not serve that version; check GOPROXY ($(go env GOPROXY)) and network access to it."
@@ -94,6 +98,38 @@ else
   fi
   echo "$kafka_stamp" >"$RT/kafka/libs.stamp"
   say "kafka: $(ls "$RT/kafka/libs" | wc -l) jars in $RT/kafka/libs"
+fi
+
+# ---- Kubernetes API server, kubectl, etcd (the manifest tests only) -------------------------
+if (( WITH_K8S )); then
+  K8S_VERSION=$(module_version "$ROOT/tools/k8s/go.mod" k8s.io/kubernetes)
+  [[ -n "$K8S_VERSION" ]] || die "cannot read the pinned k8s.io/kubernetes version from tools/k8s/go.mod"
+  k8s_minor=${K8S_VERSION#v1.}; k8s_minor=${k8s_minor%%.*}
+  k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$k8s_minor"
+  build_go kube-apiserver "$ROOT/tools/k8s" "$RT/k8s/bin/kube-apiserver" "$k8s_ldflags" k8s.io/kubernetes/cmd/kube-apiserver
+  build_go kubectl "$ROOT/tools/k8s" "$RT/k8s/bin/kubectl" "$k8s_ldflags" k8s.io/kubernetes/cmd/kubectl
+  build_go etcd "$ROOT/tools/k8s" "$RT/k8s/bin/etcd" "" go.etcd.io/etcd/server/v3
+  # The CRDs the manifests use, from the projects themselves: Dapr's from the dapr module daprd
+  # is built from, Strimzi's from its Maven artifact (tools/k8s/pom.xml).
+  crd_stamp=$( (cat "$ROOT/tools/k8s/pom.xml"; echo "$DAPR_VERSION") | sha256sum | cut -c1-16)
+  if [[ -f "$RT/k8s/crds.stamp" && "$(cat "$RT/k8s/crds.stamp")" == "$crd_stamp" ]]; then
+    say "crds: up to date ($RT/k8s/crds)"
+  else
+    rm -rf "$RT/k8s/crds"; mkdir -p "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi"
+    dapr_dir=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr) \
+      || die "cannot find the github.com/dapr/dapr module (it is downloaded when daprd is built)"
+    for crd in components subscription resiliency configuration; do
+      cp "$dapr_dir/charts/dapr/crds/$crd.yaml" "$RT/k8s/crds/dapr/" || die "no $crd CRD in $dapr_dir/charts/dapr/crds"
+    done
+    if ! mvn -B -q -f "$ROOT/tools/k8s/pom.xml" dependency:unpack -Dcrds.dir="$RT/k8s/crds/strimzi" \
+        >"$RT/logs/strimzi-crds.log" 2>&1; then
+      tail -n 20 "$RT/logs/strimzi-crds.log" >&2
+      die "could not fetch Strimzi's CRDs (log: $RT/logs/strimzi-crds.log). Maven must reach Maven Central."
+    fi
+    chmod -R u+w "$RT/k8s/crds"
+    echo "$crd_stamp" >"$RT/k8s/crds.stamp"
+    say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" | grep -c yaml) CRD files in $RT/k8s/crds"
+  fi
 fi
 
 # ---- PostgreSQL (tests only) ----------------------------------------------------------------

@@ -43,6 +43,16 @@ public final class ProjectPaths {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }
 
+  /** kube-apiserver, kubectl or etcd, built by tools/bootstrap.sh --with-k8s. */
+  public static Path k8sBin(String name) {
+    return require(runtime().resolve("k8s/bin").resolve(name), name + " (run: tools/bootstrap.sh --with-k8s)");
+  }
+
+  /** The official CRDs the manifests use: crds/dapr (from the dapr module), crds/strimzi. */
+  public static Path k8sCrds() {
+    return require(runtime().resolve("k8s/crds"), "Dapr and Strimzi CRDs (run: tools/bootstrap.sh --with-k8s)");
+  }
+
   public static Path daprConfig() {
     return root().resolve("tools/dapr/config.yaml");
   }
