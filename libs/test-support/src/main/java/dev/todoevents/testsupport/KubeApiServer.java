@@ -134,7 +134,7 @@ public final class KubeApiServer implements AutoCloseable {
       if (last.ok()) {
         return;
       }
-      sleep(500);
+      Pause.millis(500);
     }
     throw new IllegalStateException("kube-apiserver not ready within " + timeout + ": " + last + "\n" + apiserver.tail(40));
   }
@@ -201,15 +201,6 @@ public final class KubeApiServer implements AutoCloseable {
       g.initialize(2048);
       return g.generateKeyPair();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

@@ -44,7 +44,7 @@ public final class LiveClient implements AutoCloseable {
         client.close();
         throw new IllegalStateException("no hello frame from " + uri + " within 15 s");
       }
-      sleep(20);
+      Pause.millis(20);
     }
     return client;
   }
@@ -79,15 +79,6 @@ public final class LiveClient implements AutoCloseable {
   /** The updates about one task. */
   public List<JsonNode> updatesOf(String taskId) {
     return updates().stream().filter(f -> taskId.equals(f.path("task_id").asText())).toList();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
