@@ -44,6 +44,11 @@ export TODO_DATA_DIR="$RT/data"
 export TODO_NOTIFICATIONS_DIR="$RT/data/notifications"
 mkdir -p "$TODO_NOTIFICATIONS_DIR"
 export DAPR_RUNTIME_PATH="$RT/dapr"
+# API tokens, new for each run; daprd and the apps both inherit them. A sidecar refuses API calls
+# without DAPR_API_TOKEN (the apps send it), and an app refuses event deliveries and bindings
+# without APP_API_TOKEN (its sidecar sends it). Set them yourself to call a sidecar by hand.
+export DAPR_API_TOKEN=${DAPR_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
+export APP_API_TOKEN=${APP_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
 
 KAFKA_PID=""
 DAPR_PID=""

@@ -111,8 +111,7 @@ class DeadLetterToolIT {
       poison.put("id", poisonId);
       ((ObjectNode) poison.get("data")).put("event_id", poisonId);
       ((ObjectNode) poison.at("/data/task_data")).remove("title");
-      Http.Reply published = Http.post("http://127.0.0.1:" + stack.sidecar(AppIds.TASK_SERVICE).httpPort()
-          + "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + user, poison.toString(), "application/cloudevents+json");
+      Http.Reply published = Stack.publish(stack.sidecar(AppIds.TASK_SERVICE), "task-events", user, poison.toString());
       assertThat(published.status()).isEqualTo(204);
       await("poison dead-lettered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .until(() -> dlq(brokers, "list", "--reason", "schema violation").out().contains(poisonId));

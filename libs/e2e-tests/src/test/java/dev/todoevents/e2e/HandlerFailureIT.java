@@ -147,9 +147,7 @@ class HandlerFailureIT {
   }
 
   private static void publish(Daprd sidecar, ObjectNode cloudEvent, String key) {
-    Http.Reply r = Http.post(
-        "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + key,
-        cloudEvent.toString(), "application/cloudevents+json");
+    Http.Reply r = Stack.publish(sidecar, "task-events", key, cloudEvent.toString());
     assertThat(r.status()).as("publish through the sidecar: %s", r.body()).isEqualTo(204);
   }
 }

@@ -59,12 +59,23 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
+  /** The body as JSON, or as a text node when it is not JSON (e.g. a plain-text error). */
+  private static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (IOException notJson) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(body);
+    }
+  }
+
   private static Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r =
           CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
-      return new Reply(r.statusCode(), body);
+      return new Reply(r.statusCode(), parse(r.body()));
     } catch (IOException e) {
       throw new IllegalStateException("HTTP call failed: " + e, e);
     } catch (InterruptedException e) {

@@ -84,11 +84,7 @@ class RecurringTaskFlowIT {
               + "\"datacontenttype\":\"application/json\",\"correlationid\":\"" + correlation + "\","
               + "\"data\":" + completion.get("event") + "}";
       Http.Reply republished =
-          Http.post(
-              "http://127.0.0.1:" + stack.sidecar(AppIds.TASK_SERVICE).httpPort()
-                  + "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + user,
-              again,
-              "application/cloudevents+json");
+          Stack.publish(stack.sidecar(AppIds.TASK_SERVICE), "task-events", user, again);
       assertThat(republished.status()).isEqualTo(204);
       await("redelivery handled")
           .atMost(Duration.ofSeconds(60))

@@ -84,11 +84,7 @@ class ReminderFlowIT {
       notifications.kill();
       notifications.start();
       Http.Reply again =
-          Http.post(
-              "http://127.0.0.1:" + stack.sidecar(AppIds.TASK_SERVICE).httpPort()
-                  + "/v1.0/publish/pubsub/reminders?metadata.partitionKey=" + user,
-              r.value().toString(),
-              "application/cloudevents+json");
+          Stack.publish(stack.sidecar(AppIds.TASK_SERVICE), "reminders", user, r.value().toString());
       assertThat(again.status()).isEqualTo(204);
       await("the duplicate is seen")
           .atMost(Duration.ofSeconds(60))

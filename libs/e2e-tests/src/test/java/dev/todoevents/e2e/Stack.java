@@ -75,6 +75,16 @@ final class Stack implements AutoCloseable {
     return work.resolve("notifications");
   }
 
+  /**
+   * Publishes a CloudEvent through a sidecar's HTTP API, as another producer would, with the
+   * sidecar's API token.
+   */
+  static Http.Reply publish(Daprd sidecar, String topic, String partitionKey, String cloudEvent) {
+    return Http.post(
+        "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + partitionKey,
+        cloudEvent, "application/cloudevents+json", "dapr-api-token", sidecar.apiToken());
+  }
+
   ServiceApp app(String instance) {
     return apps.get(instance);
   }

@@ -116,11 +116,7 @@ class TaskAuditFlowIT {
                 + "\"task_id\":\"" + poisonTask + "\",\"user_id\":\"" + bob + "\","
                 + "\"task_data\":{\"status\":\"pending\",\"priority\":\"low\"}}}";
         Http.Reply published =
-            Http.post(
-                "http://127.0.0.1:" + taskSidecar.httpPort() + "/v1.0/publish/pubsub/task-events"
-                    + "?metadata.partitionKey=" + bob,
-                poison,
-                "application/cloudevents+json");
+            Stack.publish(taskSidecar, "task-events", bob, poison);
         assertThat(published.status()).as("publish through the sidecar: %s", published.body()).isEqualTo(204);
         await("dead letter for the poison event")
             .atMost(Duration.ofSeconds(60))
@@ -135,6 +131,17 @@ class TaskAuditFlowIT {
         assertThat(data.get("error").asText()).contains("schema violation").contains("title");
         assertThat(data.at("/original/data/task_id").asText()).isEqualTo(poisonTask);
         assertThat(auditEntries(audit, "task_id=" + poisonTask)).isEmpty();
+
+        // 5. The tokens: the sidecar refuses an API call without DAPR_API_TOKEN, and the app
+        //    refuses a delivery that does not come from its sidecar (no APP_API_TOKEN).
+        Http.Reply noToken = Http.post(
+            "http://127.0.0.1:" + taskSidecar.httpPort() + "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + bob,
+            poison, "application/cloudevents+json");
+        assertThat(noToken.status()).as("publish without the API token: %s", noToken.body()).isEqualTo(401);
+        Http.Reply forged = Http.post(audit.baseUrl() + "/events/task-events", poison, "application/cloudevents+json");
+        assertThat(forged.status()).as("delivery not from the sidecar: %s", forged.body()).isEqualTo(401);
+        assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).as("nothing got in").isEqualTo(1);
+        System.out.println("[audit] without tokens: sidecar API 401, app delivery endpoint 401");
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Dapr HTTP service invocation through this app's sidecar:
@@ -27,6 +28,9 @@ public class ServiceInvocation {
     /** How long one call may take, the sidecar's retries included. */
     @WithDefault("10s")
     Duration invokeTimeout();
+
+    /** The sidecar's API token, sent as dapr-api-token; unset: the environment's DAPR_API_TOKEN. */
+    Optional<String> apiToken();
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,9 +42,11 @@ public class ServiceInvocation {
 
   /** A request for {@code method} (path and query, no leading slash) of app {@code appId}. */
   public HttpRequest.Builder request(String appId, String method) {
-    return HttpRequest.newBuilder(
+    HttpRequest.Builder b = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/invoke/" + appId + "/method/" + method))
         .timeout(sidecar.invokeTimeout());
+    SidecarToken.orEnv(sidecar.apiToken(), "DAPR_API_TOKEN").ifPresent(t -> b.header(SidecarToken.HEADER, t));
+    return b;
   }
 
   /** @throws IOException when the sidecar cannot be reached, or the call was interrupted */

@@ -20,6 +20,9 @@ public final class Daprd implements AutoCloseable {
   private final List<String> command;
   private final Map<String, String> env;
   private final Path workDir;
+  /** What the app shows the sidecar (DAPR_API_TOKEN) and the sidecar shows the app (APP_API_TOKEN). */
+  private final String apiToken = java.util.UUID.randomUUID().toString();
+  private final String appToken = java.util.UUID.randomUUID().toString();
   private ManagedProcess process;
 
   private Daprd(String appId, int httpPort, int grpcPort, int metricsPort, List<String> command,
@@ -29,7 +32,10 @@ public final class Daprd implements AutoCloseable {
     this.grpcPort = grpcPort;
     this.metricsPort = metricsPort;
     this.command = List.copyOf(command);
-    this.env = Map.copyOf(env);
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("DAPR_API_TOKEN", apiToken);
+    all.put("APP_API_TOKEN", appToken);
+    this.env = Map.copyOf(all);
     this.workDir = workDir;
   }
 
@@ -114,12 +120,28 @@ public final class Daprd implements AutoCloseable {
     return process;
   }
 
-  /** Environment that tells an app where its sidecar is (what `dapr run` sets). */
+  /**
+   * Environment that tells an app where its sidecar is (what `dapr run` sets) and the two tokens:
+   * the sidecar refuses API calls without DAPR_API_TOKEN, the app refuses Dapr's calls (event
+   * deliveries, bindings) without APP_API_TOKEN.
+   */
   public Map<String, String> appEnv() {
     return Map.of(
         "DAPR_HTTP_PORT", Integer.toString(httpPort),
         "DAPR_GRPC_PORT", Integer.toString(grpcPort),
-        "APP_ID", appId);
+        "APP_ID", appId,
+        "DAPR_API_TOKEN", apiToken,
+        "APP_API_TOKEN", appToken);
+  }
+
+  /** The token a caller of this sidecar's API must send as dapr-api-token. */
+  public String apiToken() {
+    return apiToken;
+  }
+
+  /** The token this sidecar sends its app as dapr-api-token. */
+  public String appToken() {
+    return appToken;
   }
 
   @Override

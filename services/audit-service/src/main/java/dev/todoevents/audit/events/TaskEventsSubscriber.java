@@ -1,5 +1,6 @@
 package dev.todoevents.audit.events;
 
+import dev.todoevents.service.SidecarToken;
 import dev.todoevents.audit.domain.AuditLog;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.Topic;
@@ -18,6 +19,7 @@ import org.jboss.logging.Logger;
  * POSTs each task-events record here; {@link EventDelivery} unwraps and checks it, and each
  * event is recorded once in the {@link AuditLog}.
  */
+@SidecarToken.FromSidecar
 @Path("/events/task-events")
 public class TaskEventsSubscriber {
 

@@ -1,5 +1,6 @@
 package dev.todoevents.notification.events;
 
+import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.ReminderEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.notification.domain.Notifier;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Delivery endpoint of subscriptions/notification-reminders.yaml: each reminder notified once. */
+@SidecarToken.FromSidecar
 @Path("/events/reminders")
 public class RemindersSubscriber {
 

@@ -1,5 +1,6 @@
 package dev.todoevents.realtime.events;
 
+import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.contracts.Topic;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
  * {appID}-{uuid}), so every instance sees every update and forwards it to its own clients of
  * that user. The frame is the event's JSON exactly as published (schemas/task-update-event).
  */
+@SidecarToken.FromSidecar
 @Path("/events/task-updates")
 public class TaskUpdatesSubscriber {
 

@@ -1,5 +1,6 @@
 package dev.todoevents.recurring.events;
 
+import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
  * todo.task.completed to {@code /completed}; everything else on task-events is acknowledged at
  * {@code /ignored} (without a default route Dapr would dead-letter non-matching events).
  */
+@SidecarToken.FromSidecar
 @Path("/events/task-events")
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)

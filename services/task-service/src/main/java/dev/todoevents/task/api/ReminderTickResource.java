@@ -1,5 +1,6 @@
 package dev.todoevents.task.api;
 
+import dev.todoevents.service.SidecarToken;
 import dev.todoevents.task.domain.ReminderClock;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.Response;
  * Input binding endpoint: the sidecar POSTs here every second (component `reminder-tick`, a
  * cron binding). A non-2xx answer only means this tick is skipped; the next one catches up.
  */
+@SidecarToken.FromSidecar
 @Path("/reminder-tick")
 public class ReminderTickResource {
 

@@ -1,0 +1,75 @@
+package dev.todoevents.service;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.NameBinding;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The app API token: endpoints only the sidecar calls (event deliveries, input bindings) are
+ * marked {@link FromSidecar}, and when APP_API_TOKEN is set (the sidecar then sends it as
+ * {@code dapr-api-token} on every call to the app) a request without it is refused with 401, so
+ * nobody but the sidecar can feed the app events. The other direction (app to sidecar) uses
+ * DAPR_API_TOKEN, which the Dapr SDK and {@link ServiceInvocation} send.
+ */
+public final class SidecarToken {
+
+  public static final String HEADER = "dapr-api-token";
+
+  private SidecarToken() {}
+
+  /** A configured token, else the environment variable Dapr itself reads; blank counts as none. */
+  static Optional<String> orEnv(Optional<String> configured, String envVar) {
+    return configured.or(() -> Optional.ofNullable(System.getenv(envVar))).filter(t -> !t.isBlank());
+  }
+
+  /** Marks a resource (or method) that only the Dapr sidecar calls. */
+  @NameBinding
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  public @interface FromSidecar {}
+
+  /** Refuses a {@link FromSidecar} request without the app API token. */
+  @Provider
+  @FromSidecar
+  @Priority(Priorities.AUTHENTICATION)
+  public static class Check implements ContainerRequestFilter {
+
+    private static final Logger LOG = Logger.getLogger(Check.class);
+    private final Optional<byte[]> expected;
+
+    /** @param token todo.sidecar.app-token, else the environment's APP_API_TOKEN (what Dapr uses) */
+    public Check(@ConfigProperty(name = "todo.sidecar.app-token") Optional<String> token) {
+      this.expected = orEnv(token, "APP_API_TOKEN").map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+      if (expected.isEmpty()) {
+        return;
+      }
+      String given = request.getHeaderString(HEADER);
+      if (given == null || !MessageDigest.isEqual(expected.get(), given.getBytes(StandardCharsets.UTF_8))) {
+        LOG.warnf("refused %s %s: %s", request.getMethod(), request.getUriInfo().getPath(),
+            given == null ? "no dapr-api-token" : "wrong dapr-api-token");
+        request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
+            .type(MediaType.APPLICATION_JSON)
+            .entity(ApiError.of("unauthorized", "only the Dapr sidecar may call this endpoint: dapr-api-token missing or wrong"))
+            .build());
+      }
+    }
+  }
+}
