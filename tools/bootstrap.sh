@@ -126,6 +126,8 @@ if (( WITH_K8S )); then
       tail -n 20 "$RT/logs/strimzi-crds.log" >&2
       die "could not fetch Strimzi's CRDs (log: $RT/logs/strimzi-crds.log). Maven must reach Maven Central."
     fi
+    ls "$RT/k8s/crds/strimzi/"*.yaml >/dev/null 2>&1 \
+      || die "Strimzi's CRDs were not unpacked into $RT/k8s/crds/strimzi (log: $RT/logs/strimzi-crds.log)"
     chmod -R u+w "$RT/k8s/crds"
     echo "$crd_stamp" >"$RT/k8s/crds.stamp"
     say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" | grep -c yaml) CRD files in $RT/k8s/crds"
