@@ -177,8 +177,12 @@ public class EventDelivery {
   }
 
   private void injectFailure(Topic topic, String eventId) {
-    if (injectedFailures > 0 && attempts.attempts(topic, eventId) < injectedFailures) {
-      throw new InjectedFailure("injected failure " + (attempts.attempts(topic, eventId) + 1) + " of " + injectedFailures
+    if (injectedFailures == 0) {
+      return;
+    }
+    int failedSoFar = attempts.attempts(topic, eventId);
+    if (failedSoFar < injectedFailures) {
+      throw new InjectedFailure("injected failure " + (failedSoFar + 1) + " of " + injectedFailures
           + " (todo.events.fault-injection.fail-attempts)");
     }
   }

@@ -2,7 +2,6 @@ package dev.todoevents.service;
 
 import dev.todoevents.contracts.Topic;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,13 +20,7 @@ final class FailedAttempts {
   /** The failures of one event so far. */
   record Failures(int attempts, Instant first, Instant last, Exception lastError) {}
 
-  private final Map<String, Failures> failing =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
-          return size() > CAPACITY;
-        }
-      };
+  private final Map<String, Failures> failing = Lru.map(CAPACITY);
 
   private static String key(Topic topic, String eventId) {
     return topic.topicName() + "|" + eventId;

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,13 +46,7 @@ public class ProcessedEvents {
   private final DaprClient dapr;
   private final String mode;
   private final MeterRegistry metrics;
-  private final Set<String> recent =
-      Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > CACHE_SIZE;
-        }
-      }));
+  private final Set<String> recent = Collections.synchronizedSet(Collections.newSetFromMap(Lru.map(CACHE_SIZE)));
 
   public ProcessedEvents(
       DaprClient dapr, @ConfigProperty(name = "todo.events.dedupe", defaultValue = "state-store") String mode,
