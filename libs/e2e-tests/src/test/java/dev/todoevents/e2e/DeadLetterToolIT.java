@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Events;
-import dev.todoevents.contracts.Samples;
-import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.dlq.DlqTool;
 import dev.todoevents.testsupport.ServiceApp;
@@ -50,16 +48,6 @@ class DeadLetterToolIT {
     return new Run(status, text);
   }
 
-  /** A valid task-created CloudEvent for a new task of {@code user}, as task-service sends it. */
-  private static ObjectNode validEvent(String user) {
-    ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
-    data.put("event_id", UUID.randomUUID().toString());
-    data.put("task_id", UUID.randomUUID().toString());
-    data.put("user_id", user);
-    TaskEvent event = Events.read(data, TaskEvent.class);
-    return (ObjectNode) Events.MAPPER.valueToTree(Events.envelope(event, "task-service", "corr-dlq", null));
-  }
-
   @Test
   void deadLettersAreCountedShownReplayedOnceAndPurged() throws Exception {
     Path work = WorkDirs.create("dead-letter-tool");
@@ -71,8 +59,8 @@ class DeadLetterToolIT {
 
       // Two dead letters whose events are fine by now: one as Dapr forwards a message after
       // its retries (the original CloudEvent), one as a consumer writes it (with context).
-      ObjectNode forwarded = validEvent(user);
-      ObjectNode condemned = validEvent(user);
+      ObjectNode forwarded = SampleEvents.taskCreated(user);
+      ObjectNode condemned = SampleEvents.taskCreated(user);
       DeadLetter letter = new DeadLetter(condemned.get("id").asText(), Topic.TASK_EVENTS.topicName(), AppIds.AUDIT_SERVICE,
           "database unavailable (test)", DeadLetter.KIND_RETRIES_EXHAUSTED, "java.sql.SQLException", 6,
           Instant.now().minusSeconds(7), Instant.now(), condemned, null);
@@ -107,7 +95,7 @@ class DeadLetterToolIT {
 
       // A real poison message, dead-lettered by audit-service with its error, is not replayed yet.
       String poisonId = UUID.randomUUID().toString();
-      ObjectNode poison = validEvent(user);
+      ObjectNode poison = SampleEvents.taskCreated(user);
       poison.put("id", poisonId);
       ((ObjectNode) poison.get("data")).put("event_id", poisonId);
       ((ObjectNode) poison.at("/data/task_data")).remove("title");

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.DeadLetter;
-import dev.todoevents.contracts.Events;
-import dev.todoevents.contracts.Samples;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ServiceApp;
@@ -133,17 +131,11 @@ class HandlerFailureIT {
     }
   }
 
-  /** The shared task-created sample with fresh ids and the given schema_version, in its envelope. */
+  /** The shared task-created sample as a new task of user, with the given schema_version. */
   private static ObjectNode event(String user, int schemaVersion) {
-    String id = UUID.randomUUID().toString();
-    ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
-    data.put("event_id", id).put("schema_version", schemaVersion).put("task_id", UUID.randomUUID().toString())
-        .put("user_id", user);
-    ObjectNode ce = Events.MAPPER.createObjectNode()
-        .put("specversion", "1.0").put("id", id).put("source", "task-service").put("type", "todo.task.created")
-        .put("datacontenttype", "application/json");
-    ce.set("data", data);
-    return ce;
+    ObjectNode event = SampleEvents.taskCreated(user);
+    ((ObjectNode) event.get("data")).put("schema_version", schemaVersion);
+    return event;
   }
 
   private static void publish(Daprd sidecar, ObjectNode cloudEvent, String key) {

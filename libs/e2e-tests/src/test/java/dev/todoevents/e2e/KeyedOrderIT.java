@@ -8,9 +8,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
-import dev.todoevents.contracts.Events;
-import dev.todoevents.contracts.Samples;
-import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ServiceApp;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -139,11 +135,9 @@ class KeyedOrderIT {
 
   /** The shared task-created sample as user's n-th event, in the envelope task-service uses. */
   private static byte[] event(String user, int n) {
-    ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
-    data.put("event_id", UUID.randomUUID().toString()).put("task_id", UUID.randomUUID().toString())
-        .put("user_id", user).put("timestamp", Instant.now().toString());
-    ((ObjectNode) data.get("task_data")).put("title", title(n));
-    TaskEvent event = Events.read(data, TaskEvent.class);
-    return Events.toJson(Events.envelope(event, "task-service", "keyed-" + user, null));
+    ObjectNode event = SampleEvents.taskCreated(user);
+    ((ObjectNode) event.get("data")).put("timestamp", Instant.now().toString());
+    ((ObjectNode) event.at("/data/task_data")).put("title", title(n));
+    return event.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -80,9 +80,13 @@ final class Stack implements AutoCloseable {
    * sidecar's API token.
    */
   static Http.Reply publish(Daprd sidecar, String topic, String partitionKey, String cloudEvent) {
-    return Http.post(
-        "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + partitionKey,
-        cloudEvent, "application/cloudevents+json", "dapr-api-token", sidecar.apiToken());
+    return Http.post(publishUrl(sidecar, topic, partitionKey), cloudEvent, "application/cloudevents+json",
+        "dapr-api-token", sidecar.apiToken());
+  }
+
+  /** The sidecar's HTTP publish endpoint for {@code topic} on the pubsub component. */
+  static String publishUrl(Daprd sidecar, String topic, String partitionKey) {
+    return "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + partitionKey;
   }
 
   ServiceApp app(String instance) {

@@ -134,9 +134,7 @@ class TaskAuditFlowIT {
 
         // 5. The tokens: the sidecar refuses an API call without DAPR_API_TOKEN, and the app
         //    refuses a delivery that does not come from its sidecar (no APP_API_TOKEN).
-        Http.Reply noToken = Http.post(
-            "http://127.0.0.1:" + taskSidecar.httpPort() + "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + bob,
-            poison, "application/cloudevents+json");
+        Http.Reply noToken = Http.post(Stack.publishUrl(taskSidecar, "task-events", bob), poison, "application/cloudevents+json");
         assertThat(noToken.status()).as("publish without the API token: %s", noToken.body()).isEqualTo(401);
         Http.Reply forged = Http.post(audit.baseUrl() + "/events/task-events", poison, "application/cloudevents+json");
         assertThat(forged.status()).as("delivery not from the sidecar: %s", forged.body()).isEqualTo(401);

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kubernetes API server for manifest tests: etcd and kube-apiserver (built from their Go
@@ -144,44 +143,17 @@ public final class KubeApiServer implements AutoCloseable {
     return kubectl(Duration.ofMinutes(2), args);
   }
 
+  /** kubectl against this API server; its output is also kept in kubectl.log. */
   public Result kubectl(Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>(List.of(ProjectPaths.k8sBin("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
     cmd.addAll(List.of(args));
-    return run(cmd, timeout);
-  }
-
-  /** kubectl without a cluster (e.g. {@code kustomize}). */
-  public static Result kubectlOffline(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(ProjectPaths.k8sBin("kubectl").toString()));
-    cmd.addAll(List.of(args));
-    return run(cmd, Duration.ofMinutes(2));
-  }
-
-  private static Result run(List<String> cmd, Duration timeout) {
+    ManagedProcess p = ManagedProcess.start("kubectl", cmd, Map.of(), work, work.resolve("kubectl.log"));
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      // Read while it runs: a full pipe would block it.
-      var out = new java.io.ByteArrayOutputStream();
-      Thread reader = new Thread(() -> {
-        try {
-          p.getInputStream().transferTo(out);
-        } catch (IOException ignored) {
-          // the process went away; what was read is kept
-        }
-      });
-      reader.start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        reader.join(5000);
-        return new Result(-1, "timed out after " + timeout + ": " + cmd + "\n" + out.toString(StandardCharsets.UTF_8));
-      }
-      reader.join(5000);
-      return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + cmd, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return new Result(p.awaitExit(timeout), p.output());
+    } catch (IllegalStateException timedOut) {
+      return new Result(-1, "timed out after " + timeout + ": " + cmd + "\n" + p.output());
+    } finally {
+      p.close(); // only does something if it is still running (a timeout)
     }
   }
 

@@ -158,6 +158,11 @@ public final class ManagedProcess implements AutoCloseable {
     return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
   }
 
+  /** Everything this run has printed so far (e.g. a short command's whole output, after it exited). */
+  public String output() {
+    return readLog();
+  }
+
   /** This run's output (decoded leniently: the last UTF-8 sequence may be half-written). */
   private String readLog() {
     if (!Files.exists(log)) {
