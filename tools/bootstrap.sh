@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what todo-events needs to run, into .runtime/ (git-ignored), and reuses it next time:
-#   daprd      built from github.com/dapr/dapr (version in tools/daprd/go.mod)
+#   daprd      built from github.com/dapr/dapr (version in tools/daprd/go.mod), with Sentry (mTLS CA)
 #   dapr CLI   built from github.com/dapr/cli  (version in tools/dapr-cli/go.mod)
 #   Kafka      broker jars from Maven Central (version in tools/kafka/pom.xml)
 #   PostgreSQL server from Debian's packages, only with --with-postgres (tests need it)
@@ -80,6 +80,10 @@ CLI_VERSION=$(module_version "$ROOT/tools/dapr-cli/go.mod" github.com/dapr/cli)
 # The dapr CLI looks for daprd in <runtime-path>/.dapr/bin (DAPR_RUNTIME_PATH=$RT/dapr).
 build_go daprd "$ROOT/tools/daprd" "$RT/dapr/.dapr/bin/daprd" \
   "-X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v}"
+# Sentry, Dapr's certificate authority, from the same module: it gives every sidecar its mTLS
+# identity (SPIFFE ID), which the access-control policy in tools/dapr/task-service-config.yaml reads.
+build_go sentry "$ROOT/tools/daprd" "$RT/dapr/.dapr/bin/sentry" \
+  "-X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v}" github.com/dapr/dapr/cmd/sentry
 build_go dapr-cli "$ROOT/tools/dapr-cli" "$RT/dapr/bin/dapr" \
   "-X main.version=${CLI_VERSION#v} -X main.apiVersion=1.0"
 

@@ -29,15 +29,30 @@ final class Http {
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofString(body));
+    return send(withHeaders(b, headers));
+  }
+
+  /** DELETE with extra headers (name, value, ...), returning the status. */
+  static int delete(String url, String... headers) {
+    return send(withHeaders(HttpRequest.newBuilder(URI.create(url)).DELETE(), headers)).status();
+  }
+
+  /** Any method, with a JSON body or none (null), and extra headers (name, value, ...). */
+  static Reply call(String method, String url, String json, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return send(withHeaders(b, headers));
+  }
+
+  private static HttpRequest.Builder withHeaders(HttpRequest.Builder b, String... headers) {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    return send(b);
-  }
-
-  /** DELETE, returning the status. */
-  static int delete(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).DELETE()).status();
+    return b;
   }
 
   /** GET returning the body as text (e.g. Prometheus metrics). */
@@ -55,8 +70,9 @@ final class Http {
     }
   }
 
-  static Reply get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).GET());
+  /** GET with extra headers (name, value, ...). */
+  static Reply get(String url, String... headers) {
+    return send(withHeaders(HttpRequest.newBuilder(URI.create(url)).GET(), headers));
   }
 
   /** The body as JSON, or as a text node when it is not JSON (e.g. a plain-text error). */

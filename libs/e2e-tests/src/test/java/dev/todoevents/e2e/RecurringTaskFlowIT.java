@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Completing a recurring task creates exactly one next occurrence, through real Kafka, the
  * recurring-task-service's routing rule and Dapr HTTP service invocation of task-service; a
  * redelivered completion creates nothing more; the new task's event names the completion as
- * its cause.
+ * its cause. Only recurring-task-service may invoke task-service's internal endpoint (Dapr
+ * access control on mTLS identities); other apps are refused by task-service's sidecar.
  */
 class RecurringTaskFlowIT {
 
@@ -95,6 +96,29 @@ class RecurringTaskFlowIT {
       List<JsonNode> all =
           StreamSupport.stream(Http.get(tasks.baseUrl() + "/tasks?user_id=" + user).body().spliterator(), false).toList();
       assertThat(all).extracting(t -> t.get("id").asText()).containsExactlyInAnyOrder(first, expectedNext);
+
+      // Access control (tools/dapr/task-service-config.yaml): task-service's sidecar knows the
+      // caller by its mTLS certificate from Sentry, and lets only recurring-task-service create
+      // tasks through POST /internal/tasks.
+      String spare = UUID.randomUUID().toString();
+      String internalBody = "{\"id\":\"" + spare + "\",\"user_id\":\"" + user + "\",\"title\":\"by invocation\"}";
+      Http.Reply byAudit = Stack.invoke(stack.sidecar(AppIds.AUDIT_SERVICE), "POST", AppIds.TASK_SERVICE, "internal/tasks", internalBody);
+      assertThat(byAudit.status()).as("audit-service invoking the internal endpoint: %s", byAudit.body()).isEqualTo(403);
+      assertThat(byAudit.body().toString()).contains("access control policy has denied access to id: spiffe://public/ns/todo-events/audit-service");
+      Http.Reply publicByAudit = Stack.invoke(stack.sidecar(AppIds.AUDIT_SERVICE), "GET", AppIds.TASK_SERVICE, "tasks/" + first, null);
+      assertThat(publicByAudit.status()).as("audit-service reading a task: %s", publicByAudit.body()).isEqualTo(403);
+      Http.Reply otherVerb = Stack.invoke(stack.sidecar(AppIds.RECURRING_TASK_SERVICE), "DELETE", AppIds.TASK_SERVICE, "tasks/" + first, null);
+      assertThat(otherVerb.status()).as("recurring-task-service deleting a task: %s", otherVerb.body()).isEqualTo(403);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + first).status()).isEqualTo(200);
+      // Straight to the app's port, around the sidecar: no app token, refused by the app.
+      Http.Reply direct = Http.post(tasks.baseUrl() + "/internal/tasks", internalBody);
+      assertThat(direct.status()).isEqualTo(401);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare).status()).isEqualTo(404);
+      // The one allowed caller.
+      Http.Reply byRecurring =
+          Stack.invoke(stack.sidecar(AppIds.RECURRING_TASK_SERVICE), "POST", AppIds.TASK_SERVICE, "internal/tasks", internalBody);
+      assertThat(byRecurring.status()).as("recurring-task-service: %s", byRecurring.body()).isEqualTo(201);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare).status()).isEqualTo(200);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.TopicAdmin;
 import java.nio.file.Path;
@@ -15,13 +16,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The system on real processes for one test: a Kafka node with the project's topics, then for
- * each app its daprd (the project's own components/, subscriptions/, resiliency/) and its
+ * The system on real processes for one test: a Kafka node with the project's topics, a Dapr
+ * Sentry (mTLS between the sidecars, so access control applies), then for each app its daprd (the project's own components/, subscriptions/, resiliency/) and its
  * packaged jar, all on free ports. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
 
   final KafkaBroker kafka;
+  private Sentry sentry;
   private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
   private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
 
@@ -45,6 +47,7 @@ final class Stack implements AutoCloseable {
     Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
     try {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
+      stack.sentry = Sentry.start(work.resolve("sentry"));
       Map<String, String> sidecarEnv =
           Map.of(
               "TODO_KAFKA_BROKERS", stack.kafka.bootstrapServers(),
@@ -55,7 +58,7 @@ final class Stack implements AutoCloseable {
         String id = instance.split("#")[0];
         int port = Ports.free();
         Path dir = work.resolve(instance.replace('#', '-'));
-        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv);
+        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, stack.sentry);
         stack.sidecars.put(instance, sidecar);
         Map<String, String> env = new HashMap<>(sidecar.appEnv());
         // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
@@ -89,6 +92,17 @@ final class Stack implements AutoCloseable {
     return "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + partitionKey;
   }
 
+  /**
+   * Dapr HTTP service invocation from {@code caller}'s sidecar, as that app would call
+   * ({@code /v1.0/invoke/{target}/method/{method}} with its API token).
+   */
+  static Http.Reply invoke(Daprd caller, String httpMethod, String target, String method, String json, String... headers) {
+    String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+    all[headers.length] = "dapr-api-token";
+    all[headers.length + 1] = caller.apiToken();
+    return Http.call(httpMethod, "http://127.0.0.1:" + caller.httpPort() + "/v1.0/invoke/" + target + "/method/" + method, json, all);
+  }
+
   ServiceApp app(String instance) {
     return apps.get(instance);
   }
@@ -101,6 +115,9 @@ final class Stack implements AutoCloseable {
   public void close() {
     List<AutoCloseable> order = new ArrayList<>(apps.values());
     order.addAll(sidecars.values());
+    if (sentry != null) {
+      order.add(sentry);
+    }
     order.add(kafka);
     for (AutoCloseable c : order) {
       try {

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * A real daprd sidecar for one app, on free ports, loading the project's own components/,
- * subscriptions/ and resiliency/ folders and Dapr Configuration, with the flags dapr.yaml
- * gives `dapr run -f .` (no app health check: see the note there).
+ * subscriptions/ and resiliency/ folders and the app's Dapr Configuration, with the flags dapr.yaml
+ * gives `dapr run -f .` (no app health check: see the note there), and mTLS with an identity from
+ * a {@link Sentry}, as the dapr CLI does for a Configuration with mtls enabled.
  */
 public final class Daprd implements AutoCloseable {
 
@@ -44,8 +45,9 @@ public final class Daprd implements AutoCloseable {
    * itself may come up later.
    *
    * @param env environment for the component YAML's envRef values (e.g. KAFKA_BROKERS)
+   * @param sentry the certificate authority that gives this sidecar its mTLS identity
    */
-  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env) {
+  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry) {
     int http = Ports.free();
     int grpc = Ports.free();
     int internal = Ports.free();
@@ -62,7 +64,7 @@ public final class Daprd implements AutoCloseable {
             "--dapr-internal-grpc-port", Integer.toString(internal),
             "--dapr-listen-addresses", "127.0.0.1",
             "--metrics-port", Integer.toString(metrics),
-            "--config", ProjectPaths.daprConfig().toString(),
+            "--config", ProjectPaths.daprConfig(appId).toString(),
             "--placement-host-address", "",
             "--scheduler-host-address", "",
             "--log-level", "info"));
@@ -70,7 +72,10 @@ public final class Daprd implements AutoCloseable {
       cmd.add("--resources-path");
       cmd.add(p.toString());
     }
-    Daprd daprd = new Daprd(appId, http, grpc, metrics, cmd, env, workDir);
+    cmd.addAll(sentry.sidecarArgs());
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(sentry.sidecarEnv());
+    Daprd daprd = new Daprd(appId, http, grpc, metrics, cmd, all, workDir);
     daprd.launch();
     return daprd;
   }

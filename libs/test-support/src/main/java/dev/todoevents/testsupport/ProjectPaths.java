@@ -39,6 +39,11 @@ public final class ProjectPaths {
     return require(runtime().resolve("dapr/.dapr/bin/daprd"), "daprd");
   }
 
+  /** Dapr's Sentry (mTLS certificate authority), built beside daprd by tools/bootstrap.sh. */
+  public static Path sentry() {
+    return require(runtime().resolve("dapr/.dapr/bin/sentry"), "sentry");
+  }
+
   public static Path kafkaLibs() {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }
@@ -53,8 +58,13 @@ public final class ProjectPaths {
     return require(runtime().resolve("k8s/crds"), "Dapr and Strimzi CRDs (run: tools/bootstrap.sh --with-k8s)");
   }
 
-  public static Path daprConfig() {
-    return root().resolve("tools/dapr/config.yaml");
+  /**
+   * The Dapr Configuration of an app's sidecar, as in dapr.yaml: tools/dapr/{appId}-config.yaml
+   * where the app has its own (task-service: access control), else the common config.yaml.
+   */
+  public static Path daprConfig(String appId) {
+    Path own = root().resolve("tools/dapr/" + appId + "-config.yaml");
+    return Files.exists(own) ? own : root().resolve("tools/dapr/config.yaml");
   }
 
   /** The resources folders that dapr.yaml gives every sidecar. */

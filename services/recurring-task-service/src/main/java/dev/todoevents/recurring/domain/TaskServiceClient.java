@@ -8,9 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
- * Creates tasks in task-service through Dapr HTTP service invocation
- * ({@code /v1.0/invoke/task-service/method/tasks} on this app's sidecar). Retries, timeout and
- * circuit breaker for that call are the sidecar's (resiliency/, target apps.task-service).
+ * Creates tasks in task-service through Dapr HTTP service invocation of its internal endpoint
+ * ({@code /v1.0/invoke/task-service/method/internal/tasks} on this app's sidecar), which
+ * task-service's access-control list opens to this app alone. Retries, timeout and circuit
+ * breaker for that call are the sidecar's (resiliency/, target apps.task-service).
  */
 @ApplicationScoped
 public class TaskServiceClient {
@@ -45,7 +46,7 @@ public class TaskServiceClient {
   public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent)
       throws IOException {
     HttpRequest.Builder req =
-        invocation.request(DaprNames.AppIds.TASK_SERVICE, "tasks")
+        invocation.request(DaprNames.AppIds.TASK_SERVICE, "internal/tasks")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(next.toJson()));
     if (correlationId != null) {

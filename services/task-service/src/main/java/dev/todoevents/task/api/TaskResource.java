@@ -22,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -54,22 +53,13 @@ public class TaskResource {
       @HeaderParam(CORRELATION_HEADER) String correlationId,
       @HeaderParam(REQUEST_HEADER) String requestId,
       @HeaderParam(CAUSATION_HEADER) String causationId) {
-    var created =
-        tasks.create(body.userId(), body.toNewTask(), context(correlationId, firstNonBlank(causationId, requestId)));
-    var task = created.task();
-    // 201 for a new task; 200 when a caller-chosen id already existed (idempotent retry).
-    return (created.isNew() ? Response.created(URI.create("/tasks/" + task.id)) : Response.ok())
-        .entity(TaskResponse.of(task))
-        .build();
+    return Requests.created(
+        tasks.create(body.userId(), body.toNewTask(), context(correlationId, Requests.firstNonBlank(causationId, requestId))));
   }
 
   @ServerExceptionMapper
   public Response conflict(dev.todoevents.task.domain.TaskConflictException e) {
     return Response.status(409).type(MediaType.APPLICATION_JSON).entity(ApiError.of("conflict", e.getMessage())).build();
-  }
-
-  private static String firstNonBlank(String a, String b) {
-    return blank(a) ? b : a;
   }
 
   @GET
@@ -160,18 +150,8 @@ public class TaskResource {
     }
   }
 
-  /**
-   * Correlation comes from the caller when it has one (a chatbot turn); otherwise this request
-   * starts a new chain. The request id, or a fresh one, is the direct cause.
-   */
   private RequestContext context(String correlationId, String requestId) {
-    String cause = blank(requestId) ? UUID.randomUUID().toString() : requestId;
-    String correlation = blank(correlationId) ? cause : correlationId;
-    return new RequestContext(correlation, cause, blank(traceparent) ? null : traceparent);
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
+    return Requests.context(correlationId, requestId, traceparent);
   }
 
   /** A 400 that a handler decides on after parsing. */

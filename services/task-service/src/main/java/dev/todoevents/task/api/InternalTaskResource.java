@@ -1,0 +1,58 @@
+package dev.todoevents.task.api;
+
+import dev.todoevents.service.ApiError;
+import dev.todoevents.service.ApiErrorMappers;
+import dev.todoevents.service.SidecarToken;
+import dev.todoevents.task.domain.TaskService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * {@code POST /internal/tasks}: creates a task for the user named in the body, for another
+ * service, not for a person: recurring-task-service creates the next occurrence of a series here.
+ * Two locks keep it internal:
+ * <ul>
+ *   <li>this app answers 401 unless the request carries APP_API_TOKEN, which only its own sidecar
+ *       sends (so it must come through Dapr service invocation);
+ *   <li>the sidecar's access-control list (tools/dapr/task-service-config.yaml) lets only
+ *       recurring-task-service invoke it, known by its mTLS identity; any other app gets 403.
+ * </ul>
+ * Same body and answers as {@code POST /tasks}, but user_id is required and taken as is.
+ */
+@SidecarToken.FromSidecar
+@Path("/internal/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class InternalTaskResource {
+
+  private final TaskService tasks;
+
+  public InternalTaskResource(TaskService tasks) {
+    this.tasks = tasks;
+  }
+
+  @POST
+  public Response create(
+      @NotNull(message = "request body is required") @Valid TaskRequest body,
+      @HeaderParam(TaskResource.CORRELATION_HEADER) String correlationId,
+      @HeaderParam(TaskResource.REQUEST_HEADER) String requestId,
+      @HeaderParam(TaskResource.CAUSATION_HEADER) String causationId,
+      @HeaderParam(TaskResource.TRACEPARENT_HEADER) String traceparent) {
+    if (Requests.blank(body.userId())) {
+      return ApiErrorMappers.badRequest(
+          new ApiError("validation_failed", "user_id is required",
+              List.of(new ApiError.FieldProblem("user_id", "must not be blank"))));
+    }
+    return Requests.created(
+        tasks.create(body.userId(), body.toNewTask(),
+            Requests.context(correlationId, Requests.firstNonBlank(causationId, requestId), traceparent)));
+  }
+}
