@@ -18,7 +18,8 @@ fi
 
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
-PORTS=(9092 9093 8081 8082 8083 8084 8085 3501 3502 3503 3504 3505 50001 50002 50003 50004 50005)
+SENTRY_PORT=50001 # where the dapr CLI sends every sidecar when the Configuration enables mTLS
+PORTS=(9092 9093 8081 8082 8083 8084 8085 3501 3502 3503 3504 3505 50011 50012 50013 50014 50015 50001 50008 50009)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do
@@ -51,6 +52,7 @@ export DAPR_API_TOKEN=${DAPR_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d 
 export APP_API_TOKEN=${APP_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
 
 KAFKA_PID=""
+SENTRY_PID=""
 DAPR_PID=""
 cleanup() {
   trap - EXIT INT TERM HUP
@@ -61,6 +63,7 @@ cleanup() {
   # The CLI stops each app and its sidecar on SIGTERM; Kafka's launcher stops the broker.
   [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
   [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
+  [[ -n "$SENTRY_PID" ]] && kill -TERM "$SENTRY_PID" 2>/dev/null
   [[ -n "$DAPR_PID" ]] && wait "$DAPR_PID" 2>/dev/null
   # Whatever the CLI left running (with `| tee`, Ctrl-C kills tee and the CLI can die on its
   # closed output before stopping its apps: seen here) is in the CLI's process group.
@@ -70,6 +73,7 @@ cleanup() {
     kill -KILL -- "-$DAPR_PID" 2>/dev/null
   fi
   [[ -n "$KAFKA_PID" ]] && wait "$KAFKA_PID" 2>/dev/null
+  [[ -n "$SENTRY_PID" ]] && wait "$SENTRY_PID" 2>/dev/null
   say "stopped" || true
 }
 trap cleanup EXIT INT TERM HUP
@@ -86,6 +90,26 @@ for _ in $(seq 1 120); do
 done
 grep -q "KAFKA READY" "$RT/logs/local-kafka.log" || die "Kafka not ready after 120 s (log: $RT/logs/local-kafka.log)"
 say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
+
+# Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate naming its app
+# (spiffe://public/ns/todo-events/<app-id>), which task-service's access-control list checks.
+# Its root and issuer certificates are created on the first run and kept in $RT/data/sentry.
+say "starting Sentry on 127.0.0.1:$SENTRY_PORT (log: $RT/logs/sentry.log) ..."
+mkdir -p "$RT/data/sentry"
+"$RT/dapr/.dapr/bin/sentry" --config tools/dapr/sentry.yaml --issuer-credentials "$RT/data/sentry" \
+  --trust-domain localhost --listen-address 127.0.0.1 --port "$SENTRY_PORT" \
+  --healthz-listen-address 127.0.0.1 --healthz-port 50008 \
+  --metrics-listen-address 127.0.0.1 --metrics-port 50009 >"$RT/logs/sentry.log" 2>&1 &
+SENTRY_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null http://127.0.0.1:50008/healthz && break
+  kill -0 "$SENTRY_PID" 2>/dev/null || { cat "$RT/logs/sentry.log" >&2; die "Sentry did not start"; }
+  sleep 0.5
+done
+[[ -s "$RT/data/sentry/ca.crt" ]] || die "Sentry wrote no root certificate (log: $RT/logs/sentry.log)"
+DAPR_TRUST_ANCHORS=$(cat "$RT/data/sentry/ca.crt")
+export DAPR_TRUST_ANCHORS
+export NAMESPACE=todo-events # the Kubernetes namespace: one access-control policy for both
 
 say "starting the apps with their sidecars: dapr run -f . (Ctrl-C stops everything)"
 # In a process group of its own (job control on for this one job), so that cleanup can stop

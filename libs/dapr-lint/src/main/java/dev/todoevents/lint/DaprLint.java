@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The linter for todo-events' Dapr YAML (tools/lint.sh). It reads components/, subscriptions/,
- * resiliency/, the Configuration (tools/dapr/config.yaml), dapr.yaml and k8s/ (following
+ * resiliency/, the Configurations (tools/dapr/config.yaml and any other configFilePath in dapr.yaml), dapr.yaml and k8s/ (following
  * k8s/base's kustomization), plus the names the code uses (DaprNames.java, Topic.java), and
  * reports each problem with its file and line. Rules:
  *
@@ -137,13 +137,23 @@ public final class DaprLint {
     localComponents.addAll(ofKind(folder("components"), "Component"));
     subscriptions.addAll(ofKind(folder("subscriptions"), "Subscription"));
     resiliencies.addAll(ofKind(folder("resiliency"), "Resiliency"));
-    Path config = root.resolve("tools/dapr/config.yaml");
-    if (Files.exists(config)) {
-      configurations.addAll(ofKind(Doc.load(root, config), "Configuration"));
-    }
     Path run = root.resolve("dapr.yaml");
     if (Files.exists(run)) {
       runFile = Doc.load(root, run).get(0);
+    }
+    // The Configurations the sidecars run with: dapr.yaml's common configFilePath and each app's.
+    Set<Path> configFiles = new LinkedHashSet<>();
+    configFiles.add(root.resolve("tools/dapr/config.yaml").normalize());
+    if (runFile != null) {
+      runFile.str("common", "configFilePath").ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
+      for (Node app : Doc.items(runFile.node("apps"))) {
+        Doc.at(app, "configFilePath").flatMap(Doc::scalar).ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
+      }
+    }
+    for (Path config : configFiles) {
+      if (Files.exists(config)) {
+        configurations.addAll(ofKind(Doc.load(root, config), "Configuration"));
+      }
     }
     Path base = root.resolve("k8s/base");
     if (Files.isDirectory(base)) {
