@@ -41,7 +41,7 @@ class PostgresTaskTest {
   void tasksAreStoredInPostgres() throws Exception {
     publisher.reset();
     String id =
-        given()
+        TaskResourceTest.as("pg-user")
             .contentType(ContentType.JSON)
             .body("{\"user_id\":\"pg-user\",\"title\":\"On Postgres\",\"due_at\":\"2026-12-01T10:00:00Z\"}")
             .post("/tasks")
@@ -49,8 +49,8 @@ class PostgresTaskTest {
             .statusCode(201)
             .extract()
             .path("id");
-    given().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
-    given().queryParam("user_id", "pg-user").get("/tasks").then().statusCode(200).body("$", hasSize(1));
+    TaskResourceTest.as("pg-user").post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
+    TaskResourceTest.as("pg-user").queryParam("user_id", "pg-user").get("/tasks").then().statusCode(200).body("$", hasSize(1));
 
     try (Connection c = dataSource.getConnection();
         ResultSet rs =

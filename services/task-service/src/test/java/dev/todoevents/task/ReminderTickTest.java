@@ -30,7 +30,7 @@ class ReminderTickTest {
   }
 
   private String create(String title, Instant remindAt) {
-    return given().contentType(ContentType.JSON)
+    return TaskResourceTest.as(user).contentType(ContentType.JSON)
         .body("{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}")
         .post("/tasks").then().statusCode(201).extract().path("id");
   }
@@ -58,7 +58,7 @@ class ReminderTickTest {
     assertThat(EventSchemas.validate(ReminderEvent.class, Events.MAPPER.valueToTree(r))).isEmpty();
 
     Instant rescheduled = Instant.now().minusMillis(10).truncatedTo(ChronoUnit.MILLIS);
-    given().contentType(ContentType.JSON).body("{\"remind_at\":\"" + rescheduled + "\"}").patch("/tasks/" + id).then().statusCode(200);
+    TaskResourceTest.as(user).contentType(ContentType.JSON).body("{\"remind_at\":\"" + rescheduled + "\"}").patch("/tasks/" + id).then().statusCode(200);
     tick();
     assertThat(remindersFor(id)).isEqualTo(2);
     assertThat(publisher.reminders().stream().map(ReminderEvent::eventId).distinct().count())
@@ -70,8 +70,8 @@ class ReminderTickTest {
     Instant past = Instant.now().minusSeconds(1);
     String done = create("Done already", past);
     String gone = create("Gone", past);
-    given().post("/tasks/" + done + "/complete").then().statusCode(200);
-    given().delete("/tasks/" + gone).then().statusCode(204);
+    TaskResourceTest.as(user).post("/tasks/" + done + "/complete").then().statusCode(200);
+    TaskResourceTest.as(user).delete("/tasks/" + gone).then().statusCode(204);
     tick();
     assertThat(remindersFor(done)).isZero();
     assertThat(remindersFor(gone)).isZero();

@@ -17,8 +17,11 @@ import dev.todoevents.task.domain.Task;
 import dev.todoevents.task.events.OutboxEntry;
 import dev.todoevents.task.events.OutboxRelay;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.jwt.build.Jwt;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Instant;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +44,23 @@ class TaskResourceTest {
     user = "user-" + UUID.randomUUID();
   }
 
+  /** A request as this test's user (a bearer token from the dev issuer). */
+  private RequestSpecification api() {
+    return as(user);
+  }
+
+  /**
+   * A request with a bearer token for {@code someone}. In tests Quarkus signs it with a key pair
+   * it makes in memory for smallrye-jwt (no key is configured for the test profile).
+   */
+  static RequestSpecification as(String someone) {
+    return given().auth().oauth2(Jwt.issuer(ISSUER).subject(someone).sign());
+  }
+
+  static final String ISSUER = "todo-events-dev";
+
   private String create(String title) {
-    return given()
+    return api()
         .contentType(ContentType.JSON)
         .body("{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\"}")
         .post("/tasks")
@@ -55,7 +73,7 @@ class TaskResourceTest {
   @Test
   void createStoresTheTaskAndPublishesAValidCreatedEvent() {
     String id =
-        given()
+        api()
             .contentType(ContentType.JSON)
             .header("X-Correlation-Id", "chat-turn-7")
             .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
@@ -87,14 +105,14 @@ class TaskResourceTest {
     assertThat(p.ctx().traceparent()).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     assertThat(EventSchemas.validate(TaskEvent.class, Events.MAPPER.valueToTree(e))).isEmpty();
 
-    given().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("Buy milk"));
-    given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("id", hasItem(id));
+    api().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("Buy milk"));
+    api().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("id", hasItem(id));
   }
 
   @Test
   void everyChangeSendsOnlyWhatChangedToTaskUpdates() {
     String id =
-        given()
+        api()
             .contentType(ContentType.JSON)
             .body("{\"user_id\":\"" + user + "\",\"title\":\"Plan trip\",\"priority\":\"high\","
                 + "\"recurrence\":\"every_3_days\"}")
@@ -105,12 +123,12 @@ class TaskResourceTest {
             .body("recurrence", equalTo("every_3_days"))
             .extract()
             .path("id");
-    given().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
+    api().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
         .then().statusCode(200).body("status", equalTo("in_progress"));
     // The same value again changes nothing: no event at all.
-    given().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
+    api().contentType(ContentType.JSON).body("{\"status\":\"in_progress\"}").patch("/tasks/" + id)
         .then().statusCode(200);
-    given().contentType(ContentType.JSON).body("{\"status\":\"completed\"}").patch("/tasks/" + id)
+    api().contentType(ContentType.JSON).body("{\"status\":\"completed\"}").patch("/tasks/" + id)
         .then().statusCode(200).body("status", equalTo("completed")).body("completed_at", notNullValue());
 
     assertThat(publisher.published()).extracting(p -> p.event().eventType())
@@ -137,30 +155,30 @@ class TaskResourceTest {
     String body =
         "{\"id\":\"" + id + "\",\"series_id\":\"" + series + "\",\"occurrence\":2,"
             + "\"user_id\":\"" + user + "\",\"title\":\"Water plants\",\"recurrence\":\"weekly\"}";
-    given().contentType(ContentType.JSON).header("X-Correlation-Id", "corr-9").header("X-Causation-Id", "evt-1")
+    api().contentType(ContentType.JSON).header("X-Correlation-Id", "corr-9").header("X-Causation-Id", "evt-1")
         .body(body).post("/tasks").then().statusCode(201)
         .body("id", equalTo(id)).body("series_id", equalTo(series)).body("occurrence", equalTo(2));
-    given().contentType(ContentType.JSON).header("X-Causation-Id", "evt-1")
+    api().contentType(ContentType.JSON).header("X-Causation-Id", "evt-1")
         .body(body).post("/tasks").then().statusCode(200).body("id", equalTo(id));
     assertThat(publisher.published()).hasSize(1);
     assertThat(publisher.published().get(0).ctx().causationId()).isEqualTo("evt-1");
     assertThat(publisher.published().get(0).ctx().correlationId()).isEqualTo("corr-9");
     assertThat(publisher.published().get(0).event().taskData().seriesId()).hasToString(series);
     // Another user's create cannot take over that id.
-    given().contentType(ContentType.JSON)
+    as("someone-else").contentType(ContentType.JSON)
         .body(body.replace(user, "someone-else")).post("/tasks").then().statusCode(409).body("error", equalTo("conflict"));
   }
 
   @Test
   void aFirstTaskIsItsOwnSeries() {
     String id = create("Solo");
-    given().get("/tasks/" + id).then().body("series_id", equalTo(id)).body("occurrence", equalTo(1));
+    api().get("/tasks/" + id).then().body("series_id", equalTo(id)).body("occurrence", equalTo(1));
   }
 
   @Test
   void updateCompleteAndDeleteEachPublishTheirEvent() {
     String id = create("Draft");
-    given()
+    api()
         .contentType(ContentType.JSON)
         .body("{\"title\":\"Final\",\"description\":\"v2\"}")
         .patch("/tasks/" + id)
@@ -168,11 +186,11 @@ class TaskResourceTest {
         .statusCode(200)
         .body("title", equalTo("Final"))
         .body("description", equalTo("v2"));
-    given().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
+    api().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
     // Completing again is a retried request: same answer, nothing new published.
-    given().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
-    given().delete("/tasks/" + id).then().statusCode(204);
-    given().get("/tasks/" + id).then().statusCode(404).body("error", equalTo("not_found"));
+    api().post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
+    api().delete("/tasks/" + id).then().statusCode(204);
+    api().get("/tasks/" + id).then().statusCode(404).body("error", equalTo("not_found"));
 
     assertThat(publisher.published())
         .extracting(p -> p.event().eventType())
@@ -188,7 +206,7 @@ class TaskResourceTest {
         "malformed JSON        | {\"user_id\":\"U\",\"title\": | malformed_json |",
         "missing title         | {\"user_id\":\"U\"}                   | validation_failed | title",
         "blank title           | {\"user_id\":\"U\",\"title\":\"  \"} | validation_failed | title",
-        "missing user_id       | {\"title\":\"x\"}                     | validation_failed | user_id",
+        "user_id too long      | {\"user_id\":\"UUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUU\",\"title\":\"x\"} | validation_failed | user_id",
         "title of wrong type   | {\"user_id\":\"U\",\"title\":123}    | invalid_type | title",
         "due_at not a time     | {\"user_id\":\"U\",\"title\":\"x\",\"due_at\":\"tomorrow\"} | invalid_type | due_at",
         "unknown field         | {\"user_id\":\"U\",\"titel\":\"x\"}  | unknown_field | titel",
@@ -201,7 +219,7 @@ class TaskResourceTest {
   void badCreateInputIs400NamingTheProblemAndChangesNothing(
       String name, String body, String error, String field) {
     var response =
-        given()
+        api()
             .contentType(ContentType.JSON)
             .body(body.replace("\"U\"", "\"" + user + "\""))
             .post("/tasks")
@@ -219,23 +237,23 @@ class TaskResourceTest {
 
   @Test
   void emptyBodyIs400() {
-    given().contentType(ContentType.JSON).post("/tasks").then().statusCode(400).body("error", notNullValue());
+    api().contentType(ContentType.JSON).post("/tasks").then().statusCode(400).body("error", notNullValue());
     assertThat(publisher.published()).isEmpty();
   }
 
   @Test
   void unknownAndMalformedIdsAre404And400() {
     String unknown = UUID.randomUUID().toString();
-    given().get("/tasks/" + unknown).then().statusCode(404).body("message", containsString(unknown));
-    given().post("/tasks/" + unknown + "/complete").then().statusCode(404);
-    given().delete("/tasks/" + unknown).then().statusCode(404);
-    given()
+    api().get("/tasks/" + unknown).then().statusCode(404).body("message", containsString(unknown));
+    api().post("/tasks/" + unknown + "/complete").then().statusCode(404);
+    api().delete("/tasks/" + unknown).then().statusCode(404);
+    api()
         .contentType(ContentType.JSON)
         .body("{\"title\":\"x\"}")
         .patch("/tasks/" + unknown)
         .then()
         .statusCode(404);
-    given().get("/tasks/not-a-uuid").then().statusCode(400).body("error", equalTo("invalid_id"));
+    api().get("/tasks/not-a-uuid").then().statusCode(400).body("error", equalTo("invalid_id"));
     assertThat(publisher.published()).isEmpty();
   }
 
@@ -243,19 +261,57 @@ class TaskResourceTest {
   void badUpdateInputIs400AndChangesNothing() {
     String id = create("Keep me");
     publisher.reset();
-    given().contentType(ContentType.JSON).body("{}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("empty_update"));
-    given().contentType(ContentType.JSON).body("{\"title\":\"\"}").patch("/tasks/" + id).then().statusCode(400).body("details.field", hasItem("title"));
-    given().contentType(ContentType.JSON).body("{\"title\":false}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("invalid_type"));
-    given().get("/tasks/" + id).then().body("title", equalTo("Keep me"));
+    api().contentType(ContentType.JSON).body("{}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("empty_update"));
+    api().contentType(ContentType.JSON).body("{\"title\":\"\"}").patch("/tasks/" + id).then().statusCode(400).body("details.field", hasItem("title"));
+    api().contentType(ContentType.JSON).body("{\"title\":false}").patch("/tasks/" + id).then().statusCode(400).body("error", equalTo("invalid_type"));
+    api().get("/tasks/" + id).then().body("title", equalTo("Keep me"));
     assertThat(publisher.published()).isEmpty();
   }
 
   @Test
-  void listingNeedsAUser() {
-    given().get("/tasks").then().statusCode(400).body("error", equalTo("validation_failed")).body("message", containsString("user_id"));
+  void listingShowsTheTokensUserOnly() {
+    api().get("/tasks").then().statusCode(200).body("$", hasSize(0));
     create("one");
     create("two");
-    given().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("$", hasSize(2));
+    as("someone-else").contentType(ContentType.JSON).body("{\"title\":\"not mine\"}").post("/tasks").then().statusCode(201);
+    api().get("/tasks").then().statusCode(200).body("$", hasSize(2));
+    api().queryParam("user_id", user).get("/tasks").then().statusCode(200).body("$", hasSize(2));
+  }
+
+  /** User A cannot read, change, complete or delete user B's tasks, nor act as B. */
+  @Test
+  void anotherUsersTaskIs404AndAnotherUsersIdIs403() {
+    String mine = create("mine");
+    publisher.reset();
+    var intruder = "intruder-" + UUID.randomUUID();
+    as(intruder).get("/tasks/" + mine).then().statusCode(404).body("error", equalTo("not_found"));
+    as(intruder).contentType(ContentType.JSON).body("{\"title\":\"taken\"}").patch("/tasks/" + mine).then().statusCode(404);
+    as(intruder).contentType(ContentType.JSON).body("{\"title\":\"taken\"}").put("/tasks/" + mine).then().statusCode(404);
+    as(intruder).post("/tasks/" + mine + "/complete").then().statusCode(404);
+    as(intruder).delete("/tasks/" + mine).then().statusCode(404);
+    as(intruder).get("/tasks").then().statusCode(200).body("$", hasSize(0));
+    as(intruder).queryParam("user_id", user).get("/tasks").then().statusCode(403)
+        .body("error", equalTo("forbidden")).body("details.field", hasItem("user_id"));
+    as(intruder).contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"planted\"}")
+        .post("/tasks").then().statusCode(403).body("error", equalTo("forbidden"));
+    api().get("/tasks/" + mine).then().statusCode(200).body("title", equalTo("mine")).body("status", equalTo("pending"));
+    api().get("/tasks").then().body("$", hasSize(1));
+    assertThat(publisher.published()).isEmpty();
+  }
+
+  @Test
+  void aRequestWithoutAValidTokenIs401WithAReason() {
+    given().get("/tasks").then().statusCode(401).header("WWW-Authenticate", "Bearer").body("error", equalTo("missing_token"));
+    given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"x\"}").post("/tasks")
+        .then().statusCode(401);
+    given().auth().oauth2("not-a-jwt").get("/tasks").then().statusCode(401).body("error", equalTo("invalid_token"));
+    String otherIssuer = Jwt.issuer("https://somewhere-else").subject(user).sign();
+    given().auth().oauth2(otherIssuer).get("/tasks").then().statusCode(401).body("error", equalTo("invalid_token"));
+    String expired = Jwt.issuer(ISSUER).subject(user).issuedAt(Instant.now().minusSeconds(1200)).expiresAt(Instant.now().minusSeconds(600)).sign();
+    given().auth().oauth2(expired).get("/tasks").then().statusCode(401);
+    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+    // Health and metrics need no token.
+    given().get("/q/health/ready").then().statusCode(200);
   }
 
   /**
@@ -268,14 +324,14 @@ class TaskResourceTest {
   void whenTheEventBusIsDownEventsWaitInTheOutboxThenWritesAreRefused() throws Exception {
     publisher.failing(true);
     String id =
-        given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"kept\"}")
+        api().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"kept\"}")
             .post("/tasks").then().statusCode(201).extract().path("id");
     assertThat(publisher.published()).isEmpty();
     assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isEqualTo(2);
 
     Thread.sleep(1200); // longer than refuse-writes-after (1 s in tests)
     relay.relay(); // still failing
-    given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"refused\"}")
+    api().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"refused\"}")
         .post("/tasks").then().statusCode(503).header("Retry-After", notNullValue())
         .body("error", equalTo("event_bus_unavailable"));
     assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isEqualTo(1);
@@ -285,15 +341,15 @@ class TaskResourceTest {
     assertThat(publisher.published()).singleElement().satisfies(p -> assertThat(p.event().taskId().toString()).isEqualTo(id));
     assertThat(publisher.updates()).hasSize(1);
     assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isZero();
-    given().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"accepted again\"}")
+    api().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"accepted again\"}")
         .post("/tasks").then().statusCode(201);
   }
 
   @Test
   void healthAndMetricsAreExposed() {
-    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/health/live").then().statusCode(200);
+    api().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    api().get("/q/health/live").then().statusCode(200);
     create("counted");
-    given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+    api().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
   }
 }

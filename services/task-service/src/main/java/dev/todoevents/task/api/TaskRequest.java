@@ -13,7 +13,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Body of POST /tasks: user_id and title required; priority defaults to medium, status to
+ * Body of POST /tasks: title required; user_id optional (the bearer token names the user; if
+ * given it must be that user), required on POST /internal/tasks; priority defaults to medium, status to
  * pending. id / series_id / occurrence are optional: a caller that chooses the id makes the
  * create idempotent (recurring-task-service does).
  */
@@ -22,7 +23,7 @@ public record TaskRequest(
     UUID id,
     UUID seriesId,
     @Min(value = 1, message = "must be at least 1") Integer occurrence,
-    @NotBlank @Size(max = 128) String userId,
+    @Size(max = 128) String userId,
     @NotBlank @Size(max = 200) String title,
     @Size(max = 4000) String description,
     Instant dueAt,

@@ -6,8 +6,10 @@ import dev.todoevents.task.domain.TaskNotFoundException;
 import dev.todoevents.task.domain.TaskService;
 import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import dev.todoevents.task.domain.Task;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,7 +28,14 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** REST API for tasks: thin; parsing and validation here, lifecycle in {@link TaskService}. */
+/**
+ * REST API for tasks: thin; parsing and validation here, lifecycle in {@link TaskService}.
+ *
+ * <p>Every request needs a bearer token (JWT); its subject is the user. A user reads and changes
+ * only their own tasks: another user's task answers 404, as one that does not exist, and a
+ * user_id naming someone else answers 403.
+ */
+@Authenticated
 @Path("/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -42,9 +51,11 @@ public class TaskResource {
   String traceparent;
 
   private final TaskService tasks;
+  private final SecurityIdentity identity;
 
-  public TaskResource(TaskService tasks) {
+  public TaskResource(TaskService tasks, SecurityIdentity identity) {
     this.tasks = tasks;
+    this.identity = identity;
   }
 
   @POST
@@ -54,7 +65,7 @@ public class TaskResource {
       @HeaderParam(REQUEST_HEADER) String requestId,
       @HeaderParam(CAUSATION_HEADER) String causationId) {
     return Requests.created(
-        tasks.create(body.userId(), body.toNewTask(), context(correlationId, Requests.firstNonBlank(causationId, requestId))));
+        tasks.create(owner(body.userId()), body.toNewTask(), context(correlationId, Requests.firstNonBlank(causationId, requestId))));
   }
 
   @ServerExceptionMapper
@@ -65,14 +76,13 @@ public class TaskResource {
   @GET
   @Path("/{id}")
   public TaskResponse get(@PathParam("id") String id) {
-    UUID taskId = taskId(id);
-    return tasks.find(taskId).map(TaskResponse::of).orElseThrow(() -> new TaskNotFoundException(taskId));
+    return TaskResponse.of(owned(taskId(id)));
   }
 
+  /** The user's tasks; user_id is optional and, when given, must be the token's user. */
   @GET
-  public List<TaskResponse> listByUser(
-      @QueryParam("user_id") @NotBlank(message = "query parameter user_id is required") String userId) {
-    return tasks.listByUser(userId).stream().map(TaskResponse::of).toList();
+  public List<TaskResponse> listByUser(@QueryParam("user_id") String userId) {
+    return tasks.listByUser(owner(userId)).stream().map(TaskResponse::of).toList();
   }
 
   @PATCH
@@ -85,7 +95,7 @@ public class TaskResource {
     if (body.isEmpty()) {
       throw new BadInput(ApiError.of("empty_update", "request body names no field to change"));
     }
-    return TaskResponse.of(tasks.update(taskId(id), body.changes(), context(correlationId, requestId)));
+    return TaskResponse.of(tasks.update(owned(taskId(id)).id, body.changes(), context(correlationId, requestId)));
   }
 
   /** Same as PATCH: clients that only speak PUT get the same partial update. */
@@ -106,7 +116,7 @@ public class TaskResource {
       @PathParam("id") String id,
       @HeaderParam(CORRELATION_HEADER) String correlationId,
       @HeaderParam(REQUEST_HEADER) String requestId) {
-    return TaskResponse.of(tasks.complete(taskId(id), context(correlationId, requestId)));
+    return TaskResponse.of(tasks.complete(owned(taskId(id)).id, context(correlationId, requestId)));
   }
 
   @DELETE
@@ -116,8 +126,31 @@ public class TaskResource {
       @PathParam("id") String id,
       @HeaderParam(CORRELATION_HEADER) String correlationId,
       @HeaderParam(REQUEST_HEADER) String requestId) {
-    tasks.delete(taskId(id), context(correlationId, requestId));
+    tasks.delete(owned(taskId(id)).id, context(correlationId, requestId));
     return Response.noContent().build();
+  }
+
+  /** The token's user; a user_id (body or query) that names another user is refused. */
+  private String owner(String claimedUserId) {
+    String user = identity.getPrincipal().getName();
+    if (claimedUserId != null && !claimedUserId.equals(user)) {
+      throw new NotYours(claimedUserId);
+    }
+    return user;
+  }
+
+  /** The task, if it belongs to the token's user; otherwise 404, exactly as a missing task. */
+  private Task owned(UUID taskId) {
+    String user = identity.getPrincipal().getName();
+    return tasks.find(taskId).filter(t -> user.equals(t.userId)).orElseThrow(() -> new TaskNotFoundException(taskId));
+  }
+
+  @ServerExceptionMapper
+  public Response notYours(NotYours e) {
+    return Response.status(403).type(MediaType.APPLICATION_JSON)
+        .entity(new ApiError("forbidden", e.getMessage(),
+            List.of(new ApiError.FieldProblem("user_id", "must be the authenticated user or left out"))))
+        .build();
   }
 
   @ServerExceptionMapper
@@ -152,6 +185,13 @@ public class TaskResource {
 
   private RequestContext context(String correlationId, String requestId) {
     return Requests.context(correlationId, requestId, traceparent);
+  }
+
+  /** A user_id that is not the token's user. */
+  static final class NotYours extends RuntimeException {
+    NotYours(String claimedUserId) {
+      super("user_id '" + claimedUserId + "' is not the user of the bearer token");
+    }
   }
 
   /** A 400 that a handler decides on after parsing. */
