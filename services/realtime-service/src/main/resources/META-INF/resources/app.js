@@ -1,14 +1,19 @@
 // The live page: the user's tasks from GET /api/tasks, then kept current by the TaskUpdateEvents
-// that arrive on ws(s)://<this host>/updates/<user>. Each row is <tr data-task-id=...>.
+// that arrive on ws(s)://<this host>/updates. Each row is <tr data-task-id=...>.
+// The user is the one of the bearer token in the page's fragment: /#token=<JWT> (a fragment is
+// never sent to a server, so the token stays out of access logs). Locally: tools/dev-token.sh.
 'use strict';
 
-const params = new URLSearchParams(location.search);
-const user = params.get('user_id');
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
 const tasks = new Map(); // task_id -> task fields (snake_case, as the API and events name them)
 const columns = ['title', 'status', 'priority', 'due_at', 'remind_at', 'recurrence'];
 
-document.getElementById('user-input').value = user || '';
-document.getElementById('user').textContent = user || '(pick a user)';
+document.getElementById('user').textContent = token ? '…' : '(paste a token)';
+document.getElementById('pick').addEventListener('submit', (e) => {
+  e.preventDefault();
+  location.hash = 'token=' + encodeURIComponent(document.getElementById('token-input').value.trim());
+  location.reload();
+});
 
 function setStatus(state) {
   const el = document.getElementById('status');
@@ -51,7 +56,7 @@ function apply(update) {
 }
 
 async function load() {
-  const r = await fetch('api/tasks?user_id=' + encodeURIComponent(user));
+  const r = await fetch('api/tasks', { headers: { Authorization: 'Bearer ' + token } });
   if (!r.ok) throw new Error('GET /api/tasks answered ' + r.status);
   tasks.clear();
   for (const t of await r.json()) tasks.set(t.id, t);
@@ -60,12 +65,16 @@ async function load() {
 
 // Updates that arrive while the list loads are applied after it, so none is lost.
 function connect(delay) {
+  // Browsers cannot set an Authorization header on a WebSocket: Quarkus takes it from this
+  // subprotocol (quarkus-http-upgrade#<header>#<url-encoded value>) and answers todo-events.v1.
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
-    + location.pathname.replace(/[^/]*$/, '') + 'updates/' + encodeURIComponent(user));
+    + location.pathname.replace(/[^/]*$/, '') + 'updates',
+    ['todo-events.v1', 'quarkus-http-upgrade#Authorization#' + encodeURIComponent('Bearer ' + token)]);
   let pending = [];
   ws.onmessage = async (m) => {
     const frame = JSON.parse(m.data);
     if (frame.type === 'hello') {
+      document.getElementById('user').textContent = frame.user_id;
       try {
         await load();
         pending.forEach(apply);
@@ -88,7 +97,7 @@ function connect(delay) {
   };
 }
 
-if (user) {
+if (token) {
   connect(500);
 } else {
   setStatus('offline');

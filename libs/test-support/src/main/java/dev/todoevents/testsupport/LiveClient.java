@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client of realtime-service's {@code /updates/{userId}} that keeps every frame it
- * receives. {@link #connect} returns after the hello frame, i.e. once the server has
+ * A WebSocket client of realtime-service's {@code /updates}, as one user (a bearer token, sent
+ * as the Authorization header of the handshake), that keeps every frame it receives. {@link #connect} returns after the hello frame, i.e. once the server has
  * registered the client, so an update published afterwards must reach it.
  */
 public final class LiveClient implements AutoCloseable {
@@ -25,16 +25,12 @@ public final class LiveClient implements AutoCloseable {
 
   private LiveClient() {}
 
-  public static LiveClient connect(String baseHttpUrl, String userId) {
+  /** @param bearerToken a JWT naming the user whose updates to receive */
+  public static LiveClient connect(String baseHttpUrl, String bearerToken) {
     LiveClient client = new LiveClient();
-    URI uri = URI.create(baseHttpUrl.replaceFirst("^http", "ws") + "/updates/" + userId);
+    URI uri = updatesUri(baseHttpUrl);
     try {
-      client.socket =
-          HttpClient.newHttpClient()
-              .newWebSocketBuilder()
-              .connectTimeout(Duration.ofSeconds(10))
-              .buildAsync(uri, client.listener())
-              .get(15, TimeUnit.SECONDS);
+      client.socket = builder(bearerToken).buildAsync(uri, client.listener()).get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not open " + uri + ": " + e, e);
     }
@@ -69,6 +65,36 @@ public final class LiveClient implements AutoCloseable {
         return null;
       }
     };
+  }
+
+  /**
+   * Tries a handshake that the server should refuse, and returns the HTTP status it answered.
+   *
+   * @param bearerToken a JWT, or null for none
+   */
+  public static int refusedHandshakeStatus(String baseHttpUrl, String bearerToken) {
+    URI uri = updatesUri(baseHttpUrl);
+    try {
+      WebSocket accepted = builder(bearerToken).buildAsync(uri, new WebSocket.Listener() {}).get(15, TimeUnit.SECONDS);
+      accepted.abort();
+      throw new AssertionError("the server accepted a WebSocket to " + uri + (bearerToken == null ? " without a token" : ""));
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+        return h.getResponse().statusCode();
+      }
+      throw new IllegalStateException("handshake with " + uri + " failed: " + e.getCause(), e);
+    } catch (Exception e) {
+      throw new IllegalStateException("handshake with " + uri + " failed: " + e, e);
+    }
+  }
+
+  private static URI updatesUri(String baseHttpUrl) {
+    return URI.create(baseHttpUrl.replaceFirst("^http", "ws") + "/updates");
+  }
+
+  private static WebSocket.Builder builder(String bearerToken) {
+    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    return bearerToken == null ? b : b.header("Authorization", "Bearer " + bearerToken);
   }
 
   /** Every frame but hello, in arrival order. */

@@ -15,6 +15,7 @@ import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.testsupport.LiveClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
 import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
@@ -29,6 +30,11 @@ class UpdatesFanOutTest {
 
   private String baseUrl() {
     return base.toString().replaceAll("/$", "");
+  }
+
+  /** A bearer token for the user (signed with the key pair Quarkus makes for the test profile). */
+  private static String token(String userId) {
+    return Jwt.issuer("todo-events-dev").subject(userId).sign();
   }
 
   private static ObjectNode update(String userId) {
@@ -52,9 +58,9 @@ class UpdatesFanOutTest {
 
   @Test
   void anUpdateReachesEveryClientOfItsUserAndNoOtherUser() {
-    try (LiveClient alice1 = LiveClient.connect(baseUrl(), "alice");
-        LiveClient alice2 = LiveClient.connect(baseUrl(), "alice");
-        LiveClient bob = LiveClient.connect(baseUrl(), "bob")) {
+    try (LiveClient alice1 = LiveClient.connect(baseUrl(), token("alice"));
+        LiveClient alice2 = LiveClient.connect(baseUrl(), token("alice"));
+        LiveClient bob = LiveClient.connect(baseUrl(), token("bob"))) {
       ObjectNode forAlice = update("alice");
       deliver(forAlice);
       ObjectNode forBob = update("bob");
@@ -72,9 +78,9 @@ class UpdatesFanOutTest {
 
   @Test
   void aClosedClientIsForgottenAndOthersStillGetUpdates() {
-    LiveClient gone = LiveClient.connect(baseUrl(), "carol");
+    LiveClient gone = LiveClient.connect(baseUrl(), token("carol"));
     gone.close();
-    try (LiveClient carol = LiveClient.connect(baseUrl(), "carol")) {
+    try (LiveClient carol = LiveClient.connect(baseUrl(), token("carol"))) {
       ObjectNode u = update("carol");
       deliver(u);
       await().atMost(Duration.ofSeconds(10)).until(() -> carol.updates().size() == 1);
@@ -84,7 +90,7 @@ class UpdatesFanOutTest {
 
   @Test
   void anUnknownSchemaVersionIsAcknowledgedAndNotSent() {
-    try (LiveClient dave = LiveClient.connect(baseUrl(), "dave")) {
+    try (LiveClient dave = LiveClient.connect(baseUrl(), token("dave"))) {
       ObjectNode future = update("dave");
       future.put("schema_version", 99);
       ObjectNode envelope = (ObjectNode) Events.MAPPER.valueToTree(
@@ -100,15 +106,25 @@ class UpdatesFanOutTest {
   }
 
   @Test
-  void theTaskListNeedsAUserAndSaysWhenTaskServiceIsUnreachable() {
-    given().get("/api/tasks").then().statusCode(400).body(containsString("user_id"));
-    given().get("/api/tasks?user_id=alice").then().statusCode(503).header("Retry-After", "1")
+  void aClientWithoutAValidTokenIsRefusedAndWatchesNothing() {
+    assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), null)).isEqualTo(401);
+    assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), "not-a-jwt")).isEqualTo(401);
+    assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), Jwt.issuer("https://elsewhere").subject("erin").sign()))
+        .isEqualTo(401);
+    // The old per-user path is gone: no one watches a user by naming them.
+    given().get("/updates/erin").then().statusCode(404);
+  }
+
+  @Test
+  void theTaskListNeedsATokenAndSaysWhenTaskServiceIsUnreachable() {
+    given().get("/api/tasks").then().statusCode(401).body("error", equalTo("missing_token"));
+    given().auth().oauth2(token("alice")).get("/api/tasks").then().statusCode(503).header("Retry-After", "1")
         .body("error", equalTo("unavailable"));
   }
 
   @Test
   void theLivePageIsServed() {
     given().get("/").then().statusCode(200).body(containsString("app.js"));
-    given().get("/app.js").then().statusCode(200).body(containsString("/updates/"));
+    given().get("/app.js").then().statusCode(200).body(containsString("'updates'"));
   }
 }

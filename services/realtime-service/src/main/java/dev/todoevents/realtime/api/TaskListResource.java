@@ -3,8 +3,9 @@ package dev.todoevents.realtime.api;
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.service.ApiError;
 import dev.todoevents.service.ServiceInvocation;
-import jakarta.validation.constraints.NotBlank;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -17,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
 
 /**
- * {@code GET /api/tasks?user_id=}: the user's current tasks for the live page, read from
- * task-service through Dapr HTTP service invocation on this app's sidecar, so the page needs
- * only this origin. task-service's answer (status and body) is passed on as is.
+ * {@code GET /api/tasks}: the current tasks of the token's user for the live page, read from
+ * task-service through Dapr HTTP service invocation on this app's sidecar (task-service's
+ * access-control list allows this app GET /tasks), so the page needs only this origin. The
+ * caller's bearer token goes along, so task-service decides whose tasks they are, and its answer
+ * (status and body) is passed on as is.
  */
+@Authenticated
 @Path("/api/tasks")
 public class TaskListResource {
 
@@ -34,13 +38,14 @@ public class TaskListResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public Response list(@QueryParam("user_id") @NotBlank(message = "query parameter user_id is required") String userId) {
-    String method = "tasks?user_id=" + URLEncoder.encode(userId, StandardCharsets.UTF_8);
+  public Response list(@HeaderParam("Authorization") String authorization, @QueryParam("user_id") String userId) {
+    String method = userId == null ? "tasks" : "tasks?user_id=" + URLEncoder.encode(userId, StandardCharsets.UTF_8);
     try {
-      HttpResponse<String> r = invocation.send(invocation.request(DaprNames.AppIds.TASK_SERVICE, method).GET().build());
+      HttpResponse<String> r = invocation.send(
+          invocation.request(DaprNames.AppIds.TASK_SERVICE, method).header("Authorization", authorization).GET().build());
       return Response.status(r.statusCode()).type(MediaType.APPLICATION_JSON).entity(r.body()).build();
     } catch (IOException e) {
-      LOG.warnf("task list for user_id=%s: task-service unreachable through the sidecar: %s", userId, e.toString());
+      LOG.warnf("task list: task-service unreachable through the sidecar: %s", e.toString());
       return unavailable("task-service is unreachable: " + e.getMessage());
     }
   }
