@@ -51,6 +51,10 @@ export DAPR_RUNTIME_PATH="$RT/dapr"
 export DAPR_API_TOKEN=${DAPR_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
 export APP_API_TOKEN=${APP_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
 
+# Users: the apps accept bearer tokens of the dev issuer (tools/dev-token.sh <user> prints one).
+"$ROOT/tools/dev-token.sh" --init
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RT/dev-issuer/public.pem"
+
 KAFKA_PID=""
 SENTRY_PID=""
 DAPR_PID=""
@@ -112,6 +116,8 @@ export DAPR_TRUST_ANCHORS
 export NAMESPACE=todo-events # the Kubernetes namespace: one access-control policy for both
 
 say "starting the apps with their sidecars: dapr run -f . (Ctrl-C stops everything)"
+say "as a user: curl -H \"Authorization: Bearer \$(tools/dev-token.sh alice)\" localhost:8081/tasks"
+say "live page: http://localhost:8085/#token=\$(tools/dev-token.sh alice)"
 # In a process group of its own (job control on for this one job), so that cleanup can stop
 # every app and sidecar the CLI started, even if the CLI itself is gone. (setsid would detach it
 # from the terminal, and then the CLI starts the sidecars but not the apps: seen here.)

@@ -46,7 +46,7 @@ class KafkaRestartIT {
       Thread writer = new Thread(() -> {
         int i = 0;
         while (writing.get()) {
-          Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"user_id\":\"" + user + "\",\"title\":\"w" + i++ + "\"}");
+          Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"w" + i++ + "\"}", "application/json", Stack.auth(user));
           synchronized (answers) {
             answers.merge(r.status(), 1, Integer::sum);
           }

@@ -69,7 +69,7 @@ class OutboxFlowIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (refused == null && System.nanoTime() < deadline) {
         String title = "during the outage " + statuses.size();
-        Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\"}");
+        Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\"}", "application/json", Stack.auth(user));
         statuses.add(r.status());
         if (r.status() == 201) {
           acknowledged.add(r.body().get("id").asText());
@@ -94,10 +94,10 @@ class OutboxFlowIT {
       Set<String> audited = new HashSet<>();
       entries.forEach(e -> audited.add(e.get("task_id").asText()));
       assertThat(audited).isEqualTo(acknowledged);
-      assertThat(Http.get(tasks.baseUrl() + "/tasks?user_id=" + user).body().size())
+      assertThat(Http.get(tasks.baseUrl() + "/tasks", Stack.auth(user)).body().size())
           .as("the refused write changed nothing").isEqualTo(expected);
       await("writes accepted again").atMost(Duration.ofSeconds(30)).until(
-          () -> Http.post(tasks.baseUrl() + "/tasks", "{\"user_id\":\"" + user + "\",\"title\":\"after\"}").status() == 201);
+          () -> Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"after\"}", "application/json", Stack.auth(user)).status() == 201);
     }
   }
 }

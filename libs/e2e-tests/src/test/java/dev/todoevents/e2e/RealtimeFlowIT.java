@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.LiveClient;
 import dev.todoevents.testsupport.ServiceApp;
 import java.nio.file.Files;
@@ -66,8 +67,8 @@ class RealtimeFlowIT {
    */
   private void awaitLiveConsumers() {
     String probe = "probe-" + UUID.randomUUID();
-    try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), probe);
-        LiveClient c2 = LiveClient.connect(live2.baseUrl(), probe)) {
+    try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(probe));
+        LiveClient c2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(probe))) {
       long start = System.nanoTime();
       await("both realtime-service instances consuming task-updates")
           .atMost(Duration.ofSeconds(90))
@@ -81,7 +82,7 @@ class RealtimeFlowIT {
   }
 
   private String createTask(String userId, String title) {
-    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"user_id\":\"" + userId + "\",\"title\":\"" + title + "\"}");
+    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\"}", "application/json", Stack.auth(userId));
     assertThat(r.status()).as("create task: %s", r.body()).isEqualTo(201);
     return r.body().get("id").asText();
   }
@@ -90,10 +91,12 @@ class RealtimeFlowIT {
   void aCreatedTaskIsAuditedAndFramedToItsUsersClientsOnBothInstancesAndToNoOtherUser() {
     String alice = "alice-" + UUID.randomUUID();
     String bob = "bob-" + UUID.randomUUID();
-    try (LiveClient alice1 = LiveClient.connect(live1.baseUrl(), alice);
-        LiveClient alice2 = LiveClient.connect(live2.baseUrl(), alice);
-        LiveClient bob1 = LiveClient.connect(live1.baseUrl(), bob);
-        LiveClient bob2 = LiveClient.connect(live2.baseUrl(), bob)) {
+    try (LiveClient alice1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(alice));
+        LiveClient alice2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(alice));
+        LiveClient bob1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(bob));
+        LiveClient bob2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(bob))) {
+      // Without a valid token there is nothing to watch.
+      assertThat(LiveClient.refusedHandshakeStatus(live1.baseUrl(), null)).isEqualTo(401);
       long t0 = System.nanoTime();
       String aliceTask = createTask(alice, "Buy oat milk");
       await("alice's frame on both instances")
@@ -135,7 +138,7 @@ class RealtimeFlowIT {
     String before = createTask(carol, "Written before the page opened");
     WebDriver browser = chromium(work.resolve("chromium-profile"));
     try {
-      browser.get(live1.baseUrl() + "/?user_id=" + carol);
+      browser.get(live1.baseUrl() + "/#token=" + DevIssuer.shared().token(carol));
       // The page re-renders a row when its task changes, so an element found a moment ago can be
       // gone (stale) by the time it is read: look again rather than fail.
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -149,10 +152,10 @@ class RealtimeFlowIT {
       assertThat(titleOf(browser, created)).isEqualTo("Water the plants");
       assertThat(browser.findElement(row(created)).findElement(By.className("status")).getText()).isEqualTo("pending");
 
-      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + created + "/complete", "{}").status()).isEqualTo(200);
+      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + created + "/complete", "{}", "application/json", Stack.auth(carol)).status()).isEqualTo(200);
       wait.until(b -> "completed".equals(b.findElement(row(created)).findElement(By.className("status")).getText()));
 
-      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + before)).isEqualTo(204);
+      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + before, Stack.auth(carol))).isEqualTo(204);
       wait.until(b -> b.findElements(row(before)).isEmpty());
     } finally {
       browser.quit();

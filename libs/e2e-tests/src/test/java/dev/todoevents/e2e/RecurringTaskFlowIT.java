@@ -41,21 +41,21 @@ class RecurringTaskFlowIT {
               "{\"user_id\":\"" + user + "\",\"title\":\"Water plants\",\"recurrence\":\"weekly\","
                   + "\"due_at\":\"2026-12-01T08:00:00Z\",\"remind_at\":\"2026-12-01T07:30:00Z\"}",
               "application/json",
-              "X-Correlation-Id", correlation);
+              Stack.auth(user, "X-Correlation-Id", correlation));
       assertThat(created.status()).isEqualTo(201);
       String first = created.body().get("id").asText();
       String traceId = UUID.randomUUID().toString().replace("-", "");
       Http.Reply completed =
           Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json",
-              "X-Correlation-Id", correlation, "traceparent", "00-" + traceId + "-b7ad6b7169203331-01");
+              Stack.auth(user, "X-Correlation-Id", correlation, "traceparent", "00-" + traceId + "-b7ad6b7169203331-01"));
       assertThat(completed.status()).isEqualTo(200);
 
       String expectedNext = Recurrence.occurrenceId(UUID.fromString(first), 2).toString();
       await("next occurrence")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(() -> assertThat(Http.get(tasks.baseUrl() + "/tasks/" + expectedNext).status()).isEqualTo(200));
-      JsonNode next = Http.get(tasks.baseUrl() + "/tasks/" + expectedNext).body();
+          .untilAsserted(() -> assertThat(Http.get(tasks.baseUrl() + "/tasks/" + expectedNext, Stack.auth(user)).status()).isEqualTo(200));
+      JsonNode next = Http.get(tasks.baseUrl() + "/tasks/" + expectedNext, Stack.auth(user)).body();
       assertThat(next.get("status").asText()).isEqualTo("pending");
       assertThat(next.get("due_at").asText()).isEqualTo("2026-12-08T08:00:00Z");
       assertThat(next.get("remind_at").asText()).isEqualTo("2026-12-08T07:30:00Z");
@@ -94,7 +94,7 @@ class RecurringTaskFlowIT {
               () -> assertThat(Http.text(recurring.baseUrl() + "/q/metrics"))
                   .contains("todo_events_duplicates_total{topic=\"task-events\"} 1.0"));
       List<JsonNode> all =
-          StreamSupport.stream(Http.get(tasks.baseUrl() + "/tasks?user_id=" + user).body().spliterator(), false).toList();
+          StreamSupport.stream(Http.get(tasks.baseUrl() + "/tasks", Stack.auth(user)).body().spliterator(), false).toList();
       assertThat(all).extracting(t -> t.get("id").asText()).containsExactlyInAnyOrder(first, expectedNext);
 
       // Access control (tools/dapr/task-service-config.yaml): task-service's sidecar knows the
@@ -109,16 +109,16 @@ class RecurringTaskFlowIT {
       assertThat(publicByAudit.status()).as("audit-service reading a task: %s", publicByAudit.body()).isEqualTo(403);
       Http.Reply otherVerb = Stack.invoke(stack.sidecar(AppIds.RECURRING_TASK_SERVICE), "DELETE", AppIds.TASK_SERVICE, "tasks/" + first, null);
       assertThat(otherVerb.status()).as("recurring-task-service deleting a task: %s", otherVerb.body()).isEqualTo(403);
-      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + first).status()).isEqualTo(200);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + first, Stack.auth(user)).status()).isEqualTo(200);
       // Straight to the app's port, around the sidecar: no app token, refused by the app.
       Http.Reply direct = Http.post(tasks.baseUrl() + "/internal/tasks", internalBody);
       assertThat(direct.status()).isEqualTo(401);
-      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare).status()).isEqualTo(404);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare, Stack.auth(user)).status()).isEqualTo(404);
       // The one allowed caller.
       Http.Reply byRecurring =
           Stack.invoke(stack.sidecar(AppIds.RECURRING_TASK_SERVICE), "POST", AppIds.TASK_SERVICE, "internal/tasks", internalBody);
       assertThat(byRecurring.status()).as("recurring-task-service: %s", byRecurring.body()).isEqualTo(201);
-      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare).status()).isEqualTo(200);
+      assertThat(Http.get(tasks.baseUrl() + "/tasks/" + spare, Stack.auth(user)).status()).isEqualTo(200);
     }
   }
 }

@@ -33,8 +33,8 @@ class ReminderFlowIT {
       String open = create(tasks, user, "Take the bins out", remindAt);
       String completed = create(tasks, user, "Already done", remindAt);
       String deleted = create(tasks, user, "Never mind", remindAt);
-      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + completed + "/complete", "").status()).isEqualTo(200);
-      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted)).isEqualTo(204);
+      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + completed + "/complete", "", "application/json", Stack.auth(user)).status()).isEqualTo(200);
+      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted, Stack.auth(user))).isEqualTo(204);
 
       // task-service dies and comes back before the reminder is due.
       tasks.kill();
@@ -120,7 +120,9 @@ class ReminderFlowIT {
     Http.Reply r =
         Http.post(
             tasks.baseUrl() + "/tasks",
-            "{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}");
+            "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
+            "application/json",
+            Stack.auth(user));
     assertThat(r.status()).isEqualTo(201);
     return r.body().get("id").asText();
   }

@@ -1,6 +1,7 @@
 package dev.todoevents.e2e;
 
 import dev.todoevents.testsupport.Daprd;
+import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.ProjectPaths;
@@ -63,6 +64,8 @@ final class Stack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(sidecar.appEnv());
         // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
         env.put("TODO_DATA_DIR", dir.resolve("data").toString());
+        // Bearer tokens of the test users are signed by the dev issuer (Stack.auth).
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", DevIssuer.shared().publicKeyFile().toString());
         ServiceApp app = new ServiceApp(id, port, dir, env);
         stack.apps.put(instance, notStarted.contains(instance) ? app : app.start());
       }
@@ -101,6 +104,18 @@ final class Stack implements AutoCloseable {
     all[headers.length] = "dapr-api-token";
     all[headers.length + 1] = caller.apiToken();
     return Http.call(httpMethod, "http://127.0.0.1:" + caller.httpPort() + "/v1.0/invoke/" + target + "/method/" + method, json, all);
+  }
+
+  /**
+   * Headers (name, value, ...) for a request as {@code user}: a bearer token from the dev
+   * issuer, followed by {@code more}.
+   */
+  static String[] auth(String user, String... more) {
+    String[] all = new String[more.length + 2];
+    all[0] = "Authorization";
+    all[1] = DevIssuer.shared().bearer(user);
+    System.arraycopy(more, 0, all, 2, more.length);
+    return all;
   }
 
   ServiceApp app(String instance) {

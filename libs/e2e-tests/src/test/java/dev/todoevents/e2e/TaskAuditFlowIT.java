@@ -51,9 +51,13 @@ class TaskAuditFlowIT {
                 tasks.baseUrl() + "/tasks",
                 "{\"user_id\":\"" + alice + "\",\"title\":\"Buy oat milk\"}",
                 "application/json",
-                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+                Stack.auth(alice, "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
         assertThat(firstReply.status()).isEqualTo(201);
         String firstTask = firstReply.body().get("id").asText();
+        // Per-user isolation on the real app: no token 401, someone else's token 404.
+        assertThat(Http.get(tasks.baseUrl() + "/tasks/" + firstTask).status()).isEqualTo(401);
+        assertThat(Http.get(tasks.baseUrl() + "/tasks/" + firstTask, Stack.auth("mallory")).status()).isEqualTo(404);
+        assertThat(Http.get(tasks.baseUrl() + "/tasks/" + firstTask, Stack.auth(alice)).status()).isEqualTo(200);
         await("audit entry for the first task")
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(250))
@@ -147,7 +151,9 @@ class TaskAuditFlowIT {
     Http.Reply r =
         Http.post(
             tasks.baseUrl() + "/tasks",
-            "{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\"}");
+            "{\"title\":\"" + title + "\"}",
+            "application/json",
+            Stack.auth(user));
     assertThat(r.status()).as("POST /tasks answered %s", r.body()).isEqualTo(201);
     return r.body().get("id").asText();
   }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The development token issuer: prints a bearer token (JWT, RS256) for a user, for local runs.
+#   tools/dev-token.sh alice            # valid for 12 hours
+#   tools/dev-token.sh alice 600        # valid for 600 seconds
+#   curl -H "Authorization: Bearer $(tools/dev-token.sh alice)" localhost:8081/tasks
+#   live page: http://localhost:8085/#token=$(tools/dev-token.sh alice)
+# The signing key pair is made on first use in .runtime/dev-issuer/ (git-ignored, never
+# committed); tools/run.sh points the apps at its public key (MP_JWT_VERIFY_PUBLICKEY_LOCATION)
+# and issuer todo-events-dev. Tokens made here are accepted by a local run only: on a cluster
+# the apps trust your identity provider instead (k8s/README.md).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
+DIR="$RT/dev-issuer"
+die() { printf '[dev-token] ERROR: %s\n' "$*" >&2; exit 1; }
+
+command -v openssl >/dev/null 2>&1 || die "openssl is not installed (Debian: apt-get install openssl)."
+if [[ "${1:-}" == "--init" ]]; then
+  user=""
+else
+  user=${1:-}
+  [[ -n "$user" ]] || die "usage: tools/dev-token.sh <user-id> [ttl-seconds]   (or --init to make the key pair only)"
+  [[ "$user" =~ ^[A-Za-z0-9._@-]{1,128}$ ]] || die "user id '$user': use 1-128 letters, digits, . _ @ -"
+fi
+ttl=${2:-43200}
+[[ "$ttl" =~ ^[0-9]+$ ]] || die "ttl '$ttl' is not a number of seconds"
+
+if [[ ! -s "$DIR/private.pem" || ! -s "$DIR/public.pem" ]]; then
+  mkdir -p "$DIR"
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$DIR/private.pem" 2>/dev/null) \
+    || die "openssl could not make an RSA key in $DIR"
+  openssl pkey -in "$DIR/private.pem" -pubout -out "$DIR/public.pem"
+  printf '[dev-token] made the dev issuer key pair in %s\n' "$DIR" >&2
+fi
+[[ -z "$user" ]] && exit 0
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+jti=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+claims=$(printf '{"iss":"todo-events-dev","sub":"%s","iat":%d,"exp":%d,"jti":"%s"}' "$user" "$now" "$((now + ttl))" "$jti" | b64url)
+signature=$(printf '%s.%s' "$header" "$claims" | openssl dgst -sha256 -sign "$DIR/private.pem" -binary | b64url)
+printf '%s.%s.%s\n' "$header" "$claims" "$signature"
