@@ -147,7 +147,9 @@ public final class DaprLint {
     if (runFile != null) {
       runFile.str("common", "configFilePath").ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
       for (Node app : Doc.items(runFile.node("apps"))) {
-        Doc.at(app, "configFilePath").flatMap(Doc::scalar).ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
+        // An app's paths are relative to its appDirPath (as the dapr CLI reads them).
+        Path appDir = root.resolve(Doc.at(app, "appDirPath").flatMap(Doc::scalar).orElse("."));
+        Doc.at(app, "configFilePath").flatMap(Doc::scalar).ifPresent(f -> configFiles.add(appDir.resolve(f).normalize()));
       }
     }
     for (Path config : configFiles) {
