@@ -144,7 +144,19 @@ class TaskAuditFlowIT {
         assertThat(forged.status()).as("delivery not from the sidecar: %s", forged.body()).isEqualTo(401);
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).as("nothing got in").isEqualTo(1);
         System.out.println("[audit] without tokens: sidecar API 401, app delivery endpoint 401");
+
+        // 6. Component scopes: each sidecar loaded only the components its app needs.
+        assertThat(componentsOf(taskSidecar)).containsExactlyInAnyOrder("pubsub", "reminder-tick");
+        assertThat(componentsOf(stack.sidecar(AppIds.AUDIT_SERVICE))).containsExactlyInAnyOrder("pubsub", "statestore");
     }
+  }
+
+  /** The components a sidecar has loaded, from its metadata API. */
+  private static List<String> componentsOf(Daprd sidecar) {
+    JsonNode metadata = Http.get("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/metadata", "dapr-api-token", sidecar.apiToken()).body();
+    List<String> names = new java.util.ArrayList<>();
+    metadata.get("components").forEach(c -> names.add(c.get("name").asText()));
+    return names;
   }
 
   static String createTask(ServiceApp tasks, String user, String title) {
