@@ -299,6 +299,21 @@ class TaskResourceTest {
     assertThat(publisher.published()).isEmpty();
   }
 
+  /**
+   * POST /internal/tasks creates for the user named in the body, without a user token: what
+   * keeps it internal is the app token (refused without it when APP_API_TOKEN is set, see
+   * SidecarTokenTest in audit-service) and the sidecar's access-control list (RecurringTaskFlowIT).
+   */
+  @Test
+  void theInternalCreateTakesTheUserFromTheBody() {
+    String id = UUID.randomUUID().toString();
+    given().contentType(ContentType.JSON).body("{\"id\":\"" + id + "\",\"user_id\":\"" + user + "\",\"title\":\"next\"}")
+        .post("/internal/tasks").then().statusCode(201).body("user_id", equalTo(user));
+    api().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("next"));
+    given().contentType(ContentType.JSON).body("{\"title\":\"whose?\"}").post("/internal/tasks")
+        .then().statusCode(400).body("details.field", hasItem("user_id"));
+  }
+
   @Test
   void aRequestWithoutAValidTokenIs401WithAReason() {
     given().get("/tasks").then().statusCode(401).header("WWW-Authenticate", "Bearer").body("error", equalTo("missing_token"));
