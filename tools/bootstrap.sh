@@ -7,6 +7,7 @@
 #   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
 #   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
 #              only with --with-k8s (the manifest tests run a real API server)
+#   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -16,11 +17,13 @@ RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 WITH_POSTGRES=0
 WITH_BROWSER=0
 WITH_K8S=0
+WITH_PROMTOOL=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
     --with-browser) WITH_BROWSER=1 ;;
     --with-k8s) WITH_K8S=1 ;;
+    --with-promtool) WITH_PROMTOOL=1 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -166,6 +169,21 @@ if (( WITH_BROWSER )); then
     die "Chromium and ChromeDriver are missing (the browser test drives a real headless Chromium).
   Install them with 'sudo apt-get install chromium chromium-driver', or set TODO_CHROMIUM and
   TODO_CHROMEDRIVER to a Chromium binary and its matching chromedriver."
+  fi
+fi
+
+# ---- promtool (the alert-rule and dashboard checks only) -------------------------------------
+if (( WITH_PROMTOOL )); then
+  PROMTOOL=${TODO_PROMTOOL:-/usr/bin/promtool}
+  if [[ -x "$PROMTOOL" ]]; then
+    say "promtool: found $("$PROMTOOL" --version 2>&1 | head -1 | cut -d' ' -f1-3)"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "promtool: installing Debian's prometheus package (for its promtool; no server is started) ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } \
+      >"$RT/logs/apt-prometheus.log" 2>&1 || die "apt-get install prometheus failed (log: $RT/logs/apt-prometheus.log)"
+  else
+    die "promtool is missing (the tests check k8s/observability/ with it).
+  Install it with 'sudo apt-get install prometheus', or set TODO_PROMTOOL to a promtool binary."
   fi
 fi
 

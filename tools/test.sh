@@ -8,5 +8,5 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s
+"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool
 exec mvn -B verify "$@"

@@ -145,7 +145,19 @@ class TaskAuditFlowIT {
         assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).as("nothing got in").isEqualTo(1);
         System.out.println("[audit] without tokens: sidecar API 401, app delivery endpoint 401");
 
-        // 6. Component scopes: each sidecar loaded only the components its app needs.
+        // 6. The metrics the dashboard and alerts (k8s/observability) read are exported.
+        assertThat(Http.text(tasks.baseUrl() + "/q/metrics"))
+            .contains("todo_events_publish_seconds_bucket{", "todo_events_published_total{");
+        assertThat(Http.text(audit.baseUrl() + "/q/metrics"))
+            .contains("todo_events_processing_seconds_bucket{", "event_type=\"todo.task.created\"", "todo_events_invalid_total{",
+                "todo_events_deadlettered_total{");
+        // The sidecars' own: audit-service's takes task-events in bulk (bulkSubscribe).
+        assertThat(Http.text("http://127.0.0.1:" + stack.sidecar(AppIds.AUDIT_SERVICE).metricsPort() + "/metrics"))
+            .contains("dapr_component_pubsub_ingress_bulk_event_count{");
+        assertThat(Http.text("http://127.0.0.1:" + taskSidecar.metricsPort() + "/metrics"))
+            .contains("dapr_component_pubsub_egress_count{");
+
+        // 7. Component scopes: each sidecar loaded only the components its app needs.
         assertThat(componentsOf(taskSidecar)).containsExactlyInAnyOrder("pubsub", "reminder-tick");
         assertThat(componentsOf(stack.sidecar(AppIds.AUDIT_SERVICE))).containsExactlyInAnyOrder("pubsub", "statestore");
     }

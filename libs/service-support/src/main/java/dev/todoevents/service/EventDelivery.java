@@ -10,10 +10,12 @@ import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -141,21 +143,48 @@ public class EventDelivery {
     }
   }
 
+  /** What one message came to, for the processing-time histogram. */
+  private static final class Seen {
+    String eventType = "unknown";
+    String result = "processed";
+  }
+
   private <T extends Event> Outcome process(
       Topic topic, byte[] body, Class<T> type, int schemaVersion, Handler<T> handler) {
+    long start = System.nanoTime();
+    Seen seen = new Seen();
+    Outcome outcome = processTimed(topic, body, type, schemaVersion, handler, seen);
+    if (outcome == Outcome.RETRY) {
+      seen.result = "retry";
+      metrics.counter("todo.events.retries", "topic", topic.topicName()).increment();
+    }
+    Timer.builder("todo.events.processing")
+        .description("Time to handle one delivered event, by topic, CloudEvent type and result")
+        .tags("topic", topic.topicName(), "event_type", seen.eventType, "result", seen.result)
+        .publishPercentileHistogram()
+        .register(metrics)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return outcome;
+  }
+
+  private <T extends Event> Outcome processTimed(
+      Topic topic, byte[] body, Class<T> type, int schemaVersion, Handler<T> handler, Seen seen) {
     String eventId = null;
     String userId = null;
     try {
       CloudEvent envelope = Events.parseEnvelope(body);
       eventId = envelope.id();
       userId = envelope.data().path("user_id").asText(null);
+      seen.eventType = envelope.type() == null ? "unknown" : envelope.type();
       if (Events.schemaVersionOf(envelope.data()) != schemaVersion) {
+        seen.result = "skipped";
         metrics.counter("todo.events.skipped", "topic", topic.topicName(), "reason", "schema_version").increment();
         LOG.warnf("skipped event_id=%s topic=%s: unknown schema_version=%s (this consumer reads %d)",
             eventId, topic.topicName(), envelope.data().get("schema_version"), schemaVersion);
         return Outcome.SUCCESS;
       }
       if (processed.alreadyProcessed(topic, eventId)) {
+        seen.result = "duplicate";
         metrics.counter("todo.events.duplicates", "topic", topic.topicName()).increment();
         LOG.infof("duplicate event_id=%s topic=%s acknowledged, processed before", eventId, topic.topicName());
         return Outcome.SUCCESS;
@@ -167,6 +196,8 @@ public class EventDelivery {
       attempts.forget(topic, eventId);
       return Outcome.SUCCESS;
     } catch (PoisonEventException poison) {
+      seen.result = "poison";
+      metrics.counter("todo.events.invalid", "topic", topic.topicName()).increment();
       String id = eventId;
       String key = userId;
       return deadLetter(topic, id, DeadLetter.KIND_POISON, poison.getMessage(),

@@ -44,6 +44,13 @@ public final class ProjectPaths {
     return require(runtime().resolve("dapr/.dapr/bin/sentry"), "sentry");
   }
 
+  /** promtool, from Debian's prometheus package (tools/bootstrap.sh --with-promtool) or $TODO_PROMTOOL. */
+  public static Path promtool() {
+    String env = System.getenv("TODO_PROMTOOL");
+    return require(Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/promtool"),
+        "promtool (run: tools/bootstrap.sh --with-promtool)");
+  }
+
   public static Path kafkaLibs() {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }
