@@ -48,12 +48,17 @@ class OutboxFlowIT {
       double pending = metric(tasks, "todo_outbox_pending");
       System.out.printf("[outbox] sidecar dead: 5 writes acknowledged, %.0f events pending%n", pending);
       assertThat(pending).isEqualTo(10); // a TaskEvent and a TaskUpdateEvent each
+      // Readiness includes the sidecar: the app is out of its Service while it has none.
+      Http.Reply ready = Http.get(tasks.baseUrl() + "/q/health/ready");
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(ready.body().toString()).contains("dapr-sidecar");
 
       // 2. task-service dies too, before publishing any of them; both come back.
       tasks.kill();
       sidecar.restart();
       long restarted = System.nanoTime();
       tasks.start();
+      assertThat(Http.get(tasks.baseUrl() + "/q/health/ready").status()).isEqualTo(200);
       await("the outbox drained by the restarted task-service")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))

@@ -31,6 +31,13 @@ public class ServiceInvocation {
 
     /** The sidecar's API token, sent as dapr-api-token; unset: the environment's DAPR_API_TOKEN. */
     Optional<String> apiToken();
+
+    /** The token the sidecar sends this app (read by {@link SidecarToken.Check}); unset: APP_API_TOKEN. */
+    Optional<String> appToken();
+
+    /** Whether /q/health/ready includes the sidecar's outbound health ({@link SidecarReadiness}). */
+    @WithDefault("true")
+    boolean readinessCheck();
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
