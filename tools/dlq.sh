@@ -8,11 +8,6 @@
 # Kafka: --brokers host:port, else $TODO_KAFKA_BROKERS, else 127.0.0.1:9092 (tools/run.sh's).
 # Runbook: README.md, "Dead letters".
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR="$ROOT/libs/dlq-tool/target/dlq-tool-0.1.0-SNAPSHOT.jar"
-if [[ ! -f "$JAR" || -n "$(find "$ROOT/libs/dlq-tool/src" "$ROOT/libs/event-contracts/src" -newer "$JAR" -type f -print -quit)" ]]; then
-  echo "[dlq] building the tool (mvn package -pl libs/dlq-tool -am) ..." >&2
-  mvn -B -q -f "$ROOT/pom.xml" -pl libs/dlq-tool -am -DskipTests install >"${TMPDIR:-/tmp}/dlq-build.log" 2>&1 \
-    || { tail -n 30 "${TMPDIR:-/tmp}/dlq-build.log" >&2; echo "[dlq] build failed" >&2; exit 1; }
-fi
-exec java -cp "$JAR:$ROOT/libs/dlq-tool/target/lib/*" dev.todoevents.dlq.DlqTool "$@"
+# shellcheck source=java-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/java-tool.sh"
+run_java_tool dlq-tool dev.todoevents.dlq.DlqTool "$@"
