@@ -7,6 +7,7 @@
 #   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
 #   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
 #              only with --with-k8s (the manifest tests run a real API server)
+#   Python     a venv for stats-service with its requirements.txt (pip)
 #   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
@@ -24,7 +25,7 @@ for arg in "$@"; do
     --with-browser) WITH_BROWSER=1 ;;
     --with-k8s) WITH_K8S=1 ;;
     --with-promtool) WITH_PROMTOOL=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -170,6 +171,23 @@ if (( WITH_BROWSER )); then
   Install them with 'sudo apt-get install chromium chromium-driver', or set TODO_CHROMIUM and
   TODO_CHROMEDRIVER to a Chromium binary and its matching chromedriver."
   fi
+fi
+
+# ---- Python for stats-service (a venv with services/stats-service/requirements.txt) -------------
+REQ="$ROOT/services/stats-service/requirements.txt"
+py_stamp=$( (cat "$REQ"; python3 --version 2>&1) | sha256sum | cut -c1-16)
+if [[ -x "$RT/python/bin/python" && -f "$RT/python/stamp" && "$(cat "$RT/python/stamp")" == "$py_stamp" ]]; then
+  say "python: up to date ($RT/python)"
+else
+  command -v python3 >/dev/null 2>&1 || die "Python 3 is not installed (stats-service is written in it). Install it: 'apt-get install python3 python3-venv'."
+  say "python: making a venv in $RT/python with $(grep -v '^#' "$REQ" | tr '\n' ' ')..."
+  rm -rf "$RT/python"; mkdir -p "$RT/logs"
+  python3 -m venv "$RT/python" >"$RT/logs/python-venv.log" 2>&1 \
+    || die "python3 -m venv failed (log: $RT/logs/python-venv.log). On Debian: 'apt-get install python3-venv'."
+  "$RT/python/bin/pip" install -q -r "$REQ" >>"$RT/logs/python-venv.log" 2>&1 \
+    || die "pip could not install $REQ (log: $RT/logs/python-venv.log); pip must reach its package index (PyPI or PIP_INDEX_URL)."
+  echo "$py_stamp" >"$RT/python/stamp"
+  say "python: ready ($("$RT/python/bin/python" --version))"
 fi
 
 # ---- promtool (the alert-rule and dashboard checks only) -------------------------------------

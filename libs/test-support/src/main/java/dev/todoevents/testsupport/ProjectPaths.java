@@ -51,6 +51,11 @@ public final class ProjectPaths {
         "promtool (run: tools/bootstrap.sh --with-promtool)");
   }
 
+  /** The Python of the venv tools/bootstrap.sh makes for stats-service. */
+  public static Path python() {
+    return require(runtime().resolve("python/bin/python"), "the Python venv (.runtime/python)");
+  }
+
   public static Path kafkaLibs() {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }

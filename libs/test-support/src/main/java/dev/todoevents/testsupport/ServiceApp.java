@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A packaged Quarkus service (fast-jar) run as its own JVM on a given port. */
+/** A packaged Quarkus service (fast-jar) run as its own JVM on a given port, or a Python one (app.py). */
 public final class ServiceApp implements AutoCloseable {
 
   private final String appId;
@@ -35,13 +35,18 @@ public final class ServiceApp implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(extraEnv);
     all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    all.put("APP_PORT", Integer.toString(port));
+    Path python = ProjectPaths.root().resolve("services").resolve(appId).resolve("app.py");
     List<String> cmd =
-        List.of(
-            ProjectPaths.java().toString(),
-            "-Xmx160m",
-            "-XX:+UseSerialGC",
-            "-jar",
-            ProjectPaths.serviceJar(appId).toString());
+        java.nio.file.Files.exists(python)
+            // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
+            ? List.of(ProjectPaths.python().toString(), python.toString())
+            : List.of(
+                ProjectPaths.java().toString(),
+                "-Xmx160m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                ProjectPaths.serviceJar(appId).toString());
     process = ManagedProcess.start(appId, cmd, all, workDir, workDir.resolve(appId + ".log"));
     try {
       process.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
