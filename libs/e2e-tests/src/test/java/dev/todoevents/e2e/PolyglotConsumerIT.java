@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class PolyglotConsumerIT {
 
-  private static final String STATS = "stats-service";
+  private static final String STATS = AppIds.STATS_SERVICE;
 
   @Test
   void itsUnitTestsPassOnTheSharedSampleEvents() {

@@ -30,6 +30,8 @@ public final class DaprNames {
     public static final String NOTIFICATION_SERVICE = "notification-service";
     public static final String AUDIT_SERVICE = "audit-service";
     public static final String REALTIME_SERVICE = "realtime-service";
+    /** The Python consumer (services/stats-service). */
+    public static final String STATS_SERVICE = "stats-service";
 
     private AppIds() {}
   }
