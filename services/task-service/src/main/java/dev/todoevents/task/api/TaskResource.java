@@ -8,7 +8,6 @@ import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
-import dev.todoevents.task.domain.Task;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -76,7 +75,8 @@ public class TaskResource {
   @GET
   @Path("/{id}")
   public TaskResponse get(@PathParam("id") String id) {
-    return TaskResponse.of(owned(taskId(id)));
+    UUID taskId = taskId(id);
+    return tasks.find(user(), taskId).map(TaskResponse::of).orElseThrow(() -> new TaskNotFoundException(taskId));
   }
 
   /** The user's tasks; user_id is optional and, when given, must be the token's user. */
@@ -95,7 +95,7 @@ public class TaskResource {
     if (body.isEmpty()) {
       throw new BadInput(ApiError.of("empty_update", "request body names no field to change"));
     }
-    return TaskResponse.of(tasks.update(owned(taskId(id)).id, body.changes(), context(correlationId, requestId)));
+    return TaskResponse.of(tasks.update(user(), taskId(id), body.changes(), context(correlationId, requestId)));
   }
 
   /** Same as PATCH: clients that only speak PUT get the same partial update. */
@@ -116,7 +116,7 @@ public class TaskResource {
       @PathParam("id") String id,
       @HeaderParam(CORRELATION_HEADER) String correlationId,
       @HeaderParam(REQUEST_HEADER) String requestId) {
-    return TaskResponse.of(tasks.complete(owned(taskId(id)).id, context(correlationId, requestId)));
+    return TaskResponse.of(tasks.complete(user(), taskId(id), context(correlationId, requestId)));
   }
 
   @DELETE
@@ -126,23 +126,22 @@ public class TaskResource {
       @PathParam("id") String id,
       @HeaderParam(CORRELATION_HEADER) String correlationId,
       @HeaderParam(REQUEST_HEADER) String requestId) {
-    tasks.delete(owned(taskId(id)).id, context(correlationId, requestId));
+    tasks.delete(user(), taskId(id), context(correlationId, requestId));
     return Response.noContent().build();
+  }
+
+  /** The bearer token's user; TaskService answers another user's task as not found (404). */
+  private String user() {
+    return identity.getPrincipal().getName();
   }
 
   /** The token's user; a user_id (body or query) that names another user is refused. */
   private String owner(String claimedUserId) {
-    String user = identity.getPrincipal().getName();
+    String user = user();
     if (claimedUserId != null && !claimedUserId.equals(user)) {
       throw new NotYours(claimedUserId);
     }
     return user;
-  }
-
-  /** The task, if it belongs to the token's user; otherwise 404, exactly as a missing task. */
-  private Task owned(UUID taskId) {
-    String user = identity.getPrincipal().getName();
-    return tasks.find(taskId).filter(t -> user.equals(t.userId)).orElseThrow(() -> new TaskNotFoundException(taskId));
   }
 
   @ServerExceptionMapper

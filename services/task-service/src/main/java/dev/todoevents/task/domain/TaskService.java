@@ -85,8 +85,9 @@ public class TaskService {
     return new Created(t, true);
   }
 
-  public Optional<Task> find(UUID id) {
-    return Task.findByIdOptional(id);
+  /** The task if it is {@code userId}'s: another user's task is not found, as a missing one. */
+  public Optional<Task> find(String userId, UUID id) {
+    return Task.<Task>findByIdOptional(id).filter(t -> t.userId.equals(userId));
   }
 
   public List<Task> listByUser(String userId) {
@@ -98,8 +99,8 @@ public class TaskService {
    * change that changes nothing publishes nothing.
    */
   @Transactional
-  public Task update(UUID id, TaskChanges c, RequestContext ctx) {
-    Task t = load(id);
+  public Task update(String userId, UUID id, TaskChanges c, RequestContext ctx) {
+    Task t = load(userId, id);
     TaskData before = t.snapshot();
     if (c.title() != null) {
       t.title = c.title();
@@ -140,8 +141,8 @@ public class TaskService {
 
   /** Completing a completed task changes nothing and publishes nothing (a retried request). */
   @Transactional
-  public Task complete(UUID id, RequestContext ctx) {
-    Task t = load(id);
+  public Task complete(String userId, UUID id, RequestContext ctx) {
+    Task t = load(userId, id);
     if (TaskData.COMPLETED.equals(t.status)) {
       return t;
     }
@@ -155,16 +156,17 @@ public class TaskService {
   }
 
   @Transactional
-  public void delete(UUID id, RequestContext ctx) {
-    Task t = load(id);
+  public void delete(String userId, UUID id, RequestContext ctx) {
+    Task t = load(userId, id);
     TaskData before = t.snapshot();
     t.updatedAt = Events.now();
     publish(TaskEventType.DELETED, t, before, ctx);
     t.delete();
   }
 
-  private Task load(UUID id) {
-    return Task.<Task>findByIdOptional(id).orElseThrow(() -> new TaskNotFoundException(id));
+  /** {@code userId}'s task, loaded once in the caller's transaction; else TaskNotFoundException. */
+  private Task load(String userId, UUID id) {
+    return find(userId, id).orElseThrow(() -> new TaskNotFoundException(id));
   }
 
   /**
