@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * The system on real processes for one test: a Kafka node with the project's topics, a Dapr
- * Sentry (mTLS between the sidecars, so access control applies), then for each app its daprd (the project's own components/, subscriptions/, resiliency/) and its
- * packaged jar, all on free ports. {@link #close()} stops everything, apps first.
+ * Sentry (mTLS between the sidecars, so access control applies), then for each app its daprd
+ * (the project's own components/, subscriptions/, resiliency/) and its packaged app, all on free
+ * ports. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
 

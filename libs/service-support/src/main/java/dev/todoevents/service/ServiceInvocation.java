@@ -32,7 +32,11 @@ public class ServiceInvocation {
     /** The sidecar's API token, sent as dapr-api-token; unset: the environment's DAPR_API_TOKEN. */
     Optional<String> apiToken();
 
-    /** The token the sidecar sends this app (read by {@link SidecarToken.Check}); unset: APP_API_TOKEN. */
+    /**
+     * The token the sidecar sends this app; unset: APP_API_TOKEN. Declared so the mapping covers
+     * it; {@link SidecarToken.Check} reads it by name, since a JAX-RS filter built from its
+     * constructor cannot be given this mapping (Quarkus finds no mapping for it then).
+     */
     Optional<String> appToken();
 
     /** Whether /q/health/ready includes the sidecar's outbound health ({@link SidecarReadiness}). */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
@@ -38,16 +37,11 @@ public final class DevIssuer {
   public static synchronized DevIssuer shared() {
     if (shared == null) {
       try {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair keys = g.generateKeyPair();
+        KeyPair keys = Pem.rsaKeyPair();
         Path pem = Files.createTempFile("todo-dev-issuer-", ".pem");
         pem.toFile().deleteOnExit();
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded());
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(pem, Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()));
         shared = new DevIssuer(keys, pem);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -2,15 +2,11 @@ package dev.todoevents.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,9 +68,9 @@ public final class KubeApiServer implements AutoCloseable {
       etcd.awaitHttp("http://127.0.0.1:" + client + "/health", Duration.ofSeconds(30));
 
       // Service-account tokens need a key pair; an admin token authenticates kubectl.
-      KeyPair keys = rsa();
-      Path key = write("sa.key", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-      Path pub = write("sa.pub", pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+      KeyPair keys = Pem.rsaKeyPair();
+      Path key = write("sa.key", Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()));
+      Path pub = write("sa.pub", Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()));
       String token = UUID.randomUUID().toString();
       Path tokens = write("tokens.csv", token + ",admin,admin,\"system:masters\"\n");
       int port = Ports.free();
@@ -159,22 +155,6 @@ public final class KubeApiServer implements AutoCloseable {
 
   private Path write(String name, String content) throws IOException {
     return Files.writeString(work.resolve(name), content);
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
-
-  private static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

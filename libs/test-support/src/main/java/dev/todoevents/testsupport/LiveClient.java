@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket client of realtime-service's {@code /updates}, as one user (a bearer token, sent
- * as the Authorization header of the handshake), that keeps every frame it receives. {@link #connect} returns after the hello frame, i.e. once the server has
- * registered the client, so an update published afterwards must reach it.
+ * as the Authorization header of the handshake), that keeps every frame it receives.
+ * {@link #connect} returns after the hello frame, i.e. once the server has registered the client,
+ * so an update published afterwards must reach it.
  */
 public final class LiveClient implements AutoCloseable {
 
