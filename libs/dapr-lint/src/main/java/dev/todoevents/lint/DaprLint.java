@@ -27,8 +27,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The linter for todo-events' Dapr YAML (tools/lint.sh). It reads components/, subscriptions/,
- * resiliency/, the Configurations (tools/dapr/config.yaml and any other configFilePath in dapr.yaml), dapr.yaml and k8s/ (following
- * k8s/base's kustomization), plus the names the code uses (DaprNames.java, Topic.java), and
+ * resiliency/, the Configurations (tools/dapr/config.yaml and any other configFilePath in
+ * dapr.yaml), dapr.yaml and k8s/ (following k8s/base's kustomization), plus the names the code uses (DaprNames.java, Topic.java), and
  * reports each problem with its file and line. Rules:
  *
  * <ul>
