@@ -9,6 +9,8 @@
 #              only with --with-k8s (the manifest tests run a real API server)
 #   Python     a venv for stats-service with its requirements.txt (pip)
 #   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules)
+#   redis-server, rabbitmq-server, nats-server from Debian's packages, only with --with-brokers
+#              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -19,13 +21,15 @@ WITH_POSTGRES=0
 WITH_BROWSER=0
 WITH_K8S=0
 WITH_PROMTOOL=0
+WITH_BROKERS=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
     --with-browser) WITH_BROWSER=1 ;;
     --with-k8s) WITH_K8S=1 ;;
     --with-promtool) WITH_PROMTOOL=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --with-brokers) WITH_BROKERS=1 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -202,6 +206,25 @@ if (( WITH_PROMTOOL )); then
   else
     die "promtool is missing (the tests check k8s/observability/ with it).
   Install it with 'sudo apt-get install prometheus', or set TODO_PROMTOOL to a promtool binary."
+  fi
+fi
+
+# ---- the other pubsub brokers (TODO_BROKER, the broker matrix test) ---------------------------
+if (( WITH_BROKERS )); then
+  missing=()
+  for pkg in redis-server:redis-server rabbitmq-server:rabbitmq-server nats-server:nats-server; do
+    bin=${pkg%%:*}
+    command -v "$bin" >/dev/null 2>&1 || [[ -x "/usr/sbin/$bin" ]] || missing+=("${pkg#*:}")
+  done
+  if (( ${#missing[@]} == 0 )); then
+    say "brokers: found redis-server, rabbitmq-server, nats-server"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "brokers: installing Debian's ${missing[*]} (the tests start their own servers; none is left running) ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+      >"$RT/logs/apt-brokers.log" 2>&1 || die "apt-get install ${missing[*]} failed (log: $RT/logs/apt-brokers.log)"
+  else
+    die "${missing[*]} missing (the broker matrix starts real Redis, RabbitMQ and NATS servers).
+  Install them with 'sudo apt-get install ${missing[*]}'."
   fi
 fi
 

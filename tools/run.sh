@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Starts the whole system in the foreground: Kafka (KRaft), then `dapr run -f .` (every app
 # with its sidecar). Ctrl-C stops everything it started, the broker included.
+# TODO_BROKER=redis|rabbitmq|jetstream puts that broker (Debian's redis-server, rabbitmq-server
+# or nats-server, started here) behind the component `pubsub` instead of Kafka: the sidecars
+# load components/brokers/$TODO_BROKER instead of components/brokers/kafka. Kafka still runs
+# for live-pubsub (realtime-service's fan-out).
 # Data (Kafka log, H2 databases, Dapr state) is kept in .runtime/data between runs;
 # `tools/run.sh --clean` starts from empty.
 set -euo pipefail
@@ -16,10 +20,19 @@ if [[ "${1:-}" == "--clean" ]]; then
   rm -rf "$RT/data"
 fi
 
+TODO_BROKER=${TODO_BROKER:-kafka}
+[[ -f "components/brokers/$TODO_BROKER/pubsub.yaml" ]] \
+  || die "TODO_BROKER=$TODO_BROKER has no component file components/brokers/$TODO_BROKER/pubsub.yaml; use one of: $(ls components/brokers | tr '\n' ' ')"
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 SENTRY_PORT=50001 # where the dapr CLI sends every sidecar when the Configuration enables mTLS
-PORTS=(9092 9093 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
+case "$TODO_BROKER" in
+  redis) BROKER_PORTS=(6379) ;;
+  rabbitmq) BROKER_PORTS=(5672 25672 4369) ;;
+  jetstream) BROKER_PORTS=(4222) ;;
+  *) BROKER_PORTS=() ;;
+esac
+PORTS=(${BROKER_PORTS[@]+"${BROKER_PORTS[@]}"} 9092 9093 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do
@@ -29,7 +42,11 @@ for port in "${PORTS[@]}"; do
   fi
 done
 
-"$ROOT/tools/bootstrap.sh"
+if [[ "$TODO_BROKER" == kafka ]]; then
+  "$ROOT/tools/bootstrap.sh"
+else
+  "$ROOT/tools/bootstrap.sh" --with-brokers
+fi
 
 say "building the services (mvn package, tests skipped) ..."
 mvn -B -q -DskipTests install >"$RT/logs/run-build.log" 2>&1 \
@@ -56,6 +73,7 @@ export APP_API_TOKEN=${APP_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' 
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RT/dev-issuer/public.pem"
 
 KAFKA_PID=""
+BROKER_PID=""
 SENTRY_PID=""
 DAPR_PID=""
 cleanup() {
@@ -67,6 +85,7 @@ cleanup() {
   # The CLI stops each app and its sidecar on SIGTERM; Kafka's launcher stops the broker.
   [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
   [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
+  [[ -n "$BROKER_PID" ]] && kill -TERM "$BROKER_PID" 2>/dev/null
   [[ -n "$SENTRY_PID" ]] && kill -TERM "$SENTRY_PID" 2>/dev/null
   [[ -n "$DAPR_PID" ]] && wait "$DAPR_PID" 2>/dev/null
   # Whatever the CLI left running (with `| tee`, Ctrl-C kills tee and the CLI can die on its
@@ -77,6 +96,7 @@ cleanup() {
     kill -KILL -- "-$DAPR_PID" 2>/dev/null
   fi
   [[ -n "$KAFKA_PID" ]] && wait "$KAFKA_PID" 2>/dev/null
+  [[ -n "$BROKER_PID" ]] && wait "$BROKER_PID" 2>/dev/null
   [[ -n "$SENTRY_PID" ]] && wait "$SENTRY_PID" 2>/dev/null
   say "stopped" || true
 }
@@ -84,6 +104,7 @@ trap cleanup EXIT INT TERM HUP
 
 say "starting Kafka on 127.0.0.1:$KAFKA_PORT (log: $RT/data/kafka/kafka.log) ..."
 CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
+BROKER_CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$ROOT/libs/test-support/target/lib/*"
 java -Xmx64m -cp "$CP" dev.todoevents.testsupport.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
   >"$RT/logs/local-kafka.log" 2>&1 &
 KAFKA_PID=$!
@@ -94,6 +115,29 @@ for _ in $(seq 1 120); do
 done
 grep -q "KAFKA READY" "$RT/logs/local-kafka.log" || die "Kafka not ready after 120 s (log: $RT/logs/local-kafka.log)"
 say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
+
+RUN_FILE=dapr.yaml
+if [[ "$TODO_BROKER" != kafka ]]; then
+  say "starting $TODO_BROKER for the component pubsub (log: $RT/logs/local-broker.log) ..."
+  java -Xmx64m -cp "$BROKER_CP" dev.todoevents.testsupport.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
+    >"$RT/logs/local-broker.log" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 1 120); do
+    grep -q "BROKER READY" "$RT/logs/local-broker.log" 2>/dev/null && break
+    kill -0 "$BROKER_PID" 2>/dev/null || { cat "$RT/logs/local-broker.log" >&2; die "$TODO_BROKER did not start"; }
+    sleep 1
+  done
+  ready=$(grep -m1 "BROKER READY" "$RT/logs/local-broker.log") || die "$TODO_BROKER not ready after 120 s (log: $RT/logs/local-broker.log)"
+  # The READY line ends with the component's environment (NAME=value ...).
+  for kv in $ready; do if [[ "$kv" == TODO_*=* ]]; then export "$kv"; fi; done
+  say "$TODO_BROKER ready: ${ready#*BROKER READY }"
+  # The same run file with the broker's component folder; paths made absolute, since the CLI
+  # reads them relative to the run file.
+  RUN_FILE="$RT/dapr-$TODO_BROKER.yaml"
+  sed -e "s#^\(\s*- \)\./components/brokers/kafka\s*\$#\1$ROOT/components/brokers/$TODO_BROKER#" \
+      -e "s#^\(\s*-\? *[A-Za-z]*: \)\./#\1$ROOT/#" -e "s#^\(\s*- \)\./#\1$ROOT/#" dapr.yaml >"$RUN_FILE"
+  grep -q "components/brokers/$TODO_BROKER" "$RUN_FILE" || die "could not point $RUN_FILE at components/brokers/$TODO_BROKER"
+fi
 
 # Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate naming its app
 # (spiffe://public/ns/todo-events/<app-id>), which task-service's access-control list checks.
@@ -122,7 +166,7 @@ say "live page: http://localhost:8085/#token=\$(tools/dev-token.sh alice)"
 # every app and sidecar the CLI started, even if the CLI itself is gone. (setsid would detach it
 # from the terminal, and then the CLI starts the sidecars but not the apps: seen here.)
 set -m
-"$RT/dapr/bin/dapr" run -f . &
+"$RT/dapr/bin/dapr" run -f "$RUN_FILE" &
 DAPR_PID=$!
 set +m
 wait "$DAPR_PID"

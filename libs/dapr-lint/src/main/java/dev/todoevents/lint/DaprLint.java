@@ -126,15 +126,68 @@ public final class DaprLint {
     appIdReferences(appIds, k8sComponents);
     plainTextSecrets();
     drift(k8sComponents);
+    brokers();
     appPorts();
     codeTopics(topics);
     return problems.stream().distinct().sorted().toList();
+  }
+
+  /** Where each broker's pubsub component lives (components/brokers/<broker>/), and the default. */
+  static final String BROKERS = "components/brokers";
+  static final String DEFAULT_BROKER = "kafka";
+
+  /**
+   * The broker swap (TODO_BROKER picks one folder of components/brokers/): every folder defines
+   * the same component names as the default's (pubsub) with the same scopes, and none of them
+   * is also in components/, which every sidecar loads whatever the broker.
+   */
+  private void brokers() {
+    Path dir = root.resolve(BROKERS);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Map<String, Doc> reference = byName(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
+    Set<String> common = names(ofKind(folder("components"), "Component"));
+    List<Path> brokerDirs;
+    try (Stream<Path> s = Files.list(dir)) {
+      brokerDirs = s.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path b : brokerDirs) {
+      List<Doc> mine = ofKind(folder(root.relativize(b).toString()), "Component");
+      Set<String> names = names(mine);
+      for (Doc d : mine) {
+        if (common.contains(d.name())) {
+          problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name()
+              + " is also defined in components/, which is loaded with every broker");
+        } else if (!reference.containsKey(d.name())) {
+          problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name() + " is not defined for the default broker ("
+              + BROKERS + "/" + DEFAULT_BROKER + "), so swapping brokers would add or drop it");
+        } else {
+          Set<String> a = new TreeSet<>(Doc.strings(reference.get(d.name()).node("scopes")));
+          Set<String> c = new TreeSet<>(Doc.strings(d.node("scopes")));
+          if (!a.equals(c)) {
+            problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name() + " is scoped to " + c + " here but to "
+                + a + " for the default broker");
+          }
+        }
+      }
+      for (String missing : reference.keySet()) {
+        if (!names.contains(missing) && !mine.isEmpty()) {
+          problem(mine.get(0), mine.get(0).line("metadata", "name"), "broker-swap", "broker " + b.getFileName()
+              + " has no component " + missing + ", which the default broker defines");
+        }
+      }
+    }
   }
 
   // ---- loading -------------------------------------------------------------------------------
 
   private void load() {
     localComponents.addAll(ofKind(folder("components"), "Component"));
+    // The default broker's pubsub, as dapr.yaml loads it; the others are checked by brokers().
+    localComponents.addAll(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
     subscriptions.addAll(ofKind(folder("subscriptions"), "Subscription"));
     resiliencies.addAll(ofKind(folder("resiliency"), "Resiliency"));
     Path run = root.resolve("dapr.yaml");

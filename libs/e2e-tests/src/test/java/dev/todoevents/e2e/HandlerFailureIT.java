@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ServiceApp;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ManagedProcess;
 import dev.todoevents.testsupport.ProjectPaths;

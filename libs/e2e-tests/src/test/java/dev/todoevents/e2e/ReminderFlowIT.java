@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.ServiceApp;
 import java.nio.file.Path;
 import java.time.Duration;

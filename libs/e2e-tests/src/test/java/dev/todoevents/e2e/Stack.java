@@ -5,6 +5,7 @@ import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.TopicAdmin;
@@ -17,14 +18,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The system on real processes for one test: a Kafka node with the project's topics, a Dapr
- * Sentry (mTLS between the sidecars, so access control applies), then for each app its daprd
- * (the project's own components/, subscriptions/, resiliency/) and its packaged app, all on free
- * ports. {@link #close()} stops everything, apps first.
+ * The system on real processes for one test: a Kafka node with the project's topics, the
+ * broker behind the component {@code pubsub} (Kafka itself unless TODO_BROKER names another, see
+ * {@link PubSubBroker}), a Dapr Sentry (mTLS between the sidecars, so access control applies),
+ * then for each app its daprd (the project's own components/, subscriptions/, resiliency/) and
+ * its packaged app, all on free ports. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
 
+  /** Kafka: the component live-pubsub's broker, and pubsub's unless another is chosen. */
   final KafkaBroker kafka;
+  /** The broker behind the component pubsub. */
+  PubSubBroker pubsub;
   private Sentry sentry;
   private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
   private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
@@ -46,21 +51,28 @@ final class Stack implements AutoCloseable {
    *     {@code app(instance).start()} when it wants (a late app)
    */
   static Stack start(Path work, Set<String> notStarted, String... instances) {
+    return start(work, PubSubBroker.selected(), notStarted, instances);
+  }
+
+  /** @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES}) */
+  static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
     Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
     try {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
+      stack.pubsub = PubSubBroker.start(broker, work.resolve(broker), stack.kafka);
       stack.sentry = Sentry.start(work.resolve("sentry"));
-      Map<String, String> sidecarEnv =
+      Map<String, String> sidecarEnv = new HashMap<>(stack.pubsub.sidecarEnv());
+      sidecarEnv.putAll(
           Map.of(
               "TODO_KAFKA_BROKERS", stack.kafka.bootstrapServers(),
               "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
               "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString(),
-              "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
+              "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString()));
       for (String instance : instances) {
         String id = instance.split("#")[0];
         int port = Ports.free();
         Path dir = work.resolve(instance.replace('#', '-'));
-        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, stack.sentry);
+        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, stack.sentry, broker);
         stack.sidecars.put(instance, sidecar);
         Map<String, String> env = new HashMap<>(sidecar.appEnv());
         // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
@@ -133,6 +145,9 @@ final class Stack implements AutoCloseable {
     order.addAll(sidecars.values());
     if (sentry != null) {
       order.add(sentry);
+    }
+    if (pubsub != null) {
+      order.add(pubsub);
     }
     order.add(kafka);
     for (AutoCloseable c : order) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.ServiceApp;

@@ -46,8 +46,9 @@ public final class Daprd implements AutoCloseable {
    *
    * @param env environment for the component YAML's envRef values (e.g. KAFKA_BROKERS)
    * @param sentry the certificate authority that gives this sidecar its mTLS identity
+   * @param broker whose pubsub component to load ({@link PubSubBroker#NAMES})
    */
-  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry) {
+  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry, String broker) {
     int http = Ports.free();
     int grpc = Ports.free();
     int internal = Ports.free();
@@ -68,7 +69,7 @@ public final class Daprd implements AutoCloseable {
             "--placement-host-address", "",
             "--scheduler-host-address", "",
             "--log-level", "info"));
-    for (Path p : ProjectPaths.resourcesPaths()) {
+    for (Path p : ProjectPaths.resourcesPaths(broker)) {
       cmd.add("--resources-path");
       cmd.add(p.toString());
     }

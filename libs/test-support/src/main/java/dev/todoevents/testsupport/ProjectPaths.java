@@ -3,6 +3,7 @@ package dev.todoevents.testsupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 /**
  * Where the project and its bootstrapped runtime live. The runtime (daprd, Kafka jars) is
@@ -79,10 +80,21 @@ public final class ProjectPaths {
     return Files.exists(own) ? own : root().resolve("tools/dapr/config.yaml");
   }
 
-  /** The resources folders that dapr.yaml gives every sidecar. */
-  public static Path[] resourcesPaths() {
+  /**
+   * The resources folders that dapr.yaml gives every sidecar, with {@code broker}'s pubsub
+   * component (dapr.yaml: Kafka's).
+   */
+  public static Path[] resourcesPaths(String broker) {
     Path r = root();
-    return new Path[] {r.resolve("components"), r.resolve("subscriptions"), r.resolve("resiliency")};
+    return new Path[] {
+      r.resolve("components"), brokerComponents(broker), r.resolve("subscriptions"), r.resolve("resiliency")
+    };
+  }
+
+  /** The folder with the component file of {@code broker}'s pubsub (components/brokers/<broker>). */
+  public static Path brokerComponents(String broker) {
+    return require(root().resolve("components/brokers").resolve(broker).resolve("pubsub.yaml"),
+        "the component file of broker " + broker).getParent();
   }
 
   /** The fast-jar of a packaged service, e.g. services/task-service/target/quarkus-app. */
@@ -94,6 +106,25 @@ public final class ProjectPaths {
 
   public static Path java() {
     return Paths.get(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /**
+   * A program from the system's packages (PATH, then /usr/sbin and /usr/lib/rabbitmq/bin, where
+   * Debian puts some servers), as a path string.
+   *
+   * @param install how to get it, for the error message
+   */
+  public static String requireCommand(String name, String install) {
+    List<String> dirs = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/lib/rabbitmq/bin"));
+    for (String d : dirs) {
+      Path p = Paths.get(d.isBlank() ? "." : d, name);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    throw new IllegalStateException(
+        name + " is not installed: run tools/bootstrap.sh --with-brokers (or " + install + ")");
   }
 
   private static Path require(Path p, String what) {

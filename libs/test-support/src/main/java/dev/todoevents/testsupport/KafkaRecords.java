@@ -1,4 +1,4 @@
-package dev.todoevents.e2e;
+package dev.todoevents.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,16 +15,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads what landed in a topic, straight from Kafka (no consumer group, nothing committed). */
-final class KafkaRecords {
+public final class KafkaRecords {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A record's value as JSON and the time Kafka stamped on it (producer's create time). */
-  record Received(JsonNode value, Instant timestamp) {}
+  public record Received(JsonNode value, Instant timestamp) {}
 
   private KafkaRecords() {}
 
   /** The first record of a one-partition topic, parsed as JSON. */
-  static JsonNode readOne(String bootstrapServers, String topic) throws Exception {
+  public static JsonNode readOne(String bootstrapServers, String topic) throws Exception {
     List<Received> all = readAll(bootstrapServers, topic);
     if (all.isEmpty()) {
       throw new AssertionError("no record in " + topic);
@@ -33,7 +33,7 @@ final class KafkaRecords {
   }
 
   /** Every record currently in the topic, all partitions, oldest first per partition. */
-  static List<Received> readAll(String bootstrapServers, String topic) throws Exception {
+  public static List<Received> readAll(String bootstrapServers, String topic) throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -1,0 +1,165 @@
+package dev.todoevents.testsupport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import dev.todoevents.contracts.Topic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A rabbitmq-server (Debian's package) run as this user on free loopback ports: AMQP, Erlang
+ * distribution and its own epmd, so that several can run side by side; its database in
+ * {@code dir}. Debian's /usr/sbin wrapper switches to the rabbitmq user, so this runs the
+ * script behind it.
+ *
+ * <p>RabbitMQ keeps nothing for an exchange without a bound queue: the component makes an
+ * app's queue ({@code <app-id>-<topic>}) when the app subscribes, but nobody subscribes to a
+ * dead-letter topic. So this declares a durable queue named like each dead-letter topic, bound
+ * to its exchange (declared as the component declares it: fanout, durable, not auto-deleted),
+ * where dead letters are kept for the DLQ retention; the counterpart of the Kafka DLQ topics.
+ */
+final class RabbitMqServer implements PubSubBroker {
+  private final int amqpPort;
+  private final int epmdPort;
+  private final ManagedProcess process;
+
+  private RabbitMqServer(int amqpPort, int epmdPort, ManagedProcess process) {
+    this.amqpPort = amqpPort;
+    this.epmdPort = epmdPort;
+    this.process = process;
+  }
+
+  static RabbitMqServer start(Path dir) {
+    return start(dir, Ports.free(), Ports.free(), Ports.free());
+  }
+
+  static RabbitMqServer start(Path dir, int amqpPort, int distPort, int epmdPort) {
+    String bin = ProjectPaths.requireCommand("rabbitmq-server", "apt-get install rabbitmq-server");
+    if (bin.startsWith("/usr/sbin/")) {
+      bin = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    }
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+      // Guest may log in from loopback only by default, which is where the sidecars are.
+      Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + amqpPort + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", dir.toString()); // the Erlang cookie
+    env.put("RABBITMQ_NODENAME", "rabbit-" + amqpPort + "@localhost");
+    env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
+    env.put("RABBITMQ_NODE_PORT", Integer.toString(amqpPort));
+    env.put("RABBITMQ_DIST_PORT", Integer.toString(distPort));
+    env.put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+    env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
+    env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
+    env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
+    env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
+    env.put("RABBITMQ_LOGS", "-");
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+    env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString());
+    env.put("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString());
+    ManagedProcess p = ManagedProcess.start("rabbitmq-server", List.of(bin), env, dir, dir.resolve("rabbitmq.log"));
+    RabbitMqServer server = new RabbitMqServer(amqpPort, epmdPort, p);
+    try {
+      p.awaitLog("Server startup complete", Duration.ofSeconds(90));
+      server.ensureDeadLetterQueues();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  String url() {
+    return "amqp://guest:guest@127.0.0.1:" + amqpPort;
+  }
+
+  /** A durable queue per dead-letter topic, bound to the topic's exchange, kept for the DLQ retention. */
+  void ensureDeadLetterQueues() {
+    try (Connection c = connect(); Channel ch = c.createChannel()) {
+      for (Topic t : Topic.values()) {
+        String dlq = t.dlqName();
+        ch.exchangeDeclare(dlq, "fanout", true, false, null);
+        ch.queueDeclare(dlq, true, false, false, Map.of("x-message-ttl", Topic.DLQ_RETENTION.toMillis()));
+        ch.queueBind(dlq, dlq, "");
+      }
+    } catch (IOException | TimeoutException e) {
+      throw new IllegalStateException("cannot declare the dead-letter queues on " + this + ": " + e, e);
+    }
+  }
+
+  private Connection connect() throws IOException, TimeoutException {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setHost("127.0.0.1");
+    f.setPort(amqpPort);
+    f.setConnectionTimeout(10_000);
+    return f.newConnection("todo-events-test-support");
+  }
+
+  @Override
+  public String name() {
+    return "rabbitmq";
+  }
+
+  @Override
+  public Map<String, String> sidecarEnv() {
+    return Map.of("TODO_AMQP_URL", url());
+  }
+
+  /**
+   * The messages in the queue named {@code topic} (the dead-letter queues): taken without
+   * acknowledging, then the channel is closed, so they all go back to the queue in order.
+   */
+  @Override
+  public List<String> messages(String topic) {
+    try (Connection c = connect()) {
+      Channel ch = c.createChannel();
+      List<String> out = new ArrayList<>();
+      GetResponse r;
+      while ((r = ch.basicGet(topic, false)) != null) {
+        out.add(new String(r.getBody(), StandardCharsets.UTF_8));
+      }
+      ch.close(); // unacknowledged: requeued
+      return out;
+    } catch (IOException | TimeoutException e) {
+      throw new IllegalStateException("cannot read queue " + topic + " on " + this
+          + " (only the dead-letter topics have a queue of their own): " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(30));
+    // epmd daemonizes (it outlives the node); stop the one on this node's port.
+    try {
+      ProcessBuilder pb = new ProcessBuilder(ProjectPaths.requireCommand("epmd", "apt-get install erlang-base"), "-kill")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+      Process kill = pb.start();
+      kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException | IllegalStateException e) {
+      System.err.println("could not stop epmd on port " + epmdPort + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "rabbitmq-server " + url();
+  }
+}
