@@ -50,6 +50,7 @@ class DeadLetterToolIT {
 
   @Test
   void deadLettersAreCountedShownReplayedOnceAndPurged() throws Exception {
+    Stack.assumeKafka("the DLQ tool reads Kafka");
     Path work = WorkDirs.create("dead-letter-tool");
     try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);

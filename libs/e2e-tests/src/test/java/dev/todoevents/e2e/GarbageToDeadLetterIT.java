@@ -28,6 +28,7 @@ class GarbageToDeadLetterIT {
 
   @Test
   void garbageBytesLandInTheDeadLetterTopicWithinTwoSeconds() throws Exception {
+    Stack.assumeKafka("writes raw bytes into a Kafka topic");
     Path work = WorkDirs.create("garbage-to-dlq");
     try (Stack stack = Stack.start(work, AppIds.AUDIT_SERVICE, AppIds.NOTIFICATION_SERVICE)) {
       String brokers = stack.kafka.bootstrapServers();

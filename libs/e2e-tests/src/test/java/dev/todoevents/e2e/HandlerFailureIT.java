@@ -3,7 +3,6 @@ package dev.todoevents.e2e;
 import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
 import static dev.todoevents.e2e.TaskAuditFlowIT.createTask;
 import static dev.todoevents.e2e.TaskAuditFlowIT.metric;
-import static dev.todoevents.e2e.TaskAuditFlowIT.recordCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Topic;
-import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ServiceApp;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ class HandlerFailureIT {
       System.out.printf("[failures] fails 3 times then succeeds: %.0f failed attempts, audited %.1f s after the POST%n", failures, seconds);
       assertThat(failures).isEqualTo(3);
       assertThat(auditEntries(audit, "task_id=" + flaky)).hasSize(1);
-      assertThat(recordCount(stack.kafka, dlq)).isZero();
+      assertThat(stack.messages(dlq).size()).isZero();
 
       // 2. The handler always fails: after 6 attempts (the first and 5 retries) the app writes
       //    the event to the DLQ with its context and acknowledges it.
@@ -70,9 +68,9 @@ class HandlerFailureIT {
       await("the dead letter")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> recordCount(stack.kafka, dlq) == 1);
+          .until(() -> stack.messages(dlq).size() == 1);
       Instant lettered = Instant.now();
-      JsonNode letter = KafkaRecords.readOne(stack.kafka.bootstrapServers(), dlq).get("data");
+      JsonNode letter = stack.messages(dlq).get(0).get("data");
       Instant first = Instant.parse(letter.get("first_failed_at").asText());
       Instant last = Instant.parse(letter.get("failed_at").asText());
       System.out.printf("[failures] always fails: %d attempts from %s to %s (%.1f s), in the DLQ %.1f s after the POST%n",
@@ -102,7 +100,7 @@ class HandlerFailureIT {
           .until(() -> !auditEntries(audit, "task_id=" + later).isEmpty());
       Thread.sleep(2000);
       assertThat(auditEntries(audit, "task_id=" + doomed)).as("not redelivered after the restart").isEmpty();
-      assertThat(recordCount(stack.kafka, dlq)).isEqualTo(1);
+      assertThat(stack.messages(dlq).size()).isEqualTo(1);
       System.out.println("[failures] after the restart: dead-lettered event not redelivered, DLQ holds 1 record");
 
       // 4. The same event_id published twice: one effect, the second counted as a duplicate.
@@ -126,7 +124,7 @@ class HandlerFailureIT {
           .pollInterval(Duration.ofMillis(250))
           .until(() -> metric(audit, "todo_events_skipped_total{reason=\"schema_version\",topic=\"task-events\"}") == 1);
       assertThat(auditEntries(audit, "task_id=" + future.at("/data/task_id").asText())).isEmpty();
-      assertThat(recordCount(stack.kafka, dlq)).isEqualTo(1);
+      assertThat(stack.messages(dlq).size()).isEqualTo(1);
       assertThat(audit.process().tail(400)).contains("skipped event_id=" + future.get("id").asText());
       System.out.println("[failures] same event_id twice: 1 audit entry, 1 duplicate counted; schema_version 99: skipped and counted");
     }

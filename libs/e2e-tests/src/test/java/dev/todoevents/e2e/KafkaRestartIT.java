@@ -31,6 +31,7 @@ class KafkaRestartIT {
 
   @Test
   void noAcknowledgedWriteIsLostWhenKafkaRestarts() throws Exception {
+    Stack.assumeKafka("restarts the Kafka broker");
     Path work = WorkDirs.create("kafka-restart");
     try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);

@@ -43,6 +43,7 @@ class KeyedOrderIT {
 
   @Test
   void tenThousandKeyedEventsAcrossConsumerAndSidecarKillsLoseNothingDoubleNothingAndKeepPerKeyOrder() throws Exception {
+    Stack.assumeKafka("produces straight into Kafka partitions");
     Path work = WorkDirs.create("keyed-order");
     try (Stack stack = Stack.start(work, AppIds.AUDIT_SERVICE)) {
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
-import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.ManagedProcess;
 import dev.todoevents.testsupport.ProjectPaths;
@@ -74,8 +73,8 @@ class PolyglotConsumerIT {
       await("the invalid event in task-events-dlq")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> KafkaRecords.readAll(stack.kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName()).size() == 1);
-      JsonNode letter = KafkaRecords.readOne(stack.kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName()).get("data");
+          .until(() -> stack.messages(Topic.TASK_EVENTS.dlqName()).size() == 1);
+      JsonNode letter = stack.messages(Topic.TASK_EVENTS.dlqName()).get(0).get("data");
       assertThat(letter.get("subscriber").asText()).isEqualTo(STATS);
       assertThat(letter.get("error_kind").asText()).isEqualTo("poison");
       assertThat(letter.get("event_id").asText()).isEqualTo(invalidId);

@@ -26,6 +26,7 @@ class ReminderFlowIT {
 
   @Test
   void aDueReminderIsSentExactlyOnceAcrossARestartAndNotForClosedTasks() throws Exception {
+    Stack.assumeKafka("reads the reminders topic from Kafka");
     Path work = WorkDirs.create("reminder-flow");
     try (Stack stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.NOTIFICATION_SERVICE)) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);

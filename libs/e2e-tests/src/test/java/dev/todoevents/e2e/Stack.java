@@ -9,6 +9,7 @@ import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.TopicAdmin;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import java.util.Set;
  * its packaged app, all on free ports. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Kafka: the component live-pubsub's broker, and pubsub's unless another is chosen. */
   final KafkaBroker kafka;
@@ -129,6 +131,30 @@ final class Stack implements AutoCloseable {
     all[1] = DevIssuer.shared().bearer(user);
     System.arraycopy(more, 0, all, 2, more.length);
     return all;
+  }
+
+  /** The messages in a (dead-letter) topic of the pubsub broker, parsed: whatever the broker. */
+  List<JsonNode> messages(String topic) {
+    List<JsonNode> out = new ArrayList<>();
+    for (String m : pubsub.messages(topic)) {
+      try {
+        out.add(JSON.readTree(m));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("not JSON in " + topic + ": " + m, e);
+      }
+    }
+    return out;
+  }
+
+  /** Whether pubsub is Kafka (some tests check Kafka's own records, offsets or restarts). */
+  boolean onKafka() {
+    return pubsub.name().equals("kafka");
+  }
+
+  /** Skips the calling test when TODO_BROKER puts another broker than Kafka behind pubsub. */
+  static void assumeKafka(String why) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PubSubBroker.selected().equals("kafka"),
+        "runs on Kafka only (" + why + "); TODO_BROKER=" + PubSubBroker.selected());
   }
 
   ServiceApp app(String instance) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
-import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.ServiceApp;
@@ -104,10 +103,14 @@ class TaskAuditFlowIT {
         // They came through bulkSubscribe (subscriptions/audit-task-events.yaml), several per request.
         double bulkRequests = metric(audit, "todo_events_bulk_requests_total{topic=\"task-events\"}");
         System.out.printf("[audit] 100 events after the restart arrived in %.0f bulk request(s)%n", bulkRequests);
-        assertThat(bulkRequests).as("batched, not one request per event").isBetween(1.0, 99.0);
         // Nothing was given up on: the dead-letter topic stayed empty.
-        assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isZero();
-        assertThat(recordCount(kafka, Topic.TASK_EVENTS.topicName())).isEqualTo(101);
+        assertThat(stack.messages(Topic.TASK_EVENTS.dlqName())).isEmpty();
+        if (stack.onKafka()) {
+          // Kafka batches natively; the other brokers deliver one at a time, which Dapr's bulk
+          // emulation turns into batches of one (README, Swapping the broker).
+          assertThat(bulkRequests).as("batched, not one request per event").isBetween(1.0, 99.0);
+          assertThat(recordCount(kafka, Topic.TASK_EVENTS.topicName())).isEqualTo(101);
+        }
 
         // 4. A poison event (schema violation) published by another producer goes to the DLQ at
         //    once, with the error and the original message; it never reaches the audit log.
@@ -126,8 +129,8 @@ class TaskAuditFlowIT {
         await("dead letter for the poison event")
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
-            .untilAsserted(() -> assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).isEqualTo(1));
-        JsonNode letter = KafkaRecords.readOne(kafka.bootstrapServers(), Topic.TASK_EVENTS.dlqName());
+            .untilAsserted(() -> assertThat(stack.messages(Topic.TASK_EVENTS.dlqName())).hasSize(1));
+        JsonNode letter = stack.messages(Topic.TASK_EVENTS.dlqName()).get(0);
         JsonNode data = letter.get("data");
         assertThat(data.get("event_id").asText()).isEqualTo(poisonId);
         assertThat(data.get("source_topic").asText()).isEqualTo(Topic.TASK_EVENTS.topicName());
@@ -143,7 +146,7 @@ class TaskAuditFlowIT {
         assertThat(noToken.status()).as("publish without the API token: %s", noToken.body()).isEqualTo(401);
         Http.Reply forged = Http.post(audit.baseUrl() + "/events/task-events", poison, "application/cloudevents+json");
         assertThat(forged.status()).as("delivery not from the sidecar: %s", forged.body()).isEqualTo(401);
-        assertThat(recordCount(kafka, Topic.TASK_EVENTS.dlqName())).as("nothing got in").isEqualTo(1);
+        assertThat(stack.messages(Topic.TASK_EVENTS.dlqName())).as("nothing got in").hasSize(1);
         System.out.println("[audit] without tokens: sidecar API 401, app delivery endpoint 401");
 
         // 6. The metrics the dashboard and alerts (k8s/observability) read are exported.
