@@ -7,6 +7,7 @@
 #   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
 #   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
 #              only with --with-k8s (the manifest tests run a real API server)
+#   Zipkin     the trace server's jar from Maven Central (tools/run.sh and the tracing test start it)
 #   Python     a venv for stats-service with its requirements.txt (pip)
 #   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules)
 #   redis-server, rabbitmq-server, nats-server from Debian's packages, only with --with-brokers
@@ -110,6 +111,21 @@ else
   fi
   echo "$kafka_stamp" >"$RT/kafka/libs.stamp"
   say "kafka: $(ls "$RT/kafka/libs" | wc -l) jars in $RT/kafka/libs"
+fi
+
+# ---- Zipkin (trace backend for tools/run.sh and the tracing test) ---------------------------
+ZIPKIN_VERSION=3.4.4
+if [[ -f "$RT/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar" ]]; then
+  say "zipkin: up to date ($RT/zipkin, $ZIPKIN_VERSION)"
+else
+  say "zipkin: fetching io.zipkin:zipkin-server:$ZIPKIN_VERSION:exec from Maven Central (87 MB) ..."
+  rm -rf "$RT/zipkin"; mkdir -p "$RT/zipkin" "$RT/logs"
+  # (from a folder without a pom: the goal needs no project)
+  if ! (cd "$RT/zipkin" && mvn -B -q dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+      -DoutputDirectory="$RT/zipkin") >"$RT/logs/zipkin-fetch.log" 2>&1; then
+    tail -n 20 "$RT/logs/zipkin-fetch.log" >&2
+    die "could not fetch the Zipkin server jar (log: $RT/logs/zipkin-fetch.log). Maven must reach Maven Central."
+  fi
 fi
 
 # ---- Kubernetes API server, kubectl, etcd (the manifest tests only) -------------------------

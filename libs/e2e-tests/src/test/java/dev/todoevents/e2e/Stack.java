@@ -58,6 +58,19 @@ final class Stack implements AutoCloseable {
 
   /** @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES}) */
   static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
+    return launch(work, broker, notStarted, null, instances);
+  }
+
+  /** Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to Zipkin. */
+  static Stack startTraced(Path work, String zipkinSpans, String... instances) {
+    return launch(work, PubSubBroker.selected(), Set.of(), zipkinSpans, instances);
+  }
+
+  /**
+   * @param zipkinSpans a Zipkin span endpoint that every sidecar and app exports its traces to;
+   *     null: no traces (the apps' tracing is off, the sidecars export none)
+   */
+  private static Stack launch(Path work, String broker, Set<String> notStarted, String zipkinSpans, String[] instances) {
     Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
     try {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
@@ -70,6 +83,9 @@ final class Stack implements AutoCloseable {
               "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
               "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString(),
               "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString()));
+      if (zipkinSpans != null) {
+        sidecarEnv.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);
+      }
       for (String instance : instances) {
         String id = instance.split("#")[0];
         int port = Ports.free();
@@ -81,6 +97,11 @@ final class Stack implements AutoCloseable {
         env.put("TODO_DATA_DIR", dir.resolve("data").toString());
         // Bearer tokens of the test users are signed by the dev issuer (Stack.auth).
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", DevIssuer.shared().publicKeyFile().toString());
+        if (zipkinSpans != null) {
+          env.put("TODO_ZIPKIN_ENDPOINT", zipkinSpans);
+        } else {
+          env.put("TODO_TRACING_OFF", "true");
+        }
         ServiceApp app = new ServiceApp(id, port, dir, env);
         stack.apps.put(instance, notStarted.contains(instance) ? app : app.start());
       }

@@ -1,5 +1,6 @@
 package dev.todoevents.testsupport;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class Daprd implements AutoCloseable {
             "--dapr-internal-grpc-port", Integer.toString(internal),
             "--dapr-listen-addresses", "127.0.0.1",
             "--metrics-port", Integer.toString(metrics),
-            "--config", ProjectPaths.daprConfig(appId).toString(),
+            "--config", configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)).toString(),
             "--placement-host-address", "",
             "--scheduler-host-address", "",
             "--log-level", "info"));
@@ -79,6 +80,32 @@ public final class Daprd implements AutoCloseable {
     Daprd daprd = new Daprd(appId, http, grpc, metrics, cmd, all, workDir);
     daprd.launch();
     return daprd;
+  }
+
+  /**
+   * Environment key: a Zipkin span endpoint for this sidecar's traces. Without it the sidecar
+   * exports none (a test must not send spans to a Zipkin that tools/run.sh may run on 9411).
+   */
+  public static final String ZIPKIN_ENDPOINT = "TODO_ZIPKIN_ENDPOINT";
+
+  /** A copy of the app's Configuration in workDir, with the Zipkin endpoint set or removed. */
+  private static Path configFor(String appId, Path workDir, String zipkinEndpoint) {
+    try {
+      String yaml = Files.readString(ProjectPaths.daprConfig(appId));
+      String local = "\"http://localhost:9411/api/v2/spans\"";
+      if (!yaml.contains(local)) {
+        throw new IllegalStateException(ProjectPaths.daprConfig(appId) + " has no zipkin endpointAddress " + local);
+      }
+      yaml = zipkinEndpoint != null
+          ? yaml.replace(local, "\"" + zipkinEndpoint + "\"")
+          : yaml.replaceAll("(?m)^    zipkin:\\n      endpointAddress: .*\\n", "");
+      Files.createDirectories(workDir);
+      Path copy = workDir.resolve("dapr-config-" + appId + ".yaml");
+      Files.writeString(copy, yaml);
+      return copy;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void launch() {

@@ -61,6 +61,17 @@ public final class ProjectPaths {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }
 
+  /** The Zipkin server's exec jar that tools/bootstrap.sh fetches into .runtime/zipkin. */
+  public static Path zipkinJar() {
+    Path dir = require(runtime().resolve("zipkin"), "the Zipkin server jar");
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("zipkin-server-.*-exec\\.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no zipkin-server-*-exec.jar in " + dir + ": run tools/bootstrap.sh"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** kube-apiserver, kubectl or etcd, built by tools/bootstrap.sh --with-k8s. */
   public static Path k8sBin(String name) {
     return require(runtime().resolve("k8s/bin").resolve(name), name + " (run: tools/bootstrap.sh --with-k8s)");

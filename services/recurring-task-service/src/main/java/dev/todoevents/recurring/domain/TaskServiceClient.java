@@ -2,6 +2,7 @@ package dev.todoevents.recurring.domain;
 
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.service.ServiceInvocation;
+import dev.todoevents.service.TraceExport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -40,7 +41,8 @@ public class TaskServiceClient {
 
   /**
    * @param traceparent the W3C trace context of the completed event: the sidecar continues that
-   *     trace into task-service, so the next occurrence's events belong to the same trace
+   *     trace into task-service, so the next occurrence's events belong to the same trace. The
+   *     span of the delivery being handled is the parent when tracing is on.
    * @throws IOException when the sidecar cannot be reached (a transient failure)
    */
   public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent)
@@ -55,8 +57,9 @@ public class TaskServiceClient {
     if (causationId != null) {
       req.header("X-Causation-Id", causationId);
     }
-    if (traceparent != null && !traceparent.isBlank()) {
-      req.header("traceparent", traceparent);
+    String trace = TraceExport.traceparent(traceparent);
+    if (trace != null && !trace.isBlank()) {
+      req.header("traceparent", trace);
     }
     HttpResponse<String> r = invocation.send(req.build());
     return new Reply(r.statusCode(), r.body());

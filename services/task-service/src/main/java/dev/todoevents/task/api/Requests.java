@@ -1,5 +1,6 @@
 package dev.todoevents.task.api;
 
+import dev.todoevents.service.TraceExport;
 import dev.todoevents.task.domain.TaskService;
 import dev.todoevents.task.events.RequestContext;
 import jakarta.ws.rs.core.Response;
@@ -21,13 +22,16 @@ final class Requests {
 
   /**
    * Correlation comes from the caller when it has one (a chatbot turn); otherwise this request
-   * starts a new chain. The request id, or a fresh one, is the direct cause. {@code traceparent}
-   * is the caller's W3C trace context, or null.
+   * starts a new chain. The request id, or a fresh one, is the direct cause. The trace context
+   * the events carry is this request's server span (a child of the caller's {@code traceparent},
+   * or a new trace), so the publish and everything after it hang under this request; the
+   * caller's own traceparent only when tracing is off.
    */
   static RequestContext context(String correlationId, String requestId, String traceparent) {
     String cause = blank(requestId) ? UUID.randomUUID().toString() : requestId;
     String correlation = blank(correlationId) ? cause : correlationId;
-    return new RequestContext(correlation, cause, blank(traceparent) ? null : traceparent);
+    String trace = TraceExport.traceparent(blank(traceparent) ? null : traceparent);
+    return new RequestContext(correlation, cause, trace);
   }
 
   static String firstNonBlank(String a, String b) {
