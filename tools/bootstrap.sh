@@ -9,7 +9,8 @@
 #              only with --with-k8s (the manifest tests run a real API server)
 #   Zipkin     the trace server's jar from Maven Central (tools/run.sh and the tracing test start it)
 #   Python     a venv for stats-service with its requirements.txt (pip)
-#   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules)
+#   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules;
+#              its prometheus server scrapes the local run and the observability test)
 #   redis-server, rabbitmq-server, nats-server from Debian's packages, only with --with-brokers
 #              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
@@ -30,7 +31,7 @@ for arg in "$@"; do
     --with-k8s) WITH_K8S=1 ;;
     --with-promtool) WITH_PROMTOOL=1 ;;
     --with-brokers) WITH_BROKERS=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -32,7 +32,7 @@ case "$TODO_BROKER" in
   jetstream) BROKER_PORTS=(4222) ;;
   *) BROKER_PORTS=() ;;
 esac
-PORTS=(${BROKER_PORTS[@]+"${BROKER_PORTS[@]}"} 9092 9093 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
+PORTS=(${BROKER_PORTS[@]+"${BROKER_PORTS[@]}"} 9411 9490 9101 9102 9103 9104 9105 9106 9092 9093 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do
@@ -42,10 +42,11 @@ for port in "${PORTS[@]}"; do
   fi
 done
 
+# --with-promtool: Debian's prometheus package, whose server scrapes the sidecars and apps here.
 if [[ "$TODO_BROKER" == kafka ]]; then
-  "$ROOT/tools/bootstrap.sh"
+  "$ROOT/tools/bootstrap.sh" --with-promtool
 else
-  "$ROOT/tools/bootstrap.sh" --with-brokers
+  "$ROOT/tools/bootstrap.sh" --with-promtool --with-brokers
 fi
 
 say "building the services (mvn package, tests skipped) ..."
@@ -74,6 +75,8 @@ export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RT/dev-issuer/public.pem"
 
 KAFKA_PID=""
 BROKER_PID=""
+ZIPKIN_PID=""
+PROMETHEUS_PID=""
 SENTRY_PID=""
 DAPR_PID=""
 cleanup() {
@@ -86,6 +89,8 @@ cleanup() {
   [[ -n "$DAPR_PID" ]] && kill -TERM "$DAPR_PID" 2>/dev/null
   [[ -n "$KAFKA_PID" ]] && kill -TERM "$KAFKA_PID" 2>/dev/null
   [[ -n "$BROKER_PID" ]] && kill -TERM "$BROKER_PID" 2>/dev/null
+  [[ -n "$ZIPKIN_PID" ]] && kill -TERM "$ZIPKIN_PID" 2>/dev/null
+  [[ -n "$PROMETHEUS_PID" ]] && kill -TERM "$PROMETHEUS_PID" 2>/dev/null
   [[ -n "$SENTRY_PID" ]] && kill -TERM "$SENTRY_PID" 2>/dev/null
   [[ -n "$DAPR_PID" ]] && wait "$DAPR_PID" 2>/dev/null
   # Whatever the CLI left running (with `| tee`, Ctrl-C kills tee and the CLI can die on its
@@ -97,6 +102,8 @@ cleanup() {
   fi
   [[ -n "$KAFKA_PID" ]] && wait "$KAFKA_PID" 2>/dev/null
   [[ -n "$BROKER_PID" ]] && wait "$BROKER_PID" 2>/dev/null
+  [[ -n "$ZIPKIN_PID" ]] && wait "$ZIPKIN_PID" 2>/dev/null
+  [[ -n "$PROMETHEUS_PID" ]] && wait "$PROMETHEUS_PID" 2>/dev/null
   [[ -n "$SENTRY_PID" ]] && wait "$SENTRY_PID" 2>/dev/null
   say "stopped" || true
 }
@@ -139,6 +146,34 @@ if [[ "$TODO_BROKER" != kafka ]]; then
   grep -q "components/brokers/$TODO_BROKER" "$RUN_FILE" || die "could not point $RUN_FILE at components/brokers/$TODO_BROKER"
 fi
 
+# Zipkin, the trace backend: every sidecar (tools/dapr/config.yaml) and every app (TraceExport)
+# sends its spans here. In memory: traces are gone when it stops.
+say "starting Zipkin on 127.0.0.1:9411 (log: $RT/logs/zipkin.log) ..."
+QUERY_PORT=9411 QUERY_BIND_ADDRESS=127.0.0.1 STORAGE_TYPE=mem \
+  java -Xmx256m -jar "$(ls "$RT"/zipkin/zipkin-server-*-exec.jar | head -1)" >"$RT/logs/zipkin.log" 2>&1 &
+ZIPKIN_PID=$!
+for _ in $(seq 1 120); do
+  curl -fs -o /dev/null http://127.0.0.1:9411/health && break
+  kill -0 "$ZIPKIN_PID" 2>/dev/null || { tail -n 30 "$RT/logs/zipkin.log" >&2; die "Zipkin did not start"; }
+  sleep 0.5
+done
+curl -fs -o /dev/null http://127.0.0.1:9411/health || die "Zipkin not healthy after 60 s (log: $RT/logs/zipkin.log)"
+export TODO_ZIPKIN_ENDPOINT=http://127.0.0.1:9411/api/v2/spans
+
+# Prometheus: scrapes every sidecar, app and Sentry (tools/prometheus/prometheus.yml) and
+# evaluates the cluster's alert rules; its data is kept in $RT/data/prometheus.
+PROMETHEUS_BIN=${TODO_PROMETHEUS:-/usr/bin/prometheus}
+say "starting Prometheus on 127.0.0.1:9490 (log: $RT/logs/prometheus.log) ..."
+mkdir -p "$RT/data/prometheus"
+"$PROMETHEUS_BIN" --config.file=tools/prometheus/prometheus.yml --storage.tsdb.path="$RT/data/prometheus" \
+  --web.listen-address=127.0.0.1:9490 >"$RT/logs/prometheus.log" 2>&1 &
+PROMETHEUS_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null http://127.0.0.1:9490/-/ready && break
+  kill -0 "$PROMETHEUS_PID" 2>/dev/null || { tail -n 30 "$RT/logs/prometheus.log" >&2; die "Prometheus did not start"; }
+  sleep 0.5
+done
+
 # Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate naming its app
 # (spiffe://public/ns/todo-events/<app-id>), which task-service's access-control list checks.
 # Its root and issuer certificates are created on the first run and kept in $RT/data/sentry.
@@ -162,6 +197,7 @@ export NAMESPACE=todo-events # the Kubernetes namespace: one access-control poli
 say "starting the apps with their sidecars: dapr run -f . (Ctrl-C stops everything)"
 say "as a user: curl -H \"Authorization: Bearer \$(tools/dev-token.sh alice)\" localhost:8081/tasks"
 say "live page: http://localhost:8085/#token=\$(tools/dev-token.sh alice)"
+say "traces: http://localhost:9411/zipkin/ (metrics: localhost:808x/q/metrics, sidecars localhost:910x/metrics; Prometheus: http://localhost:9490/graph)"
 # In a process group of its own (job control on for this one job), so that cleanup can stop
 # every app and sidecar the CLI started, even if the CLI itself is gone. (setsid would detach it
 # from the terminal, and then the CLI starts the sidecars but not the apps: seen here.)

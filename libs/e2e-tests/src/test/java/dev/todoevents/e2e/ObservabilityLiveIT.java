@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Recurrence;
+import dev.todoevents.testsupport.PrometheusServer;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.ZipkinServer;
 import java.nio.file.Path;
@@ -15,28 +16,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * One trace, from a REST call to its last effect, in a real Zipkin server that the sidecars
+ * What a person watches, on real servers: the metrics of every sidecar and app scraped by a real
+ * Prometheus, and one trace, from a REST call to its last effect, in a real Zipkin server that the sidecars
  * (tools/dapr/config.yaml, spec.tracing.zipkin) and the apps (quarkus-opentelemetry, TraceExport)
  * export to: completing a weekly task (task-service's server span, no traceparent from the
  * client, so the trace starts there) -> its publish by task-service's sidecar -> the deliveries
  * to audit-service and recurring-task-service -> recurring-task-service's service invocation of
  * task-service -> the next occurrence's publish and its deliveries. The test reads the trace back
- * from Zipkin's API and checks that it is one tree rooted at the REST call.
+ * from Zipkin's API and checks that it is one tree rooted at the REST call; then asks Prometheus
+ * for the sidecars' and apps' figures of that flow.
  */
-class TracingIT {
+class ObservabilityLiveIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void oneTraceFromTheRestCallThroughPublishConsumersAndInvocation() throws Exception {
+  void oneTraceAndTheScrapedMetricsOfACompletedRecurringTask() throws Exception {
     Path work = WorkDirs.create("tracing");
     try (ZipkinServer zipkin = ZipkinServer.start(work.resolve("zipkin"));
-        Stack stack = Stack.startTraced(work, zipkin.spansEndpoint(), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE)) {
+        Stack stack = Stack.startTraced(work, zipkin.spansEndpoint(), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE);
+        PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"), Map.of(
+            "dapr-sidecars", Map.entry("/metrics", sidecarTargets(stack)),
+            "apps", Map.entry("/q/metrics", appTargets(stack))))) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       String user = "tia-" + UUID.randomUUID();
@@ -89,7 +97,45 @@ class TracingIT {
       assertThat(serverSpans(spans, AppIds.AUDIT_SERVICE)).isNotEmpty();
       assertThat(serverSpans(spans, AppIds.RECURRING_TASK_SERVICE)).isNotEmpty();
       assertThat(serverSpans(spans, AppIds.TASK_SERVICE)).anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
+
+      // The same flow in Prometheus: every sidecar and app scraped, Dapr's publish and delivery
+      // counters and the apps' own histograms and counters there.
+      await("every target up in Prometheus")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> value(prometheus, "count(up == 1)") == 6);
+      String[] queries = {
+          "sum(dapr_component_pubsub_egress_count{app_id=\"task-service\",success=\"true\"})",
+          "sum(dapr_component_pubsub_ingress_count{app_id=\"recurring-task-service\"})",
+          "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"audit-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"audit-service\"})",
+          "sum(dapr_http_server_request_count{app_id=\"task-service\"}) or sum(dapr_grpc_io_server_completed_rpcs{app_id=\"task-service\"})",
+          "sum(todo_events_published_total{job=\"apps\"})",
+          "sum(todo_events_processing_seconds_count{job=\"apps\",result=\"processed\"})",
+      };
+      for (String q : queries) {
+        await("a figure for " + q)
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> value(prometheus, q) > 0);
+        System.out.printf("[metrics] %s = %.0f%n", q, value(prometheus, q));
+      }
     }
+  }
+
+  private static List<String> sidecarTargets(Stack stack) {
+    return Stream.of(AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE)
+        .map(id -> "127.0.0.1:" + stack.sidecar(id).metricsPort()).toList();
+  }
+
+  private static List<String> appTargets(Stack stack) {
+    return Stream.of(AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE)
+        .map(id -> "127.0.0.1:" + stack.app(id).port()).toList();
+  }
+
+  /** An instant query's single value (-1 when it has no result yet). */
+  private static double value(PrometheusServer prometheus, String promql) throws Exception {
+    JsonNode result = JSON.readTree(prometheus.query(promql)).at("/data/result");
+    return result.size() == 0 ? -1 : result.get(0).at("/value/1").asDouble();
   }
 
   /**
