@@ -1,11 +1,7 @@
 package dev.todoevents.testsupport;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +15,6 @@ import java.util.Map;
  * loopback port, scraping the given targets every second, with its data in {@code dir}.
  */
 public final class PrometheusServer implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
   private final ManagedProcess process;
 
@@ -79,15 +74,7 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   private String get(String pathAndQuery) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return HttpGet.send(baseUrl() + pathAndQuery).body();
   }
 
   @Override

@@ -1,9 +1,5 @@
 package dev.todoevents.testsupport;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +12,6 @@ import java.util.Map;
  * sidecars and the apps in a test.
  */
 public final class ZipkinServer implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
   private final ManagedProcess process;
 
@@ -53,17 +48,8 @@ public final class ZipkinServer implements AutoCloseable {
 
   /** The spans of one trace as Zipkin's JSON array ("[]" while it has none). */
   public String trace(String traceId) {
-    try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v2/trace/" + traceId)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 404 ? "[]" : r.body();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> r = HttpGet.send(baseUrl() + "/api/v2/trace/" + traceId);
+    return r.statusCode() == 404 ? "[]" : r.body();
   }
 
   @Override
