@@ -41,11 +41,18 @@ class ResourcesMatchContractsTest {
     return out;
   }
 
+  /** components/ plus the default broker's folder, as dapr.yaml loads them. */
+  private static List<JsonNode> components() throws IOException {
+    List<JsonNode> all = new ArrayList<>(docs("components"));
+    all.addAll(docs("components/brokers/kafka"));
+    return all;
+  }
+
   private static JsonNode component(String name) throws IOException {
-    return docs("components").stream()
+    return components().stream()
         .filter(d -> name.equals(d.at("/metadata/name").asText()))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no component named " + name + " in components/"));
+        .orElseThrow(() -> new AssertionError("no component named " + name + " in components/ or components/brokers/kafka/"));
   }
 
   private static Set<String> appIds() {
@@ -63,8 +70,13 @@ class ResourcesMatchContractsTest {
   @Test
   void componentNamesAreTheBrokerNeutralOnes() throws IOException {
     Set<String> names =
-        docs("components").stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet());
+        components().stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet());
     assertThat(names).contains(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB, DaprNames.STATESTORE, DaprNames.SECRETSTORE);
+    // Every broker's folder names its component pubsub too: swapping the folder swaps the broker.
+    for (String broker : PubSubBroker.NAMES) {
+      assertThat(docs("components/brokers/" + broker)).as("components/brokers/%s", broker)
+          .extracting(d -> d.at("/metadata/name").asText()).containsExactly(DaprNames.PUBSUB);
+    }
   }
 
   @Test
