@@ -50,6 +50,16 @@ public final class Daprd implements AutoCloseable {
    * @param broker whose pubsub component to load ({@link PubSubBroker#NAMES})
    */
   public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry, String broker) {
+    return start(appId, appPort, workDir, env, sentry, List.of(ProjectPaths.resourcesPaths(broker)),
+        configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
+  }
+
+  /**
+   * A sidecar with the given resources folders and Configuration file (e.g. the benchmark's own),
+   * without mTLS when {@code sentry} is null.
+   */
+  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry,
+      List<Path> resources, Path config) {
     int http = Ports.free();
     int grpc = Ports.free();
     int internal = Ports.free();
@@ -66,17 +76,19 @@ public final class Daprd implements AutoCloseable {
             "--dapr-internal-grpc-port", Integer.toString(internal),
             "--dapr-listen-addresses", "127.0.0.1",
             "--metrics-port", Integer.toString(metrics),
-            "--config", configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)).toString(),
+            "--config", config.toString(),
             "--placement-host-address", "",
             "--scheduler-host-address", "",
             "--log-level", "info"));
-    for (Path p : ProjectPaths.resourcesPaths(broker)) {
+    for (Path p : resources) {
       cmd.add("--resources-path");
       cmd.add(p.toString());
     }
-    cmd.addAll(sentry.sidecarArgs());
     Map<String, String> all = new java.util.HashMap<>(env);
-    all.putAll(sentry.sidecarEnv());
+    if (sentry != null) {
+      cmd.addAll(sentry.sidecarArgs());
+      all.putAll(sentry.sidecarEnv());
+    }
     Daprd daprd = new Daprd(appId, http, grpc, metrics, cmd, all, workDir);
     daprd.launch();
     return daprd;
