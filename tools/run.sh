@@ -14,6 +14,28 @@ RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 cd "$ROOT"
 say() { printf '[run] %s\n' "$*" >&2; }
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+# Wait for a process started in the background to be ready; die, showing its log, if it exits
+# first or is not ready within the given seconds.
+#   await_line <pid> <log> <text in the log> <what> <seconds>   (the launchers' READY lines)
+#   await_http <pid> <url> <log> <what> <seconds>               (health endpoints)
+await_line() {
+  local pid=$1 log=$2 needle=$3 what=$4 secs=$5
+  for _ in $(seq 1 "$secs"); do
+    grep -q "$needle" "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$log" >&2; die "$what did not start"; }
+    sleep 1
+  done
+  die "$what not ready after $secs s (log: $log)"
+}
+await_http() {
+  local pid=$1 url=$2 log=$3 what=$4 secs=$5
+  for _ in $(seq 1 $((secs * 2))); do
+    curl -fs -o /dev/null "$url" && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$log" >&2; die "$what did not start"; }
+    sleep 0.5
+  done
+  die "$what not ready after $secs s (log: $log)"
+}
 
 if [[ "${1:-}" == "--clean" ]]; then
   say "removing $RT/data"
@@ -115,12 +137,7 @@ BROKER_CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/tar
 java -Xmx64m -cp "$CP" dev.todoevents.testsupport.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
   >"$RT/logs/local-kafka.log" 2>&1 &
 KAFKA_PID=$!
-for _ in $(seq 1 120); do
-  grep -q "KAFKA READY" "$RT/logs/local-kafka.log" 2>/dev/null && break
-  kill -0 "$KAFKA_PID" 2>/dev/null || { cat "$RT/logs/local-kafka.log" >&2; die "Kafka did not start"; }
-  sleep 1
-done
-grep -q "KAFKA READY" "$RT/logs/local-kafka.log" || die "Kafka not ready after 120 s (log: $RT/logs/local-kafka.log)"
+await_line "$KAFKA_PID" "$RT/logs/local-kafka.log" "KAFKA READY" Kafka 120
 say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
 
 RUN_FILE=dapr.yaml
@@ -129,12 +146,8 @@ if [[ "$TODO_BROKER" != kafka ]]; then
   java -Xmx64m -cp "$BROKER_CP" dev.todoevents.testsupport.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
     >"$RT/logs/local-broker.log" 2>&1 &
   BROKER_PID=$!
-  for _ in $(seq 1 120); do
-    grep -q "BROKER READY" "$RT/logs/local-broker.log" 2>/dev/null && break
-    kill -0 "$BROKER_PID" 2>/dev/null || { cat "$RT/logs/local-broker.log" >&2; die "$TODO_BROKER did not start"; }
-    sleep 1
-  done
-  ready=$(grep -m1 "BROKER READY" "$RT/logs/local-broker.log") || die "$TODO_BROKER not ready after 120 s (log: $RT/logs/local-broker.log)"
+  await_line "$BROKER_PID" "$RT/logs/local-broker.log" "BROKER READY" "$TODO_BROKER" 120
+  ready=$(grep -m1 "BROKER READY" "$RT/logs/local-broker.log")
   # The READY line ends with the component's environment (NAME=value ...).
   for kv in $ready; do if [[ "$kv" == TODO_*=* ]]; then export "$kv"; fi; done
   say "$TODO_BROKER ready: ${ready#*BROKER READY }"
@@ -152,12 +165,7 @@ say "starting Zipkin on 127.0.0.1:9411 (log: $RT/logs/zipkin.log) ..."
 QUERY_PORT=9411 QUERY_BIND_ADDRESS=127.0.0.1 STORAGE_TYPE=mem \
   java -Xmx256m -jar "$(ls "$RT"/zipkin/zipkin-server-*-exec.jar | head -1)" >"$RT/logs/zipkin.log" 2>&1 &
 ZIPKIN_PID=$!
-for _ in $(seq 1 120); do
-  curl -fs -o /dev/null http://127.0.0.1:9411/health && break
-  kill -0 "$ZIPKIN_PID" 2>/dev/null || { tail -n 30 "$RT/logs/zipkin.log" >&2; die "Zipkin did not start"; }
-  sleep 0.5
-done
-curl -fs -o /dev/null http://127.0.0.1:9411/health || die "Zipkin not healthy after 60 s (log: $RT/logs/zipkin.log)"
+await_http "$ZIPKIN_PID" http://127.0.0.1:9411/health "$RT/logs/zipkin.log" Zipkin 60
 export TODO_ZIPKIN_ENDPOINT=http://127.0.0.1:9411/api/v2/spans
 
 # Prometheus: scrapes every sidecar, app and Sentry (tools/prometheus/prometheus.yml) and
@@ -168,11 +176,7 @@ mkdir -p "$RT/data/prometheus"
 "$PROMETHEUS_BIN" --config.file=tools/prometheus/prometheus.yml --storage.tsdb.path="$RT/data/prometheus" \
   --web.listen-address=127.0.0.1:9490 >"$RT/logs/prometheus.log" 2>&1 &
 PROMETHEUS_PID=$!
-for _ in $(seq 1 60); do
-  curl -fs -o /dev/null http://127.0.0.1:9490/-/ready && break
-  kill -0 "$PROMETHEUS_PID" 2>/dev/null || { tail -n 30 "$RT/logs/prometheus.log" >&2; die "Prometheus did not start"; }
-  sleep 0.5
-done
+await_http "$PROMETHEUS_PID" http://127.0.0.1:9490/-/ready "$RT/logs/prometheus.log" Prometheus 30
 
 # Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate naming its app
 # (spiffe://public/ns/todo-events/<app-id>), which task-service's access-control list checks.
@@ -184,17 +188,13 @@ mkdir -p "$RT/data/sentry"
   --healthz-listen-address 127.0.0.1 --healthz-port 50008 \
   --metrics-listen-address 127.0.0.1 --metrics-port 50009 >"$RT/logs/sentry.log" 2>&1 &
 SENTRY_PID=$!
-for _ in $(seq 1 60); do
-  curl -fs -o /dev/null http://127.0.0.1:50008/healthz && break
-  kill -0 "$SENTRY_PID" 2>/dev/null || { cat "$RT/logs/sentry.log" >&2; die "Sentry did not start"; }
-  sleep 0.5
-done
+await_http "$SENTRY_PID" http://127.0.0.1:50008/healthz "$RT/logs/sentry.log" Sentry 30
 [[ -s "$RT/data/sentry/ca.crt" ]] || die "Sentry wrote no root certificate (log: $RT/logs/sentry.log)"
 DAPR_TRUST_ANCHORS=$(cat "$RT/data/sentry/ca.crt")
 export DAPR_TRUST_ANCHORS
 export NAMESPACE=todo-events # the Kubernetes namespace: one access-control policy for both
 
-say "starting the apps with their sidecars: dapr run -f . (Ctrl-C stops everything)"
+say "starting the apps with their sidecars: dapr run -f $RUN_FILE (Ctrl-C stops everything)"
 say "as a user: curl -H \"Authorization: Bearer \$(tools/dev-token.sh alice)\" localhost:8081/tasks"
 say "live page: http://localhost:8085/#token=\$(tools/dev-token.sh alice)"
 say "traces: http://localhost:9411/zipkin/ (metrics: localhost:808x/q/metrics, sidecars localhost:910x/metrics; Prometheus: http://localhost:9490/graph)"

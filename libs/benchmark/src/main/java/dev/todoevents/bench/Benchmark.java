@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -63,7 +64,11 @@ public final class Benchmark {
   private static final double WARM_SECONDS = 5;
   private static final int KEYS = 20;
   private final Map<String, OpenLoop> runs = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+  // Threads of the publishing client and of the handler; shut down at the end of run(), since the
+  // smoke test runs the benchmark inside the test JVM.
+  private final ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+  private final ExecutorService handlerThreads = Executors.newFixedThreadPool(8);
+  private final HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
 
   public static void main(String[] args) throws Exception {
     // The JDK's HTTP server otherwise leaves Nagle's algorithm on: its header and body writes
@@ -83,7 +88,7 @@ public final class Benchmark {
     Path work = Files.createTempDirectory("todo-bench");
     List<Result> results = new ArrayList<>();
     HttpServer handler = HttpServer.create(new InetSocketAddress("127.0.0.1", Ports.free()), 256);
-    handler.setExecutor(Executors.newFixedThreadPool(8));
+    handler.setExecutor(handlerThreads);
     List<String> topics = new ArrayList<>(List.of(topic("dapr-http", sizes[0], 0)));
     for (int size : sizes) {
       for (int rate : rates) {
@@ -128,6 +133,8 @@ public final class Benchmark {
       }
     } finally {
       handler.stop(0);
+      handlerThreads.shutdownNow();
+      clientThreads.shutdownNow();
     }
     String table = table(results, seconds, warmup);
     System.out.println(table);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
@@ -35,7 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BrokerMatrixIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int WHILE_DOWN = 20;
 
   @ParameterizedTest(name = "{0}")
@@ -164,10 +162,10 @@ class BrokerMatrixIT {
   }
 
   /** Dead letters in the broker's {@code dlq}, optionally only of one event_id and subscriber. */
-  private static List<JsonNode> lettersOf(Stack stack, String dlq, String eventId, String subscriber) throws Exception {
+  private static List<JsonNode> lettersOf(Stack stack, String dlq, String eventId, String subscriber) {
     List<JsonNode> out = new ArrayList<>();
-    for (String m : stack.pubsub.messages(dlq)) {
-      JsonNode data = JSON.readTree(m).path("data");
+    for (JsonNode m : stack.messages(dlq)) {
+      JsonNode data = m.path("data");
       if ((eventId == null || eventId.equals(data.path("event_id").asText()))
           && (subscriber == null || subscriber.equals(data.path("subscriber").asText()))) {
         out.add(data);
@@ -175,6 +173,7 @@ class BrokerMatrixIT {
     }
     return out;
   }
+
 
   private static int auditedOnce(ServiceApp audit, List<String> tasks) {
     int n = 0;
