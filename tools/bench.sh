@@ -1,13 +1,48 @@
 #!/usr/bin/env bash
-# The publish -> handler benchmark: raw Kafka client against the Dapr sidecar path, open-loop at
-# constant rates, in one run on this machine (its own Kafka node and daprd on free ports).
-#   tools/bench.sh                                   # rates 250,500,1000,2000 msg/s; 200 B and 1 KB; 10 s each after 3 s warm-up
-#   tools/bench.sh --rates 500 --sizes 200 --seconds 5 --warmup 2 --out /tmp/bench
-# Prints a markdown table (p50/p99/p99.9, backlog, CPU and RSS of broker, sidecar and this JVM)
-# and writes it with a CSV to libs/benchmark/results/ (git-ignored). Run it on an idle machine.
+# The benchmark: publish -> handler through raw Kafka and three Dapr paths, and the user-visible
+# POST /tasks -> WebSocket frame on the whole system, open-loop at constant rates, in one run on
+# this machine (its own Kafka node, Sentry and sidecars on free ports).
+#   tools/bench.sh                          # everything with the defaults (about 15 minutes)
+#   tools/bench.sh --paths kafka,dapr-http --rates 500,1000 --sizes 200 --seconds 5
+#   tools/bench.sh --repeat 3 --compression lz4 --bulk-await-ms 20 --out /tmp/bench-tuned
+# Options (defaults): --rates 250,500,1000,2000,4000,8000  --sizes 200,1024  --seconds 10  --warmup 3
+#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws  --out libs/benchmark/results
+#   tuning: --linger-ms 5  --compression none|gzip|snappy|lz4|zstd  --partitions 3  --bulk-max 100
+#   --bulk-await-ms 20 (Dapr: 1000)  --publish-batch 100  --ws-rate 200  --app-jvm "-Xmx160m -XX:+UseSerialGC"
+# Prints markdown tables (results.md), writes every row to results.csv and draws
+# latency-vs-rate.png and throughput.png (matplotlib) in the --out folder (git-ignored by default).
+# Run it on an idle machine: the figures are only as quiet as the machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RT="$ROOT/.runtime"
 "$ROOT/tools/bootstrap.sh" >&2
+
+out="$ROOT/libs/benchmark/results"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  [[ "${args[$i]}" == "--out" ]] && out="${args[$((i + 1))]}"
+done
+
+# post-ws starts the packaged services.
+if ! ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 \
+  || [[ $(ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar | wc -l) -lt 5 ]]; then
+  echo "[bench] packaging the services (mvn install, tests skipped) ..." >&2
+  mvn -B -q -f "$ROOT/pom.xml" -DskipTests install >"${TMPDIR:-/tmp}/bench-build.log" 2>&1 \
+    || { tail -n 30 "${TMPDIR:-/tmp}/bench-build.log" >&2; echo "[bench] build failed" >&2; exit 1; }
+fi
+
+# matplotlib for the plots, in its own venv (libs/benchmark/requirements.txt).
+REQ="$ROOT/libs/benchmark/requirements.txt"
+stamp=$( (cat "$REQ"; python3 --version 2>&1) | sha256sum | cut -c1-16)
+if [[ ! -x "$RT/bench-python/bin/python" || "$(cat "$RT/bench-python/stamp" 2>/dev/null)" != "$stamp" ]]; then
+  echo "[bench] making $RT/bench-python with $(grep -v '^#' "$REQ" | tr '\n' ' ')..." >&2
+  rm -rf "$RT/bench-python"; mkdir -p "$RT/logs"
+  { python3 -m venv "$RT/bench-python" && "$RT/bench-python/bin/pip" install -q -r "$REQ"; } >"$RT/logs/bench-python.log" 2>&1 \
+    || { echo "[bench] could not install matplotlib (log: $RT/logs/bench-python.log): needs python3-venv and pip's index (PyPI or PIP_INDEX_URL)" >&2; exit 1; }
+  echo "$stamp" >"$RT/bench-python/stamp"
+fi
+
 # shellcheck source=java-tool.sh
 source "$ROOT/tools/java-tool.sh"
-run_java_tool benchmark dev.todoevents.bench.Benchmark -Xmx512m "$@"
+(run_java_tool benchmark dev.todoevents.bench.Benchmark -Xmx768m "$@")
+"$RT/bench-python/bin/python" "$ROOT/libs/benchmark/plot.py" "$out/results.csv"

@@ -1,11 +1,19 @@
 package dev.todoevents.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
-import dev.todoevents.testsupport.ManagedProcess;
 import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.ProjectPaths;
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.dapr.client.DaprPreviewClient;
+import io.dapr.client.domain.BulkPublishEntry;
+import io.dapr.client.domain.BulkPublishRequest;
+import io.dapr.config.Properties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,19 +24,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,145 +51,199 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publish-to-handler latency, raw Kafka against Dapr, in one run on one machine (tools/bench.sh):
+ * Publish-to-handler latency and throughput, raw Kafka against Dapr, in one run on one machine
+ * (tools/bench.sh). Paths, each open-loop at each rate and message size ({@link OpenLoop}):
  * <ul>
  *   <li>{@code kafka}: a Java producer (acks=all, idempotence) to a consumer, in this JVM;
- *   <li>{@code dapr-http}: the sidecar's HTTP publish API to the same Kafka, delivered by the
- *       sidecar's subscription to an HTTP handler in this JVM (the app side of Dapr).
+ *   <li>{@code dapr-http}: the sidecar's HTTP publish API, delivered by its subscription over
+ *       HTTP to a handler in this JVM;
+ *   <li>{@code dapr-grpc}: dapr-sdk's {@code publishEvent} (gRPC) to a second sidecar that
+ *       delivers over gRPC ({@code --app-protocol grpc}, {@link GrpcApp});
+ *   <li>{@code dapr-bulk}: dapr-sdk's bulk {@code publishEvents} (batches of the messages due
+ *       within a few ms), delivered by a bulkSubscribe subscription in batches over HTTP;
+ *   <li>{@code post-ws}: the user-visible path on the whole system ({@link SystemRun}).
  * </ul>
- * Each path runs open-loop at each rate and message size ({@link OpenLoop}); it starts its own
- * Kafka node and daprd on free ports and stops them at the end. Prints a markdown table and
- * writes it, with a CSV, to the results folder.
+ * Everything runs on its own Kafka node and sidecars on free ports, stopped at the end. Prints
+ * markdown tables and writes them, with a CSV, to the results folder ({@link Report}).
  *
- * <p>Usage: {@code Benchmark [--rates 250,500,1000,2000] [--sizes 200,1024] [--seconds 10]
- * [--warmup 3] [--out DIR]}
+ * <p>Options: {@code --rates 250,500,1000,2000,4000 --sizes 200,1024 --seconds 10 --warmup 3
+ * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws --out DIR} (rates up to 8000), and the knobs of
+ * the tuning round: {@code --linger-ms 5 --compression none --partitions 3 --bulk-max 100
+ * --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm "-Xmx160m -XX:+UseSerialGC"}.
  */
 public final class Benchmark {
 
-  private record Result(String path, int size, int rate, long sent, long received, long errors, Histogram h,
-      long maxLag, double brokerCpu, double sidecarCpu, double selfCpu, long brokerRss, long sidecarRss, long selfRss) {}
-
-  private static final int PARTITIONS = 3;
+  static final List<String> MICRO_PATHS = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-bulk");
+  static final String PUBSUB = "bench-pubsub";
   private static final double WARM_SECONDS = 5;
   private static final int KEYS = 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Options o;
   private final Map<String, OpenLoop> runs = new ConcurrentHashMap<>();
-  // Threads of the publishing client and of the handler; shut down at the end of run(), since the
+  // Threads of the publishing clients and of the handler; shut down at the end of run(), since the
   // smoke test runs the benchmark inside the test JVM.
   private final ExecutorService clientThreads = Executors.newFixedThreadPool(4);
   private final ExecutorService handlerThreads = Executors.newFixedThreadPool(8);
+  private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor();
   private final HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
 
+  private Benchmark(Options o) {
+    this.o = o;
+  }
+
+  /** tools/bench.sh's entry: {@link #run}, then exits (dapr-sdk 1.17.1's client leaves a non-daemon pool behind). */
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0);
+  }
+
+  /** The whole benchmark with these options (see the class comment); the smoke test calls it in its JVM. */
+  public static void run(String[] args) throws Exception {
     // The JDK's HTTP server otherwise leaves Nagle's algorithm on: its header and body writes
     // then meet the sidecar's delayed ACK, about 40 ms per delivery.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    Map<String, String> opt = options(args);
-    int[] rates = Arrays.stream(opt.getOrDefault("rates", "250,500,1000,2000").split(",")).mapToInt(Integer::parseInt).toArray();
-    int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "200,1024").split(",")).mapToInt(Integer::parseInt).toArray();
-    double seconds = Double.parseDouble(opt.getOrDefault("seconds", "10"));
-    double warmup = Double.parseDouble(opt.getOrDefault("warmup", "3"));
-    Path out = Paths.get(opt.getOrDefault("out", ProjectPaths.root().resolve("libs/benchmark/results").toString()));
-    new Benchmark().run(rates, sizes, seconds, warmup, out);
+    Options o = Options.parse(args);
+    Report report = new Report(o);
+    Benchmark b = new Benchmark(o);
+    try {
+      if (o.paths().stream().anyMatch(MICRO_PATHS::contains)) {
+        b.micro(report);
+      }
+      if (o.paths().contains("post-ws")) {
+        SystemRun.measure(o, report, b.http);
+      }
+    } finally {
+      b.handlerThreads.shutdownNow();
+      b.clientThreads.shutdownNow();
+      b.flusher.shutdownNow();
+    }
+    report.write();
   }
 
-  private void run(int[] rates, int[] sizes, double seconds, double warmup, Path out) throws Exception {
-    Files.createDirectories(out);
+  // ---- the four publish -> handler paths --------------------------------------------------------
+
+  private void micro(Report report) throws Exception {
+    List<String> paths = MICRO_PATHS.stream().filter(o.paths()::contains).toList();
     Path work = Files.createTempDirectory("todo-bench");
-    List<Result> results = new ArrayList<>();
     HttpServer handler = HttpServer.create(new InetSocketAddress("127.0.0.1", Ports.free()), 256);
     handler.setExecutor(handlerThreads);
-    List<String> topics = new ArrayList<>(List.of(topic("dapr-http", sizes[0], 0)));
-    for (int size : sizes) {
-      for (int rate : rates) {
-        topics.add(topic("dapr-http", size, rate));
-      }
-    }
-    handler.createContext("/dapr/subscribe", x -> respond(x, 200, subscriptions(topics)));
+    handler.createContext("/dapr/subscribe", x -> respond(x, subscriptions(paths)));
     handler.createContext("/bench/", x -> {
-      byte[] body = x.getRequestBody().readAllBytes();
       String topic = x.getRequestURI().getPath().substring("/bench/".length());
-      OpenLoop loop = runs.get(topic);
-      if (loop != null) {
-        loop.received(seq(new String(body, StandardCharsets.UTF_8)));
-      }
-      respond(x, 200, "{\"status\":\"SUCCESS\"}");
+      deliver(topic, new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      respond(x, "{\"status\":\"SUCCESS\"}");
+    });
+    handler.createContext("/bulk/", x -> {
+      String topic = x.getRequestURI().getPath().substring("/bulk/".length());
+      respond(x, bulkDelivered(topic, x.getRequestBody().readAllBytes()));
     });
     handler.start();
-    try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"))) {
-      createTopics(kafka, sizes, rates);
+    int grpcPort = Ports.free();
+    try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
+        GrpcApp grpcApp = new GrpcApp(grpcPort, PUBSUB, topics(selected(paths, "dapr-grpc")), this::deliver)) {
+      createTopics(kafka, paths);
       Path resources = resources(work);
-      Daprd sidecar = Daprd.start("bench", handler.getAddress().getPort(), work.resolve("daprd"),
-          Map.of("TODO_KAFKA_BROKERS", kafka.bootstrapServers()), null, List.of(resources), resources.resolve("config.yaml"));
+      Map<String, String> env = Map.of("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
+      Daprd httpSide = Daprd.start("bench-http", handler.getAddress().getPort(), "http", work.resolve("daprd-http"), env, null,
+          List.of(resources), resources.resolve("config.yaml"));
+      Daprd grpcSide = null;
       try {
-        awaitSubscribed(sidecar, topics.size());
-        // A throw-away pass first (rate 0 names its topics): JIT, connections and consumer groups
-        // settle before the first row is measured.
-        OpenLoop warm = new OpenLoop(rates[0], WARM_SECONDS, 0.1);
-        runs.put(topic("kafka", sizes[0], 0), warm);
-        kafkaRun(kafka, sizes[0], warm, topic("kafka", sizes[0], 0));
-        warm = new OpenLoop(rates[0], WARM_SECONDS, 0.1);
-        runs.put(topic("dapr-http", sizes[0], 0), warm);
-        daprRun(sidecar, sizes[0], warm, topic("dapr-http", sizes[0], 0));
-        System.out.printf("[bench] warmed up: %.0f s at %d/s on each path%n", WARM_SECONDS, rates[0]);
-        for (int size : sizes) {
-          for (int rate : rates) {
-            results.add(measure("kafka", size, rate, seconds, warmup, kafka, sidecar, loop -> kafkaRun(kafka, size, loop, topic("kafka", size, rate))));
-            results.add(measure("dapr-http", size, rate, seconds, warmup, kafka, sidecar, loop -> daprRun(sidecar, size, loop, topic("dapr-http", size, rate))));
+        grpcSide = Daprd.start("bench-grpc", grpcPort, "grpc", work.resolve("daprd-grpc"), env, null, List.of(resources),
+            resources.resolve("config.yaml"));
+        awaitSubscribed(httpSide, topics(selected(paths, "dapr-http", "dapr-bulk")).size());
+        awaitSubscribed(grpcSide, topics(selected(paths, "dapr-grpc")).size());
+        try (DaprClient sdk = sdk(grpcSide).build(); DaprPreviewClient bulkSdk = sdk(httpSide).buildPreviewClient()) {
+          sdk.waitForSidecar(30_000).block();
+          Map<String, Run> senders = new LinkedHashMap<>();
+          senders.put("kafka", (size, loop, topic) -> kafkaRun(kafka, size, loop, topic));
+          senders.put("dapr-http", (size, loop, topic) -> daprHttpRun(httpSide, size, loop, topic));
+          senders.put("dapr-grpc", (size, loop, topic) -> sdkRun(sdk, size, loop, topic));
+          senders.put("dapr-bulk", (size, loop, topic) -> bulkRun(bulkSdk, size, loop, topic));
+          Map<String, Long> pids = new LinkedHashMap<>();
+          pids.put("broker", kafka.process().pid());
+          pids.put("daprd-http", httpSide.process().pid());
+          pids.put("daprd-grpc", grpcSide.process().pid());
+          pids.put("bench", ProcessHandle.current().pid());
+          // A throw-away pass first (rate 0 names its topics): JIT, connections and consumer
+          // groups settle before the first row is measured.
+          for (String path : paths) {
+            OpenLoop warm = new OpenLoop(o.rates()[0], WARM_SECONDS, 0.1);
+            runs.put(topic(path, o.sizes()[0], 0), warm);
+            senders.get(path).go(o.sizes()[0], warm, topic(path, o.sizes()[0], 0));
+            warm.settle(30);
+          }
+          System.out.printf("[bench] warmed up: %.0f s at %d/s on each path%n", WARM_SECONDS, o.rates()[0]);
+          for (int repeat = 1; repeat <= o.repeat(); repeat++) {
+            // A path that fell behind at a rate is not run at higher rates of that size (in this repeat).
+            Set<String> behind = new HashSet<>();
+            for (int size : o.sizes()) {
+              for (int rate : o.rates()) {
+                for (String path : paths) {
+                  if (!behind.contains(path + size)) {
+                    Report.Row row = measure(path, size, rate, repeat, pids, senders.get(path));
+                    report.add(row);
+                    if (!row.keptUp()) {
+                      behind.add(path + size);
+                    }
+                  }
+                }
+              }
+            }
           }
         }
       } finally {
-        sidecar.process().stop(Duration.ofSeconds(10));
+        if (grpcSide != null) {
+          grpcSide.close();
+        }
+        httpSide.close();
       }
     } finally {
       handler.stop(0);
-      handlerThreads.shutdownNow();
-      clientThreads.shutdownNow();
     }
-    String table = table(results, seconds, warmup);
-    System.out.println(table);
-    Files.writeString(out.resolve("results.md"), table);
-    Files.writeString(out.resolve("results.csv"), csv(results));
-    System.out.println("written: " + out.resolve("results.md") + ", " + out.resolve("results.csv"));
   }
 
   private interface Run {
-    void go(OpenLoop loop) throws Exception;
+    void go(int size, OpenLoop loop, String topic) throws Exception;
   }
 
-  private Result measure(String path, int size, int rate, double seconds, double warmup, KafkaBroker kafka, Daprd sidecar, Run run)
-      throws Exception {
-    OpenLoop loop = new OpenLoop(rate, warmup, seconds);
-    runs.put(topic(path, size, rate), loop);
-    long[] b0 = usage(kafka.process()), s0 = usage(sidecar.process()), m0 = usage(ProcessHandle.current().pid());
-    run.go(loop);
-    long[] b1 = usage(kafka.process()), s1 = usage(sidecar.process()), m1 = usage(ProcessHandle.current().pid());
-    double wall = warmup + seconds;
-    Result r = new Result(path, size, rate, loop.sent(), loop.received(), loop.sendErrors(), loop.latencies().getIntervalHistogram(),
-        loop.maxLag(), (b1[0] - b0[0]) / 100.0 / wall, (s1[0] - s0[0]) / 100.0 / wall, (m1[0] - m0[0]) / 100.0 / wall,
-        b1[1], s1[1], m1[1]);
-    System.out.printf("[bench] %-9s %5d B %5d/s: sent %d received %d errors %d, p50 %.2f ms p99 %.2f ms, max lag %d%n",
-        path, size, rate, r.sent, r.received, r.errors, ms(r.h, 50), ms(r.h, 99), r.maxLag);
+  private Report.Row measure(String path, int size, int rate, int repeat, Map<String, Long> pids, Run run) throws Exception {
+    String topic = topic(path, size, rate) + "-" + repeat;
+    OpenLoop loop = new OpenLoop(rate, o.warmup(), o.seconds());
+    runs.put(topic, loop);
+    Usage.Span usage = new Usage.Span(pids);
+    run.go(size, loop, topic);
+    Map<String, double[]> used = usage.end();
+    long received = loop.received();
+    loop.settle(120);
+    Report.Row r = new Report.Row(path, size, rate, repeat, loop.sent(), received, loop.sendErrors(),
+        loop.latencies().getIntervalHistogram(), loop.maxLag(), loop.deliveredPerSecond(), used);
+    System.out.printf("[bench] %-9s %5d B %5d/s #%d: sent %d received %d errors %d, p50 %.2f ms p99 %.2f ms, max lag %d%s%n",
+        path, size, rate, repeat, r.sent(), r.received(), r.errors(), Report.ms(r.h(), 50), Report.ms(r.h(), 99), r.maxLag(),
+        r.keptUp() ? "" : " (fell behind)");
     return r;
   }
 
   private void kafkaRun(KafkaBroker kafka, int size, OpenLoop loop, String topic) throws Exception {
-    Properties pp = new Properties();
+    java.util.Properties pp = new java.util.Properties();
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    Properties cp = new Properties();
+    pp.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(o.lingerMs()));
+    pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, o.compression());
+    java.util.Properties cp = new java.util.Properties();
     cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
+      for (int p = 0; p < o.partitions(); p++) {
         parts.add(new TopicPartition(topic, p));
       }
       consumer.assign(parts);
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);
-      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean done = new AtomicBoolean();
       Thread poller = new Thread(() -> {
         try {
           while (!done.get()) {
@@ -193,7 +256,11 @@ public final class Benchmark {
         }
       }, "bench-consumer");
       poller.start();
-      loop.run(seq -> producer.send(new ProducerRecord<>(topic, "user-" + seq % KEYS, payload(seq, size))));
+      loop.run(seq -> producer.send(new ProducerRecord<>(topic, "user-" + seq % KEYS, payload(seq, size)), (md, e) -> {
+        if (e != null) {
+          loop.failed();
+        }
+      }));
       producer.flush();
       loop.drain(10);
       done.set(true);
@@ -202,46 +269,142 @@ public final class Benchmark {
     }
   }
 
-  private void daprRun(Daprd sidecar, int size, OpenLoop loop, String topic) throws Exception {
-    String base = "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/bench-pubsub/" + topic + "?metadata.partitionKey=user-";
+  private void daprHttpRun(Daprd sidecar, int size, OpenLoop loop, String topic) throws Exception {
+    String base = "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/" + PUBSUB + "/" + topic + "?metadata.partitionKey=user-";
     String token = sidecar.apiToken();
     loop.run(seq -> http.sendAsync(HttpRequest.newBuilder(URI.create(base + seq % KEYS))
             .header("Content-Type", "application/json").header("dapr-api-token", token)
-            .POST(HttpRequest.BodyPublishers.ofString(payload(seq, size))).build(), HttpResponse.BodyHandlers.discarding()));
+            .POST(HttpRequest.BodyPublishers.ofString(payload(seq, size))).build(), HttpResponse.BodyHandlers.discarding())
+        .whenComplete((r, e) -> {
+          if (e != null || r.statusCode() / 100 != 2) {
+            loop.failed();
+          }
+        }));
     loop.drain(10);
+  }
+
+  /** dapr-sdk's publishEvent over gRPC; the data is a JSON object (the SDK serializes the map). */
+  private void sdkRun(DaprClient sdk, int size, OpenLoop loop, String topic) throws Exception {
+    loop.run(seq -> sdk.publishEvent(PUBSUB, topic, data(seq, size), Map.of("partitionKey", "user-" + seq % KEYS))
+        .subscribe(v -> { }, e -> loop.failed()));
+    loop.drain(10);
+  }
+
+  /**
+   * dapr-sdk's bulk publish: each message joins the current batch, which is published when it
+   * holds {@code --publish-batch} entries or 5 ms after its first (latency counts that wait).
+   */
+  private void bulkRun(DaprPreviewClient sdk, int size, OpenLoop loop, String topic) throws Exception {
+    List<BulkPublishEntry<Map<String, Object>>> batch = new ArrayList<>();
+    Runnable flush = () -> {
+      List<BulkPublishEntry<Map<String, Object>>> out;
+      synchronized (batch) {
+        if (batch.isEmpty()) {
+          return;
+        }
+        out = new ArrayList<>(batch);
+        batch.clear();
+      }
+      sdk.publishEvents(new BulkPublishRequest<>(PUBSUB, topic, out)).subscribe(
+          resp -> resp.getFailedEntries().forEach(f -> loop.failed()),
+          e -> out.forEach(x -> loop.failed()));
+    };
+    var timer = flusher.scheduleAtFixedRate(flush, 5, 5, TimeUnit.MILLISECONDS);
+    try {
+      loop.run(seq -> {
+        boolean full;
+        synchronized (batch) {
+          batch.add(new BulkPublishEntry<>(Long.toString(seq), data(seq, size), "application/json",
+              Map.of("partitionKey", "user-" + seq % KEYS)));
+          full = batch.size() >= o.publishBatch();
+        }
+        if (full) {
+          flush.run();
+        }
+      });
+      flush.run();
+    } finally {
+      timer.cancel(false);
+    }
+    loop.drain(10);
+  }
+
+  private void deliver(String topic, String body) {
+    OpenLoop loop = runs.get(topic);
+    if (loop != null) {
+      loop.received(seq(body));
+    }
+  }
+
+  /** A bulkSubscribe delivery: {"entries":[{"entryId":..,"event":{CloudEvent}}]}, one status each. */
+  private String bulkDelivered(String topic, byte[] body) throws IOException {
+    StringBuilder statuses = new StringBuilder("{\"statuses\":[");
+    JsonNode entries = JSON.readTree(body).path("entries");
+    OpenLoop loop = runs.get(topic);
+    for (JsonNode e : entries) {
+      if (loop != null) {
+        loop.received(e.at("/event/data/seq").asLong());
+      }
+      statuses.append(statuses.charAt(statuses.length() - 1) == '[' ? "" : ",")
+          .append("{\"entryId\":").append(JSON.writeValueAsString(e.path("entryId").asText())).append(",\"status\":\"SUCCESS\"}");
+    }
+    return statuses.append("]}").toString();
+  }
+
+  private static DaprClientBuilder sdk(Daprd sidecar) {
+    return new DaprClientBuilder()
+        .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(sidecar.grpcPort()))
+        .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(sidecar.httpPort()))
+        .withPropertyOverride(Properties.API_TOKEN, sidecar.apiToken());
   }
 
   // ---- setup ----------------------------------------------------------------------------------
 
-  /** One topic per path, size and rate (rate 0: the warm-up's). */
+  /** One topic per path, size and rate (rate 0: the warm-up's); a suffix per repeat. */
   private static String topic(String path, int size, int rate) {
     return "bench-" + path + "-" + size + "-" + (rate == 0 ? "warm" : Integer.toString(rate));
   }
 
-  private static void createTopics(KafkaBroker kafka, int[] sizes, int[] rates) throws Exception {
-    List<NewTopic> all = new ArrayList<>();
-    for (String path : List.of("kafka", "dapr-http")) {
-      all.add(new NewTopic(topic(path, sizes[0], 0), PARTITIONS, (short) 1));
-      for (int size : sizes) {
-        for (int rate : rates) {
-          all.add(new NewTopic(topic(path, size, rate), PARTITIONS, (short) 1));
+  /** Those of {@code candidates} that this run measures. */
+  private static List<String> selected(List<String> paths, String... candidates) {
+    return java.util.Arrays.stream(candidates).filter(paths::contains).toList();
+  }
+
+  /** Every topic of these paths: the warm-up's and one per size, rate and repeat. */
+  private List<String> topics(List<String> paths) {
+    List<String> all = new ArrayList<>();
+    for (String path : paths) {
+      all.add(topic(path, o.sizes()[0], 0));
+      for (int size : o.sizes()) {
+        for (int rate : o.rates()) {
+          for (int repeat = 1; repeat <= o.repeat(); repeat++) {
+            all.add(topic(path, size, rate) + "-" + repeat);
+          }
         }
       }
     }
-    Properties p = new Properties();
+    return all;
+  }
+
+  private void createTopics(KafkaBroker kafka, List<String> paths) throws Exception {
+    List<NewTopic> all = topics(paths).stream().map(t -> new NewTopic(t, o.partitions(), (short) 1)).toList();
+    java.util.Properties p = new java.util.Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
       admin.createTopics(all).all().get(60, TimeUnit.SECONDS);
     }
   }
 
-  /** The sidecar's own resources: the project's Kafka component settings under another name. */
-  private static Path resources(Path work) throws IOException {
+  /** The sidecars' own resources: the project's Kafka component settings under another name. */
+  private Path resources(Path work) throws IOException {
     Path dir = work.resolve("resources");
     Files.createDirectories(dir);
     String kafka = Files.readString(ProjectPaths.root().resolve("components/brokers/kafka/pubsub.yaml"))
-        .replace("name: pubsub", "name: bench-pubsub");
+        .replace("name: pubsub", "name: " + PUBSUB);
     kafka = kafka.substring(0, kafka.indexOf("scopes:"));
+    if (!o.compression().equals("none")) {
+      kafka += "    - name: compression\n      value: \"" + o.compression() + "\"\n";
+    }
     Files.writeString(dir.resolve("pubsub.yaml"), kafka);
     Files.writeString(dir.resolve("config.yaml"), """
         apiVersion: dapr.io/v1alpha1
@@ -255,11 +418,20 @@ public final class Benchmark {
     return dir;
   }
 
-  private static String subscriptions(List<String> topics) {
+  /** The HTTP side's subscriptions: dapr-http topics one by one, dapr-bulk topics in bulk. */
+  private String subscriptions(List<String> paths) {
     StringBuilder b = new StringBuilder("[");
-    for (String t : topics) {
-      b.append(b.length() > 1 ? "," : "").append("{\"pubsubname\":\"bench-pubsub\",\"topic\":\"").append(t)
-          .append("\",\"route\":\"/bench/").append(t).append("\"}");
+    for (String path : selected(paths, "dapr-http", "dapr-bulk")) {
+      boolean bulk = path.equals("dapr-bulk");
+      for (String t : topics(List.of(path))) {
+        b.append(b.length() > 1 ? "," : "").append("{\"pubsubname\":\"").append(PUBSUB).append("\",\"topic\":\"").append(t)
+            .append("\",\"route\":\"/").append(bulk ? "bulk" : "bench").append("/").append(t).append("\"");
+        if (bulk) {
+          b.append(",\"bulkSubscribe\":{\"enabled\":true,\"maxMessagesCount\":").append(o.bulkMax())
+              .append(",\"maxAwaitDurationMs\":").append(o.bulkAwaitMs()).append("}");
+        }
+        b.append("}");
+      }
     }
     return b.append("]").toString();
   }
@@ -270,13 +442,13 @@ public final class Benchmark {
     while (Instant.now().isBefore(deadline)) {
       String meta = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/metadata"))
           .header("dapr-api-token", sidecar.apiToken()).build(), HttpResponse.BodyHandlers.ofString()).body();
-      if (meta.split("\"topic\"", -1).length - 1 >= topics) {
+      if (topics == 0 || meta.split("\"topic\"", -1).length - 1 >= topics) {
         Thread.sleep(3000); // consumer group joins
         return;
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("the sidecar did not subscribe to " + topics + " topics within 60 s");
+    throw new IllegalStateException("the sidecar " + sidecar.appId() + " did not subscribe to " + topics + " topics within 60 s");
   }
 
   // ---- messages -------------------------------------------------------------------------------
@@ -285,6 +457,15 @@ public final class Benchmark {
   static String payload(long seq, int size) {
     String head = "{\"seq\":" + seq + ",\"pad\":\"";
     return head + "x".repeat(Math.max(0, size - head.length() - 2)) + "\"}";
+  }
+
+  /** The same message as an object, for the SDK to serialize. */
+  private static Map<String, Object> data(long seq, int size) {
+    String head = "{\"seq\":" + seq + ",\"pad\":\"";
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seq", seq);
+    m.put("pad", "x".repeat(Math.max(0, size - head.length() - 2)));
+    return m;
   }
 
   /** The seq of a payload, also inside a CloudEvent ({"data":{"seq":N,...}}). */
@@ -297,102 +478,14 @@ public final class Benchmark {
     return Long.parseLong(json.substring(i, j));
   }
 
-  // ---- reporting ------------------------------------------------------------------------------
-
-  private static double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
-  }
-
-  private static String table(List<Result> results, double seconds, double warmup) {
-    StringBuilder b = new StringBuilder();
-    b.append(String.format(java.util.Locale.ROOT, "Open-loop, %.0f s measured after %.0f s warm-up per row; latency from each message's due time to the handler.%n%n",
-        seconds, warmup));
-    b.append("Where not every message arrived within 10 s after the last was sent, the latencies are of those that did"
-        + " (marked *): the path was overloaded at that rate.\n\n");
-    b.append("| path | size B | rate /s | sent | received | p50 ms | p99 ms | p99.9 ms | max ms | max lag | lag < 100 |"
-        + " CPU broker | CPU daprd | CPU bench | RSS broker MB | RSS daprd MB |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (Result r : results) {
-      String mark = r.received < r.sent ? "*" : "";
-      b.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %d | %.2f%s | %.2f%s | %.2f%s | %.2f%s | %d | %s | %.2f | %.2f | %.2f | %d | %d |%n",
-          r.path, r.size, r.rate, r.sent, r.received, ms(r.h, 50), mark, ms(r.h, 99), mark, ms(r.h, 99.9), mark, ms(r.h, 100), mark, r.maxLag,
-          r.maxLag < 100 && r.received == r.sent ? "yes" : "no", r.brokerCpu, r.path.equals("kafka") ? 0.0 : r.sidecarCpu, r.selfCpu,
-          r.brokerRss / 1024, r.sidecarRss / 1024));
-    }
-    b.append("\nHighest rate with every message received and the backlog under 100:\n\n| path | size B | rate /s |\n|---|---|---|\n");
-    java.util.Map<String, Integer> best = new java.util.TreeMap<>();
-    for (Result r : results) {
-      String key = r.path + " | " + r.size;
-      best.putIfAbsent(key, 0);
-      if (r.maxLag < 100 && r.received == r.sent) {
-        best.put(key, Math.max(best.get(key), r.rate));
-      }
-    }
-    best.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v == 0 ? "none measured" : v).append(" |\n"));
-    b.append("\nDapr / raw Kafka, where both delivered everything:\n\n| size B | rate /s | p50 ratio | p99 ratio |\n|---|---|---|---|\n");
-    for (Result d : results) {
-      if (!d.path.equals("dapr-http")) {
-        continue;
-      }
-      for (Result k : results) {
-        if (k.path.equals("kafka") && k.size == d.size && k.rate == d.rate && d.received == d.sent && k.received == k.sent) {
-          b.append(String.format(java.util.Locale.ROOT, "| %d | %d | %.2f | %.2f |%n", d.size, d.rate, ms(d.h, 50) / ms(k.h, 50), ms(d.h, 99) / ms(k.h, 99)));
-        }
-      }
-    }
-    return b.toString();
-  }
-
-  private static String csv(List<Result> results) {
-    StringBuilder b = new StringBuilder("path,size,rate,sent,received,p50_ms,p99_ms,p999_ms,max_ms,max_lag\n");
-    for (Result r : results) {
-      b.append(String.format(java.util.Locale.ROOT, "%s,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d%n", r.path, r.size, r.rate, r.sent, r.received,
-          ms(r.h, 50), ms(r.h, 99), ms(r.h, 99.9), ms(r.h, 100), r.maxLag));
-    }
-    return b.toString();
-  }
-
-  /** CPU ticks (user + system, 1/100 s) and RSS in KB of a process, from /proc. */
-  private static long[] usage(ManagedProcess p) {
-    return usage(p.pid());
-  }
-
-  private static long[] usage(long pid) {
-    try {
-      String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      long rss = 0;
-      for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          rss = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-      return new long[] {ticks, rss};
-    } catch (IOException | RuntimeException e) {
-      return new long[] {0, 0};
-    }
-  }
-
-  private static void respond(com.sun.net.httpserver.HttpExchange x, int status, String body) throws IOException {
+  private static void respond(HttpExchange x, String body) throws IOException {
     try (InputStream in = x.getRequestBody()) {
       in.readAllBytes();
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().add("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
+    x.sendResponseHeaders(200, bytes.length);
     x.getResponseBody().write(bytes);
     x.close();
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> m = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --option value, got " + args[i]);
-      }
-      m.put(args[i].substring(2), args[i + 1]);
-    }
-    return m;
   }
 }

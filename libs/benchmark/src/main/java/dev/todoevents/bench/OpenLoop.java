@@ -29,6 +29,8 @@ final class OpenLoop {
   private final AtomicLong sendErrors = new AtomicLong();
   private volatile long start;
   private volatile long maxLag;
+  private volatile long receivedWhileSending;
+  private volatile long sendNanos;
 
   OpenLoop(int rate, double warmupSeconds, double measureSeconds) {
     this.rate = rate;
@@ -44,6 +46,11 @@ final class OpenLoop {
     if (seq >= warmup && seq < total) {
       latencies.recordValue(Math.max(0, now - (start + seq * periodNanos)));
     }
+  }
+
+  /** A send that failed after it left (an async publish answered with an error). */
+  void failed() {
+    sendErrors.incrementAndGet();
   }
 
   /** Sends every message on schedule, sampling the backlog (sent - received) as it goes. */
@@ -65,6 +72,31 @@ final class OpenLoop {
         maxLag = Math.max(maxLag, sent.get() - received.get());
       }
     }
+    receivedWhileSending = received.get();
+    sendNanos = System.nanoTime() - start;
+  }
+
+  /**
+   * After {@link #drain}: waits while late messages still arrive (an overloaded path delivers
+   * its backlog for a while, and would load the next row), until all arrived, nothing came for
+   * 3 s, or {@code maxSeconds} passed.
+   */
+  void settle(double maxSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
+    long last = received.get();
+    long lastChange = System.nanoTime();
+    while (received.get() < sent.get() && System.nanoTime() < deadline && System.nanoTime() - lastChange < 3_000_000_000L) {
+      Thread.sleep(100);
+      if (received.get() != last) {
+        last = received.get();
+        lastChange = System.nanoTime();
+      }
+    }
+  }
+
+  /** Messages per second that arrived while sending (the path's throughput when it falls behind). */
+  double deliveredPerSecond() {
+    return sendNanos == 0 ? 0 : receivedWhileSending / (sendNanos / 1e9);
   }
 
   /** Waits until everything sent has arrived, or {@code seconds} passed; true if it all did. */

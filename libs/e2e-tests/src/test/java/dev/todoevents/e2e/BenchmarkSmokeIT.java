@@ -9,28 +9,32 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark (tools/bench.sh) for a few seconds, so it cannot rot: both paths, raw Kafka and
- * Dapr, run on a real Kafka node and daprd, and the report has a row for each with latencies.
- * No figure is asserted: speed is what the benchmark prints, not what a test decides.
+ * The benchmark (tools/bench.sh) for a few seconds per path, so it cannot rot: raw Kafka, the
+ * three Dapr paths (HTTP, dapr-sdk over gRPC, bulk) on a real Kafka node and real sidecars, and
+ * POST /tasks -> WebSocket on the whole system, each with a row of latencies in the report. No
+ * figure is asserted: speed is what the benchmark prints, not what a test decides.
  */
 class BenchmarkSmokeIT {
 
   @Test
-  void bothPathsRunAndAreReported() throws Exception {
+  void everyPathRunsAndIsReported() throws Exception {
     Path out = WorkDirs.create("bench-smoke");
-    Benchmark.main(new String[] {"--rates", "100", "--sizes", "200", "--seconds", "2", "--warmup", "1", "--out", out.toString()});
+    Benchmark.run(new String[] {"--rates", "100", "--sizes", "200", "--seconds", "2", "--warmup", "1", "--ws-rate", "50",
+        "--bulk-await-ms", "20", "--out", out.toString()});
     List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-    assertThat(rows).hasSize(3); // header, kafka, dapr-http
-    for (String row : rows.subList(1, 3)) {
+    List<String> paths = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-bulk", "post-ws");
+    assertThat(rows).hasSize(1 + paths.size());
+    for (int i = 0; i < paths.size(); i++) {
+      String row = rows.get(i + 1);
       String[] f = row.split(",");
-      long sent = Long.parseLong(f[3]);
-      long received = Long.parseLong(f[4]);
-      assertThat(sent).as("sent in %s", row).isEqualTo(300);
-      assertThat(received).as("received in %s", row).isPositive();
-      assertThat(Double.parseDouble(f[6])).as("p99 ms in %s", row).isPositive();
+      assertThat(f[0]).isEqualTo(paths.get(i));
+      int rate = paths.get(i).equals("post-ws") ? 50 : 100;
+      assertThat(Long.parseLong(f[4])).as("sent in %s", row).isEqualTo(3L * rate);
+      assertThat(Long.parseLong(f[5])).as("received in %s", row).isPositive();
+      assertThat(Double.parseDouble(f[8])).as("p99 ms in %s", row).isPositive();
     }
-    assertThat(rows.get(1)).startsWith("kafka,");
-    assertThat(rows.get(2)).startsWith("dapr-http,");
-    assertThat(Files.readString(out.resolve("results.md"))).contains("| kafka | 200 | 100 |").contains("| dapr-http | 200 | 100 |");
+    String md = Files.readString(out.resolve("results.md"));
+    assertThat(md).contains("| kafka | 200 | 100 |").contains("| dapr-grpc | 200 | 100 |").contains("| post-ws | task | 50 |")
+        .contains("cold start");
   }
 }

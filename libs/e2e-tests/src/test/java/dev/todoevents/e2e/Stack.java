@@ -4,15 +4,14 @@ import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.Ports;
-import dev.todoevents.testsupport.ProjectPaths;
 import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
+import dev.todoevents.testsupport.SystemEnv;
 import dev.todoevents.testsupport.ServiceApp;
 import dev.todoevents.testsupport.TopicAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,32 +75,14 @@ final class Stack implements AutoCloseable {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
       stack.pubsub = PubSubBroker.start(broker, work.resolve(broker), stack.kafka);
       stack.sentry = Sentry.start(work.resolve("sentry"));
-      Map<String, String> sidecarEnv = new HashMap<>(stack.pubsub.sidecarEnv());
-      sidecarEnv.putAll(
-          Map.of(
-              "TODO_KAFKA_BROKERS", stack.kafka.bootstrapServers(),
-              "TODO_STATE_DB", work.resolve("dapr-state.db").toString(),
-              "TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString(),
-              "TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString()));
-      if (zipkinSpans != null) {
-        sidecarEnv.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);
-      }
+      Map<String, String> sidecarEnv = SystemEnv.sidecars(work, stack.kafka, stack.pubsub, zipkinSpans);
       for (String instance : instances) {
         String id = instance.split("#")[0];
         int port = Ports.free();
         Path dir = work.resolve(instance.replace('#', '-'));
         Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, stack.sentry, broker);
         stack.sidecars.put(instance, sidecar);
-        Map<String, String> env = new HashMap<>(sidecar.appEnv());
-        // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
-        env.put("TODO_DATA_DIR", dir.resolve("data").toString());
-        // Bearer tokens of the test users are signed by the dev issuer (Stack.auth).
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", DevIssuer.shared().publicKeyFile().toString());
-        if (zipkinSpans != null) {
-          env.put("TODO_ZIPKIN_ENDPOINT", zipkinSpans);
-        } else {
-          env.put("TODO_TRACING_OFF", "true");
-        }
+        Map<String, String> env = SystemEnv.app(sidecar, dir, zipkinSpans);
         ServiceApp app = new ServiceApp(id, port, dir, env);
         stack.apps.put(instance, notStarted.contains(instance) ? app : app.start());
       }
@@ -114,7 +95,7 @@ final class Stack implements AutoCloseable {
 
   /** Where the notification-outbox binding writes (one file per notification). */
   static Path notificationsDir(Path work) {
-    return work.resolve("notifications");
+    return SystemEnv.notificationsDir(work);
   }
 
   /**

@@ -60,6 +60,12 @@ public final class Daprd implements AutoCloseable {
    */
   public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry,
       List<Path> resources, Path config) {
+    return start(appId, appPort, "http", workDir, env, sentry, resources, config);
+  }
+
+  /** Like the one above, with the protocol the sidecar speaks to its app: http or grpc. */
+  public static Daprd start(String appId, int appPort, String appProtocol, Path workDir, Map<String, String> env, Sentry sentry,
+      List<Path> resources, Path config) {
     int http = Ports.free();
     int grpc = Ports.free();
     int internal = Ports.free();
@@ -70,7 +76,7 @@ public final class Daprd implements AutoCloseable {
             ProjectPaths.daprd().toString(),
             "--app-id", appId,
             "--app-port", Integer.toString(appPort),
-            "--app-protocol", "http",
+            "--app-protocol", appProtocol,
             "--dapr-http-port", Integer.toString(http),
             "--dapr-grpc-port", Integer.toString(grpc),
             "--dapr-internal-grpc-port", Integer.toString(internal),

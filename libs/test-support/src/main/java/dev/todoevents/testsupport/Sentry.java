@@ -83,6 +83,11 @@ public final class Sentry implements AutoCloseable {
     }
   }
 
+  /** The process id (the benchmark reads its CPU and memory). */
+  public long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() {
     process.stop(Duration.ofSeconds(10));

@@ -13,13 +13,23 @@ public final class ServiceApp implements AutoCloseable {
   private final int port;
   private final Path workDir;
   private final Map<String, String> env;
+  private List<String> jvmFlags = DEFAULT_JVM_FLAGS;
   private ManagedProcess process;
+
+  /** The JVM flags a Java app runs with unless {@link #jvmFlags(List)} says otherwise. */
+  public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx160m", "-XX:+UseSerialGC");
 
   public ServiceApp(String appId, int port, Path workDir, Map<String, String> env) {
     this.appId = appId;
     this.port = port;
     this.workDir = workDir;
     this.env = Map.copyOf(env);
+  }
+
+  /** Other JVM flags for the next {@link #start()} of a Java app (the benchmark compares some). */
+  public ServiceApp jvmFlags(List<String> flags) {
+    this.jvmFlags = List.copyOf(flags);
+    return this;
   }
 
   /** Starts the JVM and waits for /q/health/ready. Can be called again after {@link #kill()}. */
@@ -41,12 +51,9 @@ public final class ServiceApp implements AutoCloseable {
         java.nio.file.Files.exists(python)
             // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
             ? List.of(ProjectPaths.python().toString(), python.toString())
-            : List.of(
-                ProjectPaths.java().toString(),
-                "-Xmx160m",
-                "-XX:+UseSerialGC",
-                "-jar",
-                ProjectPaths.serviceJar(appId).toString());
+            : java.util.stream.Stream.of(
+                    List.of(ProjectPaths.java().toString()), jvmFlags, List.of("-jar", ProjectPaths.serviceJar(appId).toString()))
+                .flatMap(List::stream).toList();
     process = ManagedProcess.start(appId, cmd, all, workDir, workDir.resolve(appId + ".log"));
     try {
       process.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));

@@ -1,0 +1,66 @@
+package dev.todoevents.bench;
+
+import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.ServiceApp;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The benchmark's command line: what to run, and the knobs of the tuning round. */
+record Options(int[] rates, int[] sizes, double seconds, double warmup, int repeat, List<String> paths, Path out,
+    int lingerMs, String compression, int partitions, int bulkMax, int bulkAwaitMs, int publishBatch, int wsRate,
+    List<String> appJvm) {
+
+  private static final Set<String> KNOWN = Set.of("rates", "sizes", "seconds", "warmup", "repeat", "paths", "out", "linger-ms",
+      "compression", "partitions", "bulk-max", "bulk-await-ms", "publish-batch", "ws-rate", "app-jvm");
+
+  static Options parse(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+      if (key == null || !KNOWN.contains(key) || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option value with an option of " + KNOWN + ", got " + args[i]);
+      }
+      m.put(key, args[i + 1]);
+    }
+    List<String> paths = List.of(m.getOrDefault("paths", "kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws").split(","));
+    for (String p : paths) {
+      if (!Benchmark.MICRO_PATHS.contains(p) && !p.equals("post-ws")) {
+        throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + Benchmark.MICRO_PATHS + " and post-ws");
+      }
+    }
+    return new Options(
+        ints(m.getOrDefault("rates", "250,500,1000,2000,4000,8000")),
+        ints(m.getOrDefault("sizes", "200,1024")),
+        Double.parseDouble(m.getOrDefault("seconds", "10")),
+        Double.parseDouble(m.getOrDefault("warmup", "3")),
+        Integer.parseInt(m.getOrDefault("repeat", "1")),
+        paths,
+        Paths.get(m.getOrDefault("out", ProjectPaths.root().resolve("libs/benchmark/results").toString())),
+        Integer.parseInt(m.getOrDefault("linger-ms", "5")),
+        m.getOrDefault("compression", "none"),
+        Integer.parseInt(m.getOrDefault("partitions", "3")),
+        Integer.parseInt(m.getOrDefault("bulk-max", "100")),
+        Integer.parseInt(m.getOrDefault("bulk-await-ms", "20")),
+        Integer.parseInt(m.getOrDefault("publish-batch", "100")),
+        Integer.parseInt(m.getOrDefault("ws-rate", "200")),
+        m.containsKey("app-jvm") ? List.of(m.get("app-jvm").trim().split("\\s+")) : ServiceApp.DEFAULT_JVM_FLAGS);
+  }
+
+  private static int[] ints(String csv) {
+    return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /** The settings this run used, for the report's header. */
+  String describe() {
+    return String.format(java.util.Locale.ROOT,
+        "%.0f s measured after %.0f s warm-up per row, %d repeat(s); %d partitions; raw producer linger.ms %d; compression %s;"
+            + " bulk publish batches of up to %d (5 ms); bulkSubscribe maxMessagesCount %d, maxAwaitDurationMs %d;"
+            + " POST -> WebSocket at %d/s; app JVM flags %s",
+        seconds, warmup, repeat, partitions, lingerMs, compression, publishBatch, bulkMax, bulkAwaitMs, wsRate, String.join(" ", appJvm));
+  }
+}

@@ -1,0 +1,175 @@
+package dev.todoevents.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark's results: markdown tables (rows with repeats folded to medians, the highest
+ * rate each path keeps up with, Dapr / raw Kafka ratios, the whole system's start) printed and
+ * written to results.md, every row to results.csv (which tools/bench-plot.py draws).
+ */
+final class Report {
+
+  /**
+   * One measured row.
+   *
+   * @param size message bytes; 0 for post-ws (a task's title)
+   * @param throughput messages per second that arrived while sending
+   * @param usage process name -> {CPU cores, RSS MB} during the row
+   */
+  record Row(String path, int size, int rate, int repeat, long sent, long received, long errors, Histogram h, long maxLag,
+      double throughput, Map<String, double[]> usage) {
+    /** Everything arrived (within 10 s after the last send), no send failed, the backlog stayed under 100. */
+    boolean keptUp() {
+      return received == sent && errors == 0 && maxLag < 100;
+    }
+  }
+
+  private final Options options;
+  private final List<Row> rows = new ArrayList<>();
+  private final List<String> system = new ArrayList<>();
+
+  Report(Options options) {
+    this.options = options;
+  }
+
+  synchronized void add(Row row) {
+    rows.add(row);
+  }
+
+  /** A line for the whole-system section (cold start, memory). */
+  synchronized void system(String markdownLine) {
+    system.add(markdownLine);
+    System.out.println("[bench] " + markdownLine);
+  }
+
+  static double ms(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+  }
+
+  void write() throws IOException {
+    Files.createDirectories(options.out());
+    String md = markdown();
+    System.out.println(md);
+    Files.writeString(options.out().resolve("results.md"), md);
+    Files.writeString(options.out().resolve("results.csv"), csv());
+    System.out.println("written: " + options.out().resolve("results.md") + ", " + options.out().resolve("results.csv"));
+  }
+
+  /** Rows of the same path, size and rate (one per repeat), in the order first measured. */
+  private Map<String, List<Row>> groups() {
+    Map<String, List<Row>> g = new LinkedHashMap<>();
+    for (Row r : rows) {
+      g.computeIfAbsent(r.path + "|" + r.size + "|" + r.rate, k -> new ArrayList<>()).add(r);
+    }
+    return g;
+  }
+
+  private static double median(List<Row> rs, ToDoubleFunction<Row> f) {
+    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String size(int size) {
+    return size == 0 ? "task" : Integer.toString(size);
+  }
+
+  String markdown() {
+    StringBuilder b = new StringBuilder();
+    b.append("Settings: ").append(options.describe()).append(".\n\n");
+    b.append("Latency: from each message's due time on the open-loop schedule to its arrival at the handler (post-ws: at the"
+        + " WebSocket client). With repeats, figures are medians (p99 also min-max). Rows marked * fell behind: not every"
+        + " message arrived within 10 s after the last was sent, a send failed, or the backlog reached 100; their latencies"
+        + " are of the messages that arrived. A path that fell behind is not run at higher rates of that size.\n\n");
+    b.append("| path | size B | rate /s | p50 ms | p99 ms | p99.9 ms | max ms | max backlog | kept up | delivered /s |"
+        + " CPU cores | RSS MB |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (List<Row> g : groups().values()) {
+      Row first = g.get(0);
+      long kept = g.stream().filter(Row::keptUp).count();
+      String mark = kept == g.size() ? "" : "*";
+      double p99min = g.stream().mapToDouble(r -> ms(r.h, 99)).min().orElse(Double.NaN);
+      double p99max = g.stream().mapToDouble(r -> ms(r.h, 99)).max().orElse(Double.NaN);
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f%s | %.2f%s%s | %.2f%s | %.2f%s | %.0f | %d/%d | %.0f | %s | %s |%n",
+          first.path, size(first.size), first.rate, median(g, r -> ms(r.h, 50)), mark, median(g, r -> ms(r.h, 99)), mark,
+          g.size() > 1 ? String.format(Locale.ROOT, " (%.1f-%.1f)", p99min, p99max) : "", median(g, r -> ms(r.h, 99.9)), mark,
+          median(g, r -> ms(r.h, 100)), mark, median(g, r -> r.maxLag), kept, g.size(), median(g, Row::throughput),
+          usage(g, 0, "%.2f"), usage(g, 1, "%.0f")));
+    }
+    b.append("\nHighest rate kept up with in every repeat, and what the path delivered at the next rate tried:\n\n");
+    b.append("| path | size B | highest rate kept up /s | next rate /s | delivered there /s |\n|---|---|---|---|---|\n");
+    Map<String, List<List<Row>>> byPath = new LinkedHashMap<>();
+    groups().values().forEach(g -> byPath.computeIfAbsent(g.get(0).path + "|" + g.get(0).size, k -> new ArrayList<>()).add(g));
+    byPath.forEach((k, gs) -> {
+      gs.sort(Comparator.comparingInt(g -> g.get(0).rate));
+      int best = 0;
+      String next = "-";
+      String delivered = "-";
+      for (List<Row> g : gs) {
+        if (g.stream().allMatch(Row::keptUp)) {
+          best = g.get(0).rate;
+        } else {
+          next = Integer.toString(g.get(0).rate);
+          delivered = String.format(Locale.ROOT, "%.0f", median(g, Row::throughput));
+          break;
+        }
+      }
+      String[] pk = k.split("\\|");
+      b.append("| ").append(pk[0]).append(" | ").append(size(Integer.parseInt(pk[1]))).append(" | ")
+          .append(best == 0 ? "none (behind at the lowest rate tried)" : best + (next.equals("-") ? " (highest tried)" : "")).append(" | ").append(next)
+          .append(" | ").append(delivered).append(" |\n");
+    });
+    b.append("\nDapr / raw Kafka (medians), where both kept up:\n\n| path | size B | rate /s | p50 ratio | p99 ratio |\n|---|---|---|---|---|\n");
+    Map<String, List<Row>> groups = groups();
+    groups.forEach((k, g) -> {
+      Row d = g.get(0);
+      List<Row> raw = groups.get("kafka|" + d.size + "|" + d.rate);
+      if (d.path.startsWith("dapr-") && raw != null && g.stream().allMatch(Row::keptUp) && raw.stream().allMatch(Row::keptUp)) {
+        b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f |%n", d.path, d.size, d.rate,
+            median(g, r -> ms(r.h, 50)) / median(raw, r -> ms(r.h, 50)), median(g, r -> ms(r.h, 99)) / median(raw, r -> ms(r.h, 99))));
+      }
+    });
+    if (!system.isEmpty()) {
+      b.append("\nThe whole system (post-ws):\n\n");
+      system.forEach(l -> b.append("- ").append(l).append("\n"));
+    }
+    return b.toString();
+  }
+
+  /** Per process, the median over repeats of CPU (i 0) or RSS (i 1), leaving out idle ones. */
+  private static String usage(List<Row> g, int i, String fmt) {
+    Map<String, List<Double>> per = new TreeMap<>();
+    for (Row r : g) {
+      r.usage.forEach((name, v) -> per.computeIfAbsent(name, n -> new ArrayList<>()).add(v[i]));
+    }
+    List<String> parts = new ArrayList<>();
+    per.forEach((name, vs) -> {
+      double m = vs.stream().sorted().toList().get(vs.size() / 2);
+      boolean idleSidecar = i == 0 && m < 0.05 && name.startsWith("daprd");
+      if (!idleSidecar && !(i == 0 && m < 0.005)) {
+        parts.add(name + " " + String.format(Locale.ROOT, fmt, m));
+      }
+    });
+    return String.join(", ", parts);
+  }
+
+  String csv() {
+    StringBuilder b = new StringBuilder("path,size,rate,repeat,sent,received,errors,p50_ms,p99_ms,p999_ms,max_ms,max_lag,kept_up,delivered_per_s,cpu_total\n");
+    for (Row r : rows) {
+      double cpu = r.usage.values().stream().mapToDouble(v -> v[0]).sum();
+      b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d,%b,%.1f,%.2f%n", r.path, r.size, r.rate,
+          r.repeat, r.sent, r.received, r.errors, ms(r.h, 50), ms(r.h, 99), ms(r.h, 99.9), ms(r.h, 100), r.maxLag, r.keptUp(),
+          r.throughput, cpu));
+    }
+    return b.toString();
+  }
+}
