@@ -8,6 +8,7 @@ import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.ServiceApp;
+import dev.todoevents.testsupport.Shutdown;
 import dev.todoevents.testsupport.SystemEnv;
 import dev.todoevents.testsupport.TopicAdmin;
 import java.net.URI;
@@ -137,6 +138,14 @@ final class SystemRun implements AutoCloseable {
         http.send(post(tasks, tokens[0], "probe"), HttpResponse.BodyHandlers.discarding());
         Thread.sleep(500);
       }
+      // A warm-up pass (repeat 0, not reported): the apps' JIT, pools and connections settle
+      // first, or the first repeat measures a cold JVM (p50 10x the next one's at 25/s).
+      OpenLoop warm = new OpenLoop(Math.min(o.wsRate(), 50), 10, 0.1);
+      loops.put(0, warm);
+      warm.run(seq -> http.sendAsync(post(tasks, tokens[(int) (seq % USERS)], "bench-0-" + seq), HttpResponse.BodyHandlers.discarding()));
+      warm.drain(10);
+      warm.settle(60);
+      System.out.printf("[bench] post-ws warmed up: 10 s at %d/s%n", Math.min(o.wsRate(), 50));
       for (int repeat = 1; repeat <= o.repeat(); repeat++) {
         OpenLoop loop = new OpenLoop(o.wsRate(), o.warmup(), o.seconds());
         loops.put(repeat, loop);
@@ -209,20 +218,6 @@ final class SystemRun implements AutoCloseable {
 
   @Override
   public void close() {
-    List<AutoCloseable> order = new ArrayList<>(apps.values());
-    order.addAll(sidecars.values());
-    if (sentry != null) {
-      order.add(sentry);
-    }
-    if (kafka != null) {
-      order.add(kafka);
-    }
-    for (AutoCloseable c : order) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.err.println("could not stop " + c + ": " + e);
-      }
-    }
+    Shutdown.system(apps.values(), sidecars.values(), sentry, kafka);
   }
 }

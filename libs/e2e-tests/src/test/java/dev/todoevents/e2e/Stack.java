@@ -8,6 +8,7 @@ import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.SystemEnv;
 import dev.todoevents.testsupport.ServiceApp;
+import dev.todoevents.testsupport.Shutdown;
 import dev.todoevents.testsupport.TopicAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -169,21 +170,6 @@ final class Stack implements AutoCloseable {
 
   @Override
   public void close() {
-    List<AutoCloseable> order = new ArrayList<>(apps.values());
-    order.addAll(sidecars.values());
-    if (sentry != null) {
-      order.add(sentry);
-    }
-    if (pubsub != null) {
-      order.add(pubsub);
-    }
-    order.add(kafka);
-    for (AutoCloseable c : order) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.err.println("could not stop " + c + ": " + e);
-      }
-    }
+    Shutdown.system(apps.values(), sidecars.values(), sentry, pubsub, kafka);
   }
 }
