@@ -6,7 +6,7 @@
 #   tools/bench.sh --paths kafka,dapr-http --rates 500,1000 --sizes 200 --seconds 5
 #   tools/bench.sh --repeat 3 --compression lz4 --bulk-await-ms 20 --out /tmp/bench-tuned
 # Options (defaults): --rates 250,500,1000,2000,4000,8000  --sizes 200,1024  --seconds 10  --warmup 3
-#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws  --out libs/benchmark/results
+#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws  --out libs/benchmark/results
 #   tuning: --linger-ms 5  --compression none|gzip|snappy|lz4|zstd  --partitions 3  --bulk-max 100
 #   --bulk-await-ms 20 (Dapr: 1000)  --publish-batch 100  --ws-rate 200  --app-jvm "-Xmx160m -XX:+UseSerialGC"
 # Prints markdown tables (results.md), writes every row to results.csv and draws
@@ -23,8 +23,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   [[ "${args[$i]}" == "--out" ]] && out="${args[$((i + 1))]}"
 done
 
-# post-ws starts the packaged services.
-if ! ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 \
+# post-ws starts the packaged services, dapr-quarkus the packaged libs/bench-handler.
+if [[ ! -f "$ROOT/libs/bench-handler/target/quarkus-app/quarkus-run.jar" ]] \
+  || ! ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 \
   || [[ $(ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar | wc -l) -lt 5 ]]; then
   echo "[bench] packaging the services (mvn install, tests skipped) ..." >&2
   mvn -B -q -f "$ROOT/pom.xml" -DskipTests install >"${TMPDIR:-/tmp}/bench-build.log" 2>&1 \

@@ -15,7 +15,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLORS = {"kafka": "tab:blue", "dapr-http": "tab:orange", "dapr-grpc": "tab:green", "dapr-bulk": "tab:red", "post-ws": "tab:purple"}
+COLORS = {"kafka": "tab:blue", "dapr-http": "tab:orange", "dapr-grpc": "tab:green", "dapr-quarkus": "tab:brown",
+          "dapr-bulk": "tab:red", "post-ws": "tab:purple"}
 
 
 def load(csv_path):

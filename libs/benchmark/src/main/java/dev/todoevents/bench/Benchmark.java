@@ -6,8 +6,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.KafkaBroker;
+import dev.todoevents.testsupport.ManagedProcess;
 import dev.todoevents.testsupport.Ports;
 import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.Shutdown;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.client.DaprPreviewClient;
@@ -59,6 +61,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       HTTP to a handler in this JVM;
  *   <li>{@code dapr-grpc}: dapr-sdk's {@code publishEvent} (gRPC) to a second sidecar that
  *       delivers over gRPC ({@code --app-protocol grpc}, {@link GrpcApp});
+ *   <li>{@code dapr-quarkus}: dapr-sdk's {@code publishEvent} (gRPC) to a third sidecar that
+ *       delivers over HTTP to a Quarkus app ({@code libs/bench-handler}, its own JVM), which notes
+ *       each arrival on the machine's monotonic clock for this JVM to collect;
  *   <li>{@code dapr-bulk}: dapr-sdk's bulk {@code publishEvents} (batches of the messages due
  *       within a few ms), delivered by a bulkSubscribe subscription in batches over HTTP;
  *   <li>{@code post-ws}: the user-visible path on the whole system ({@link SystemRun}).
@@ -67,13 +72,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * markdown tables and writes them, with a CSV, to the results folder ({@link Report}).
  *
  * <p>Options: {@code --rates 250,500,1000,2000,4000 --sizes 200,1024 --seconds 10 --warmup 3
- * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws --out DIR} (rates up to 8000), and the knobs of
+ * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws --out DIR} (rates up to 8000), and the knobs of
  * the tuning round: {@code --linger-ms 5 --compression none --partitions 3 --bulk-max 100
  * --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm "-Xmx160m -XX:+UseSerialGC"}.
  */
 public final class Benchmark {
 
-  static final List<String> MICRO_PATHS = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-bulk");
+  static final List<String> MICRO_PATHS = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk");
   static final String PUBSUB = "bench-pubsub";
   private static final double WARM_SECONDS = 5;
   private static final int KEYS = 20;
@@ -148,22 +153,35 @@ public final class Benchmark {
       Daprd httpSide = Daprd.start("bench-http", handler.getAddress().getPort(), "http", work.resolve("daprd-http"), env, null,
           List.of(resources), resources.resolve("config.yaml"));
       Daprd grpcSide = null;
+      Daprd quarkusSide = null;
+      ManagedProcess quarkus = null;
       try {
         grpcSide = Daprd.start("bench-grpc", grpcPort, "grpc", work.resolve("daprd-grpc"), env, null, List.of(resources),
             resources.resolve("config.yaml"));
+        int quarkusPort = Ports.free();
+        quarkus = startQuarkusHandler(quarkusPort, topics(selected(paths, "dapr-quarkus")), work.resolve("bench-handler"));
+        quarkusSide = Daprd.start("bench-quarkus", quarkusPort, "http", work.resolve("daprd-quarkus"), env, null, List.of(resources),
+            resources.resolve("config.yaml"));
         awaitSubscribed(httpSide, topics(selected(paths, "dapr-http", "dapr-bulk")).size());
         awaitSubscribed(grpcSide, topics(selected(paths, "dapr-grpc")).size());
-        try (DaprClient sdk = sdk(grpcSide).build(); DaprPreviewClient bulkSdk = sdk(httpSide).buildPreviewClient()) {
+        awaitSubscribed(quarkusSide, topics(selected(paths, "dapr-quarkus")).size());
+        Thread collector = collectArrivals("http://127.0.0.1:" + quarkusPort + "/arrivals");
+        try (DaprClient sdk = sdk(grpcSide).build(); DaprClient quarkusSdk = sdk(quarkusSide).build();
+            DaprPreviewClient bulkSdk = sdk(httpSide).buildPreviewClient()) {
           sdk.waitForSidecar(30_000).block();
+          quarkusSdk.waitForSidecar(30_000).block();
           Map<String, Run> senders = new LinkedHashMap<>();
           senders.put("kafka", (size, loop, topic) -> kafkaRun(kafka, size, loop, topic));
           senders.put("dapr-http", (size, loop, topic) -> daprHttpRun(httpSide, size, loop, topic));
           senders.put("dapr-grpc", (size, loop, topic) -> sdkRun(sdk, size, loop, topic));
+          senders.put("dapr-quarkus", (size, loop, topic) -> sdkRun(quarkusSdk, size, loop, topic));
           senders.put("dapr-bulk", (size, loop, topic) -> bulkRun(bulkSdk, size, loop, topic));
           Map<String, Long> pids = new LinkedHashMap<>();
           pids.put("broker", kafka.process().pid());
           pids.put("daprd-http", httpSide.process().pid());
           pids.put("daprd-grpc", grpcSide.process().pid());
+          pids.put("daprd-quarkus", quarkusSide.process().pid());
+          pids.put("quarkus", quarkus.pid());
           pids.put("bench", ProcessHandle.current().pid());
           // A throw-away pass first (rate 0 names its topics): JIT, connections and consumer
           // groups settle before the first row is measured.
@@ -192,12 +210,11 @@ public final class Benchmark {
               }
             }
           }
+        } finally {
+          collector.interrupt();
         }
       } finally {
-        if (grpcSide != null) {
-          grpcSide.close();
-        }
-        httpSide.close();
+        Shutdown.inOrder(java.util.stream.Stream.of(quarkusSide, quarkus, grpcSide, httpSide).filter(java.util.Objects::nonNull).toList());
       }
     } finally {
       handler.stop(0);
@@ -328,6 +345,57 @@ public final class Benchmark {
       timer.cancel(false);
     }
     loop.drain(10);
+  }
+
+  /** The Quarkus handler (libs/bench-handler, packaged by the build) on {@code port}, subscribing to {@code topics}. */
+  private static ManagedProcess startQuarkusHandler(int port, List<String> topics, Path dir) throws IOException {
+    Path jar = ProjectPaths.root().resolve("libs/bench-handler/target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run 'mvn -DskipTests install -pl libs/bench-handler' (tools/bench.sh does)");
+    }
+    Files.createDirectories(dir);
+    ManagedProcess p = ManagedProcess.start("bench-handler",
+        List.of(ProjectPaths.java().toString(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString()),
+        Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "BENCH_TOPICS", String.join(",", topics)), dir, dir.resolve("bench-handler.log"));
+    try {
+      p.awaitHttp("http://127.0.0.1:" + port + "/arrivals", Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  /**
+   * Collects the Quarkus handler's arrivals every 10 ms and hands them to their runs with the
+   * handler's own receipt times (so the polling adds nothing to latency; the sampled backlog
+   * may lag by up to 10 ms of messages).
+   */
+  private Thread collectArrivals(String url) {
+    HttpClient c = HttpClient.newHttpClient();
+    HttpRequest get = HttpRequest.newBuilder(URI.create(url)).build();
+    Thread t = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          for (String line : c.send(get, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+            String[] f = line.split(" ");
+            OpenLoop loop = f.length == 3 ? runs.get(f[0]) : null;
+            if (loop != null) {
+              loop.received(Long.parseLong(f[1]), Long.parseLong(f[2]));
+            }
+          }
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        } catch (IOException e) {
+          // the handler is stopping
+          return;
+        }
+      }
+    }, "bench-quarkus-arrivals");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private void deliver(String topic, String body) {

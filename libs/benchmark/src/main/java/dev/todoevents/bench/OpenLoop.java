@@ -41,7 +41,11 @@ final class OpenLoop {
 
   /** The handler got message {@code seq} now. */
   void received(long seq) {
-    long now = System.nanoTime();
+    received(seq, System.nanoTime());
+  }
+
+  /** The handler got message {@code seq} at {@code now} ({@link System#nanoTime()}, also of another JVM on this machine). */
+  void received(long seq, long now) {
     received.incrementAndGet();
     if (seq >= warmup && seq < total) {
       latencies.recordValue(Math.max(0, now - (start + seq * periodNanos)));

@@ -27,7 +27,7 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
       }
       m.put(key, args[i + 1]);
     }
-    List<String> paths = List.of(m.getOrDefault("paths", "kafka,dapr-http,dapr-grpc,dapr-bulk,post-ws").split(","));
+    List<String> paths = List.of(m.getOrDefault("paths", "kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws").split(","));
     for (String p : paths) {
       if (!Benchmark.MICRO_PATHS.contains(p) && !p.equals("post-ws")) {
         throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + Benchmark.MICRO_PATHS + " and post-ws");

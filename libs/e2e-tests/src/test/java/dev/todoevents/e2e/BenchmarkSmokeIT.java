@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark (tools/bench.sh) for a few seconds per path, so it cannot rot: raw Kafka, the
- * three Dapr paths (HTTP, dapr-sdk over gRPC, bulk) on a real Kafka node and real sidecars, and
+ * four Dapr paths (HTTP, dapr-sdk over gRPC to a gRPC app and to a Quarkus app, bulk) on a real
+ * Kafka node and real sidecars, and
  * POST /tasks -> WebSocket on the whole system, each with a row of latencies in the report. No
  * figure is asserted: speed is what the benchmark prints, not what a test decides.
  */
@@ -22,7 +23,7 @@ class BenchmarkSmokeIT {
     Benchmark.run(new String[] {"--rates", "100", "--sizes", "200", "--seconds", "2", "--warmup", "1", "--ws-rate", "50",
         "--bulk-await-ms", "20", "--out", out.toString()});
     List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-    List<String> paths = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-bulk", "post-ws");
+    List<String> paths = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws");
     assertThat(rows).hasSize(1 + paths.size());
     for (int i = 0; i < paths.size(); i++) {
       String row = rows.get(i + 1);
@@ -34,7 +35,7 @@ class BenchmarkSmokeIT {
       assertThat(Double.parseDouble(f[8])).as("p99 ms in %s", row).isPositive();
     }
     String md = Files.readString(out.resolve("results.md"));
-    assertThat(md).contains("| kafka | 200 | 100 |").contains("| dapr-grpc | 200 | 100 |").contains("| post-ws | task | 50 |")
+    assertThat(md).contains("| kafka | 200 | 100 |").contains("| dapr-grpc | 200 | 100 |").contains("| dapr-quarkus | 200 | 100 |").contains("| post-ws | task | 50 |")
         .contains("cold start");
   }
 }
