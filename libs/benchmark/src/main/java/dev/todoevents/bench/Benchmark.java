@@ -126,7 +126,7 @@ public final class Benchmark {
     report.write();
   }
 
-  // ---- the four publish -> handler paths --------------------------------------------------------
+  // ---- the five publish -> handler paths --------------------------------------------------------
 
   private void micro(Report report) throws Exception {
     List<String> paths = MICRO_PATHS.stream().filter(o.paths()::contains).toList();
@@ -354,16 +354,10 @@ public final class Benchmark {
       throw new IllegalStateException(jar + " is missing: run 'mvn -DskipTests install -pl libs/bench-handler' (tools/bench.sh does)");
     }
     Files.createDirectories(dir);
-    ManagedProcess p = ManagedProcess.start("bench-handler",
+    return ManagedProcess.startReady("bench-handler",
         List.of(ProjectPaths.java().toString(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString()),
-        Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "BENCH_TOPICS", String.join(",", topics)), dir, dir.resolve("bench-handler.log"));
-    try {
-      p.awaitHttp("http://127.0.0.1:" + port + "/arrivals", Duration.ofSeconds(60));
-    } catch (RuntimeException e) {
-      p.close();
-      throw e;
-    }
-    return p;
+        Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "BENCH_TOPICS", String.join(",", topics)), dir, dir.resolve("bench-handler.log"),
+        "http://127.0.0.1:" + port + "/arrivals", Duration.ofSeconds(60));
   }
 
   /**
@@ -524,16 +518,20 @@ public final class Benchmark {
 
   /** {"seq":N,"pad":"xxx"} of about {@code size} bytes. */
   static String payload(long seq, int size) {
-    String head = "{\"seq\":" + seq + ",\"pad\":\"";
-    return head + "x".repeat(Math.max(0, size - head.length() - 2)) + "\"}";
+    return "{\"seq\":" + seq + ",\"pad\":\"" + pad(seq, size) + "\"}";
+  }
+
+  /** The padding that brings message {@code seq} to about {@code size} bytes. */
+  private static String pad(long seq, int size) {
+    int head = ("{\"seq\":" + seq + ",\"pad\":\"").length();
+    return "x".repeat(Math.max(0, size - head - 2));
   }
 
   /** The same message as an object, for the SDK to serialize. */
   private static Map<String, Object> data(long seq, int size) {
-    String head = "{\"seq\":" + seq + ",\"pad\":\"";
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", seq);
-    m.put("pad", "x".repeat(Math.max(0, size - head.length() - 2)));
+    m.put("pad", pad(seq, size));
     return m;
   }
 

@@ -127,15 +127,8 @@ public final class Daprd implements AutoCloseable {
   }
 
   private void launch() {
-    ManagedProcess p =
-        ManagedProcess.start("daprd-" + appId, command, env, workDir, workDir.resolve("daprd-" + appId + ".log"));
-    try {
-      p.awaitHttp("http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
-    } catch (RuntimeException e) {
-      p.close();
-      throw e;
-    }
-    process = p;
+    process = ManagedProcess.startReady("daprd-" + appId, command, env, workDir, workDir.resolve("daprd-" + appId + ".log"),
+        "http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
   }
 
   /** SIGKILL, as when the sidecar dies. */

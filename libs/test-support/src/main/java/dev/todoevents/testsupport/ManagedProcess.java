@@ -67,6 +67,21 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the process and waits until GET {@code readyUrl} answers 2xx; if it does not within
+   * {@code timeout}, stops it again and throws (so a failed start leaves nothing running).
+   */
+  public static ManagedProcess startReady(
+      String name, List<String> command, Map<String, String> env, Path workDir, Path log, String readyUrl, Duration timeout) {
+    ManagedProcess p = start(name, command, env, workDir, log);
+    try {
+      return p.awaitHttp(readyUrl, timeout);
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
   public String name() {
     return name;
   }

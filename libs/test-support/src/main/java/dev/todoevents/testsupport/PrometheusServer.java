@@ -46,16 +46,10 @@ public final class PrometheusServer implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    ManagedProcess p = ManagedProcess.start("prometheus",
+    ManagedProcess p = ManagedProcess.startReady("prometheus",
         List.of(bin.toString(), "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
             "--web.listen-address=127.0.0.1:" + port),
-        Map.of(), dir, dir.resolve("prometheus.log"));
-    try {
-      p.awaitHttp("http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(60));
-    } catch (RuntimeException e) {
-      p.close();
-      throw e;
-    }
+        Map.of(), dir, dir.resolve("prometheus.log"), "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(60));
     return new PrometheusServer(port, p);
   }
 

@@ -41,7 +41,7 @@ public final class Sentry implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ManagedProcess p =
-        ManagedProcess.start(
+        ManagedProcess.startReady(
             "sentry",
             List.of(
                 ProjectPaths.sentry().toString(),
@@ -57,14 +57,10 @@ public final class Sentry implements AutoCloseable {
                 "--log-level", "info"),
             Map.of(),
             workDir,
-            workDir.resolve("sentry.log"));
-    try {
-      p.awaitHttp("http://127.0.0.1:" + healthz + "/healthz", Duration.ofSeconds(30));
-      return new Sentry(port, credentials, p);
-    } catch (RuntimeException e) {
-      p.close();
-      throw e;
-    }
+            workDir.resolve("sentry.log"),
+            "http://127.0.0.1:" + healthz + "/healthz",
+            Duration.ofSeconds(30));
+    return new Sentry(port, credentials, p);
   }
 
   /** The daprd flags that make it ask this Sentry for its identity and use mTLS. */

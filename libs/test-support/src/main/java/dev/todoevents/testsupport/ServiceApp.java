@@ -54,13 +54,8 @@ public final class ServiceApp implements AutoCloseable {
             : java.util.stream.Stream.of(
                     List.of(ProjectPaths.java().toString()), jvmFlags, List.of("-jar", ProjectPaths.serviceJar(appId).toString()))
                 .flatMap(List::stream).toList();
-    process = ManagedProcess.start(appId, cmd, all, workDir, workDir.resolve(appId + ".log"));
-    try {
-      process.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
-    } catch (RuntimeException e) {
-      process.close();
-      throw e;
-    }
+    process = ManagedProcess.startReady(appId, cmd, all, workDir, workDir.resolve(appId + ".log"),
+        baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
     return this;
   }
 

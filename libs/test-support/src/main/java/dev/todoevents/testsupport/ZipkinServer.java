@@ -23,17 +23,11 @@ public final class ZipkinServer implements AutoCloseable {
   public static ZipkinServer start(Path dir) {
     int port = Ports.free();
     ManagedProcess p =
-        ManagedProcess.start(
+        ManagedProcess.startReady(
             "zipkin",
             List.of(ProjectPaths.java().toString(), "-Xmx256m", "-jar", ProjectPaths.zipkinJar().toString()),
             Map.of("QUERY_PORT", Integer.toString(port), "QUERY_BIND_ADDRESS", "127.0.0.1", "STORAGE_TYPE", "mem"),
-            dir, dir.resolve("zipkin.log"));
-    try {
-      p.awaitHttp("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(90));
-    } catch (RuntimeException e) {
-      p.close();
-      throw e;
-    }
+            dir, dir.resolve("zipkin.log"), "http://127.0.0.1:" + port + "/health", Duration.ofSeconds(90));
     return new ZipkinServer(port, p);
   }
 
