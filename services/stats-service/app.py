@@ -7,24 +7,48 @@ apps use (libs/event-contracts/src/main/resources/schemas) and counts it per use
   - another schema_version: logged and skipped (acknowledged, counted as skipped);
   - not a CloudEvent, or schema-invalid: written by the app to task-events-dlq through its sidecar
     with the error (error_kind "poison", as the Java apps' DeadLetter), then acknowledged.
-GET /stats?user_id=... answers the counts; /q/health/{live,ready,started} and /q/metrics
-(Prometheus text) as the Java apps. Standard library HTTP server; jsonschema for validation.
 
-Environment: APP_PORT (8086), DAPR_HTTP_PORT (3500), DAPR_API_TOKEN (sent to the sidecar),
-APP_API_TOKEN (required from the sidecar on /events/...), TODO_SCHEMAS_DIR.
+What each endpoint needs:
+  - POST /events/task-events: the sidecar's app token (header dapr-api-token == APP_API_TOKEN),
+    checked before any of the body is read, else 401. Without APP_API_TOKEN every delivery is
+    refused, unless TODO_INSECURE_NO_APP_TOKEN=true (a deliberate, insecure local setting).
+    A Content-Length is required (411; 400 when not a number) and at most 1 MiB (413).
+  - GET /stats[?user_id=...]: a bearer JWT, verified by the rules every service follows (RS256
+    with the PEM public key at MP_JWT_VERIFY_PUBLICKEY_LOCATION, no key: every token refused;
+    issuer MP_JWT_VERIFY_ISSUER, audience MP_JWT_VERIFY_AUDIENCES; iss, sub, aud, exp and iat
+    required; 30 s clock skew; at most 24 h between iat and exp). The user is the token's sub.
+    Without user_id it answers for that user; another user's id needs the todo-admin group
+    (the groups claim), else 403. 401 {"error": "missing_token"|"invalid_token"} with
+    WWW-Authenticate: Bearer; every refusal is counted in todo_stats_auth_refused_total{reason}.
+  - /q/health/{live,ready,started} and /q/metrics (Prometheus text): open, as in the Java apps;
+    they hold no user's data.
+The server is the standard library's, with a fixed pool of worker threads (a full pool makes
+new connections wait in the listen backlog), a read timeout and a deadline for each request.
+
+Environment: APP_PORT (8086), APP_HOST (127.0.0.1), DAPR_HTTP_PORT (3500), DAPR_API_TOKEN (sent
+to the sidecar), APP_API_TOKEN (required from the sidecar on /events/...), TODO_SCHEMAS_DIR, and
+the MP_JWT_VERIFY_* variables above.
 """
+import hmac
+import io
 import json
 import logging
 import os
+import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jsonschema import Draft202012Validator, FormatChecker
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +57,10 @@ APP_ID = "stats-service"
 TOPIC = "task-events"
 DLQ = TOPIC + "-dlq"
 SCHEMA_VERSION = 1
+MAX_BODY = 1024 * 1024
+WORKERS = 16
+READ_TIMEOUT = 10.0
+REQUEST_DEADLINE = 30.0
 
 log = logging.getLogger(APP_ID)
 
@@ -117,15 +145,113 @@ class Sidecar:
             return False
 
 
+class Refused(Exception):
+    """A request the caller may not make: answered with status and the services' JSON error shape."""
+
+    def __init__(self, status, code, message, details=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+    def body(self):
+        body = {"error": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class Auth:
+    """Bearer JWTs by the rules every service follows (the Java apps' mp.jwt settings)."""
+
+    ADMIN = "todo-admin"
+    LEEWAY = 30
+    MAX_LIFETIME = 86400
+    REQUIRED = ["iss", "sub", "aud", "exp", "iat"]
+
+    def __init__(self, public_key, issuer="todo-events-dev", audiences=("todo-events",)):
+        self.key, self.issuer, self.audiences = public_key, issuer, list(audiences)
+
+    @classmethod
+    def from_env(cls, env=os.environ):
+        issuer = env.get("MP_JWT_VERIFY_ISSUER") or "todo-events-dev"
+        # MicroProfile JWT reads a comma-separated list; a token naming any of them is for us.
+        audiences = [a.strip() for a in (env.get("MP_JWT_VERIFY_AUDIENCES") or "todo-events").split(",") if a.strip()]
+        location = env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")
+        key = None
+        if not location:
+            log.error("MP_JWT_VERIFY_PUBLICKEY_LOCATION is not set: every bearer token is refused")
+        else:
+            try:
+                key = load_pem_public_key(Path(location.removeprefix("file:")).read_bytes())
+                if not isinstance(key, RSAPublicKey):
+                    raise ValueError("not an RSA public key")
+            except (OSError, ValueError) as e:
+                key = None
+                log.error("no usable public key at %s (%s): every bearer token is refused", location, e)
+        return cls(key, issuer, audiences)
+
+    def user(self, authorization):
+        """The verified token's (user, is_admin); raises Refused (401) otherwise."""
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Refused(401, "missing_token", "a bearer token is required (Authorization: Bearer <jwt>)")
+        if self.key is None:
+            raise Refused(401, "invalid_token", "this service has no public key to verify bearer tokens with")
+        try:
+            claims = jwt.decode(token.strip(), self.key, algorithms=["RS256"], issuer=self.issuer,
+                                audience=self.audiences, leeway=self.LEEWAY, options={"require": self.REQUIRED})
+        except jwt.PyJWTError as e:
+            raise Refused(401, "invalid_token", "the bearer token is not valid: %s" % e)
+        issued, expires, sub = claims["iat"], claims["exp"], claims["sub"]
+        # PyJWT also takes numeric strings; the lifetime rule needs real NumericDates.
+        if not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in (issued, expires)):
+            raise Refused(401, "invalid_token", "the bearer token is not valid: iat and exp must be numbers")
+        if expires - issued > self.MAX_LIFETIME:
+            raise Refused(401, "invalid_token", "the bearer token is not valid: it lives longer than %d s (exp - iat)"
+                          % self.MAX_LIFETIME)
+        if not sub:
+            raise Refused(401, "invalid_token", "the bearer token is not valid: its sub is empty")
+        groups = claims.get("groups")
+        return sub, isinstance(groups, list) and self.ADMIN in groups
+
+    def readable_user(self, authorization, requested):
+        """Whose stats the caller may read: their own (requested blank or theirs), anyone's for an admin."""
+        me, admin = self.user(authorization)
+        if not requested or requested == me:
+            return me
+        if admin:
+            return requested
+        raise Refused(403, "forbidden",
+                      "user_id '%s' is not the user of the bearer token; reading another user's data needs the %s role"
+                      % (requested, self.ADMIN),
+                      [{"field": "user_id", "problem": "must be the authenticated user or left out"}])
+
+
 def now():
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class App:
-    def __init__(self, sidecar, app_token):
+    REFUSAL_REASONS = ("missing_token", "invalid_token", "forbidden", "app_token")
+
+    def __init__(self, sidecar, app_token, auth=None, insecure_no_app_token=False):
         self.sidecar = sidecar
-        self.app_token = app_token
+        self.app_token = app_token.encode() if app_token else None
+        self.insecure_no_app_token = insecure_no_app_token
+        self.auth = auth or Auth(None)
         self.stats = Stats()
+        self.refusals = Counter()
+
+    def from_sidecar(self, token_header):
+        """Whether a request carries the app token (which only our sidecar has)."""
+        if self.app_token is None:
+            return self.insecure_no_app_token
+        # In constant time, so the answer's timing tells nothing about the token.
+        # http.server decodes headers as latin-1: encoding back gives the bytes the sidecar sent.
+        return token_header is not None and hmac.compare_digest(token_header.encode("latin-1"), self.app_token)
+
+    def refused(self, reason):
+        with self.stats.lock:
+            self.refusals[reason] += 1
 
     def deliver(self, body):
         """One delivery from the sidecar: (http status, answer) for Dapr."""
@@ -174,44 +300,110 @@ class App:
 
     def metrics_text(self):
         with self.stats.lock:
-            m = dict(self.stats.metrics)
+            m, refusals = dict(self.stats.metrics), Counter(self.refusals)
         lines = ["# TYPE todo_stats_events_total counter"]
         for outcome in ("valid", "duplicate", "skipped", "invalid"):
             lines.append('todo_stats_events_total{outcome="%s"} %d' % (outcome, m[outcome]))
         lines += ["# TYPE todo_stats_deadletter_failures_total counter",
-                  "todo_stats_deadletter_failures_total %d" % m["deadletter_failed"]]
+                  "todo_stats_deadletter_failures_total %d" % m["deadletter_failed"],
+                  "# TYPE todo_stats_auth_refused_total counter"]
+        for reason in self.REFUSAL_REASONS:
+            lines.append('todo_stats_auth_refused_total{reason="%s"} %d' % (reason, refusals[reason]))
         return "\n".join(lines) + "\n"
 
 
-def handler_for(app):
+class DeadlineReader(io.RawIOBase):
+    """A connection's input with a timeout on each read and a deadline for the whole request, so a
+    client that sends a byte now and then cannot hold a worker either."""
+
+    def __init__(self, sock, read_timeout, deadline):
+        self.sock, self.read_timeout, self.deadline = sock, read_timeout, time.monotonic() + deadline
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request not received within its deadline")
+        self.sock.settimeout(min(self.read_timeout, left))
+        return self.sock.recv_into(buffer)
+
+
+def handler_for(app, read_timeout=READ_TIMEOUT, deadline=REQUEST_DEADLINE):
     class Handler(BaseHTTPRequestHandler):
+        timeout = read_timeout
+
+        def setup(self):
+            super().setup()
+            self.rfile.close()  # the plain reader, replaced by one with a deadline
+            self.rfile = io.BufferedReader(DeadlineReader(self.connection, read_timeout, deadline))
+
         def log_message(self, fmt, *args):
             log.debug("%s " + fmt, self.address_string(), *args)
 
-        def answer(self, status, body, content_type="application/json"):
+        def answer(self, status, body, content_type="application/json", headers=()):
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
+            for name, value in headers:
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
+        def refuse_unread(self, status, code, message):
+            """Answers without reading the body; what the client still sends is discarded for a
+            moment, because closing on unread input resets the connection and the client would
+            see the reset instead of this answer."""
+            self.answer(status, {"error": code, "message": message})
+            self.close_connection = True
+            self.wfile.flush()
+            try:
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(1.0)
+                discarded = 0
+                while discarded < 64 * 1024:
+                    chunk = self.connection.recv(16 * 1024)
+                    if not chunk:
+                        break
+                    discarded += len(chunk)
+            except OSError:
+                pass
+
         def do_POST(self):
             path = urllib.parse.urlparse(self.path).path
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if path != "/events/task-events":
-                return self.answer(404, {"error": "not_found", "message": "no such endpoint: " + path})
-            if app.app_token and self.headers.get("dapr-api-token") != app.app_token:
-                return self.answer(401, {"error": "unauthorized", "message": "event deliveries come from the sidecar only"})
+                return self.refuse_unread(404, "not_found", "no such endpoint: " + path)
+            if not app.from_sidecar(self.headers.get("dapr-api-token")):
+                app.refused("app_token")
+                return self.refuse_unread(401, "unauthorized", "event deliveries come from the sidecar only")
+            if "Transfer-Encoding" in self.headers or "Content-Length" not in self.headers:
+                return self.refuse_unread(411, "length_required", "a Content-Length is required")
+            lengths = self.headers.get_all("Content-Length")
+            length = lengths[0].strip()
+            if len(lengths) > 1 or not (length.isascii() and length.isdigit()):
+                return self.refuse_unread(400, "bad_request", "Content-Length is not a number of bytes")
+            if int(length) > MAX_BODY:
+                return self.refuse_unread(413, "too_large", "an event may have at most %d bytes" % MAX_BODY)
+            body = self.rfile.read(int(length))
+            if len(body) < int(length):
+                self.close_connection = True
+                return  # the client went away: nobody to answer
             status, answer = app.deliver(body)
             self.answer(status, answer)
 
         def do_GET(self):
             url = urllib.parse.urlparse(self.path)
             if url.path == "/stats":
-                user = urllib.parse.parse_qs(url.query).get("user_id", [""])[0]
-                if not user:
-                    return self.answer(400, {"error": "validation_failed", "message": "query parameter user_id is required"})
+                requested = urllib.parse.parse_qs(url.query).get("user_id", [""])[0]
+                try:
+                    user = app.auth.readable_user(self.headers.get("Authorization"), requested)
+                except Refused as refused:
+                    app.refused(refused.code)
+                    log.info("refused GET /stats: %s (%s)", refused.code, refused.message)
+                    return self.answer(refused.status, refused.body(),
+                                       headers=[("WWW-Authenticate", "Bearer")] if refused.status == 401 else ())
                 return self.answer(200, {"user_id": user, "events": app.stats.of(user)})
             if url.path in ("/q/health/live", "/q/health/started"):
                 return self.answer(200, {"status": "UP"})
@@ -226,13 +418,52 @@ def handler_for(app):
     return Handler
 
 
+class PooledHTTPServer(HTTPServer):
+    """HTTPServer with a fixed pool of worker threads instead of a thread per connection. When
+    every worker is busy the accepting thread waits, so new connections wait in the listen
+    backlog (request_queue_size) and past that the kernel refuses them: no unbounded threads."""
+
+    request_queue_size = 64
+
+    def __init__(self, address, handler, workers=WORKERS):
+        super().__init__(address, handler)
+        self.free = threading.BoundedSemaphore(workers)
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=APP_ID + "-http")
+
+    def process_request(self, request, client_address):
+        self.free.acquire()
+        try:
+            self.pool.submit(self.work, request, client_address)
+        except RuntimeError:  # the pool was shut down
+            self.free.release()
+            self.shutdown_request(request)
+
+    def work(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self.free.release()
+
+    def server_close(self):
+        super().server_close()
+        self.pool.shutdown(wait=True)
+
+
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-5s [" + APP_ID + "] %(message)s")
     port = int(os.environ.get("APP_PORT", "8086"))
+    app_token = os.environ.get("APP_API_TOKEN")
+    insecure = os.environ.get("TODO_INSECURE_NO_APP_TOKEN", "").lower() == "true"
+    if not app_token:
+        log.warning("APP_API_TOKEN is not set: %s", "event deliveries are accepted from anyone (TODO_INSECURE_NO_APP_TOKEN=true)"
+                    if insecure else "every event delivery is refused (401); set it to the token the sidecar sends")
     app = App(Sidecar(os.environ.get("DAPR_HTTP_PORT", "3500"), os.environ.get("DAPR_API_TOKEN")),
-              os.environ.get("APP_API_TOKEN"))
+              app_token, Auth.from_env(), insecure)
     host = os.environ.get("APP_HOST", "127.0.0.1")
-    server = ThreadingHTTPServer((host, port), handler_for(app))
+    server = PooledHTTPServer((host, port), handler_for(app))
     log.info("stats-service listening on http://%s:%d (schemas: %s)", host, port, SCHEMAS_DIR)
     try:
         server.serve_forever()
