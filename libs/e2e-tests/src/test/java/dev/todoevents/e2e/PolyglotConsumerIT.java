@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * stats-service, the Python consumer (services/stats-service), on the contracts the Java apps
  * use: its own unit tests on the shared sample events, then live events from task-service through
  * real Kafka and its own daprd (mTLS, API tokens), with the same subscription, resiliency and DLQ
- * rules as the Java consumers.
+ * rules as the Java consumers, and the same user rules: GET /stats answers for the bearer token's
+ * user only.
  */
 class PolyglotConsumerIT {
 
@@ -57,7 +58,7 @@ class PolyglotConsumerIT {
       await("alice's events counted by the Python consumer")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(() -> assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice).body().get("events"))
+          .untilAsserted(() -> assertThat(Http.get(stats.baseUrl() + "/stats", Stack.auth(alice)).body().get("events"))
               .hasToString("{\"created\":2,\"completed\":1}"));
 
       // The same event again (same event_id): counted once.
@@ -85,12 +86,23 @@ class PolyglotConsumerIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
               .contains("todo_stats_events_total{outcome=\"duplicate\"} 1", "todo_stats_events_total{outcome=\"invalid\"} 1"));
-      assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice).body().get("events"))
+      assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.auth(alice)).body().get("events"))
           .hasToString("{\"created\":3,\"completed\":1}");
+      // A user's stats are theirs: no token, no answer; another user's id needs the admin role.
+      Http.Reply anonymous = Http.get(stats.baseUrl() + "/stats?user_id=" + alice);
+      assertThat(anonymous.status()).isEqualTo(401);
+      assertThat(anonymous.body().get("error").asText()).isEqualTo("missing_token");
+      String bob = "bob-" + UUID.randomUUID();
+      Http.Reply notHers = Http.get(stats.baseUrl() + "/stats?user_id=" + bob, Stack.auth(alice));
+      assertThat(notHers.status()).isEqualTo(403);
+      assertThat(notHers.body().get("error").asText()).isEqualTo("forbidden");
+      assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
+          .contains("todo_stats_auth_refused_total{reason=\"missing_token\"} 1", "todo_stats_auth_refused_total{reason=\"forbidden\"} 1");
       // Deliveries come from the sidecar only (its app token).
       assertThat(Http.post(stats.baseUrl() + "/events/task-events", event.toString(), "application/cloudevents+json").status())
           .isEqualTo(401);
-      System.out.println("[polyglot] stats-service (Python) counted alice's 3 created + 1 completed, 1 duplicate, 1 dead-lettered");
+      System.out.println("[polyglot] stats-service (Python) counted alice's 3 created + 1 completed, 1 duplicate, 1 dead-lettered;"
+          + " refused /stats without a token (401) and alice asking for bob's (403)");
     }
   }
 }
