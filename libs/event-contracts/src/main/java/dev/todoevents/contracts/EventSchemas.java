@@ -25,7 +25,7 @@ public final class EventSchemas {
           ReminderEvent.class, "schemas/reminder-event.v1.schema.json",
           TaskUpdateEvent.class, "schemas/task-update-event.v1.schema.json");
 
-  private static final Map<Class<?>, JsonSchema> CACHE = new ConcurrentHashMap<>();
+  private static final Map<String, JsonSchema> CACHE = new ConcurrentHashMap<>();
 
   private EventSchemas() {}
 
@@ -39,8 +39,20 @@ public final class EventSchemas {
 
   /** Every violation of the type's schema, as readable messages; empty when the data is valid. */
   public static List<String> validate(Class<? extends Event> type, JsonNode data) {
-    JsonSchema schema = CACHE.computeIfAbsent(type, t -> load(resourceFor(type)));
-    return schema.validate(data).stream().map(ValidationMessage::getMessage).sorted().toList();
+    return validate(resourceFor(type), data);
+  }
+
+  /**
+   * Every violation of the envelope schema ({@link Causality#ENVELOPE_SCHEMA}: ids, type and the
+   * causality attributes), the data aside; empty when the envelope is valid.
+   */
+  public static List<String> validateEnvelope(JsonNode envelope) {
+    return validate(Causality.ENVELOPE_SCHEMA, envelope);
+  }
+
+  private static List<String> validate(String resource, JsonNode json) {
+    JsonSchema schema = CACHE.computeIfAbsent(resource, EventSchemas::load);
+    return schema.validate(json).stream().map(ValidationMessage::getMessage).sorted().toList();
   }
 
   private static JsonSchema load(String resource) {
