@@ -2,22 +2,37 @@ package dev.todoevents.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.testsupport.KubeApiServer;
 import dev.todoevents.testsupport.ProjectPaths;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every overlay in k8s/ renders with kubectl's kustomize and a real kube-apiserver (with etcd,
  * both built from their Go modules) accepts all of it in a server-side dry run, with strict field
  * validation against the Kubernetes built-in schemas and the official Dapr and Strimzi CRDs. A
- * broken manifest is refused, so the check is not a formality.
+ * broken manifest is refused, so the check is not a formality. On the objects the server accepted
+ * it then checks the security controls of issue 16: every app's sidecar and app read their tokens
+ * from that app's own Secrets, ingress is denied by default, and on Strimzi each app has its own
+ * KafkaUser whose ACLs are exactly its pub/sub topic scopes, and its sidecar signs in with it.
  */
 class KubernetesManifestsIT {
 
   private static final List<String> OVERLAYS = List.of("local", "redpanda", "confluent-cloud");
+  private static final List<String> APPS = List.of(
+      "task-service", "audit-service", "recurring-task-service", "notification-service", "realtime-service", "stats-service");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void everyOverlayRendersAndIsAcceptedByARealApiServer() throws Exception {
@@ -47,12 +62,23 @@ class KubernetesManifestsIT {
         assertThat(rendered.ok()).as("kubectl kustomize %s: %s", overlay, rendered.output()).isTrue();
         Files.writeString(work.resolve(overlay + ".yaml"), rendered.output());
 
-        KubeApiServer.Result dryRun = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-k", dir.toString());
+        KubeApiServer.Result dryRun = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-o", "json", "-k", dir.toString());
         assertThat(dryRun.ok()).as("server-side dry run of %s:%n%s", overlay, dryRun.output()).isTrue();
-        long objects = dryRun.output().lines().filter(l -> l.endsWith("(server dry run)")).count();
-        System.out.printf("[k8s] overlay %s: %d objects accepted by kube-apiserver (dry run, strict)%n", overlay, objects);
-        assertThat(objects).as("objects in %s", overlay).isGreaterThanOrEqualTo(OVERLAYS.indexOf(overlay) == 0 ? 30 : 20);
+        List<JsonNode> objects = accepted(dryRun.output());
+        System.out.printf("[k8s] overlay %s: %d objects accepted by kube-apiserver (dry run, strict)%n", overlay, objects.size());
+        assertThat(objects).as("objects in %s", overlay).hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 50 : 32);
+
+        List<JsonNode> apps = ofKind(objects, "Deployment");
+        assertThat(apps).as("app Deployments in %s", overlay).extracting(KubernetesManifestsIT::name).containsExactlyInAnyOrderElementsOf(APPS);
+        apps.forEach(KubernetesManifestsIT::assertOwnTokenSecrets);
+        JsonNode denyAll = named(objects, "NetworkPolicy", "default-deny-ingress");
+        assertThat(denyAll.at("/spec/podSelector").isEmpty() && denyAll.at("/spec/ingress").isMissingNode())
+            .as("default-deny-ingress selects every pod and allows nothing: %s", denyAll).isTrue();
+        if (overlay.equals("local")) {
+          assertStrimziUsers(objects);
+        }
       }
+      System.out.println("[k8s] per-app token Secrets, default-deny ingress, and a KafkaUser per app (ACLs == topic scopes) checked");
 
       // The schemas bite: an unknown field in a Dapr Component and a wrong type in a Deployment.
       Path broken = work.resolve("broken.yaml");
@@ -91,6 +117,124 @@ class KubernetesManifestsIT {
       refused = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-f", broken.toString());
       assertThat(refused.ok()).as("a wrong type is refused: %s", refused.output()).isFalse();
       System.out.println("[k8s] a misspelt Component field and a wrongly typed Deployment field were refused");
+    }
+  }
+
+  /** The objects of kubectl's -o json output (a List, or one object), after any warnings it printed first. */
+  private static List<JsonNode> accepted(String output) throws IOException {
+    int start = output.indexOf("{\n");
+    assertThat(start).as("JSON in kubectl's output: %s", output).isGreaterThanOrEqualTo(0);
+    List<JsonNode> out = new ArrayList<>();
+    try (MappingIterator<JsonNode> docs = JSON.readerFor(JsonNode.class).readValues(output.substring(start))) {
+      while (docs.hasNext()) {
+        JsonNode d = docs.next();
+        if (d.path("kind").asText().equals("List")) {
+          d.path("items").forEach(out::add);
+        } else {
+          out.add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+    return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+  }
+
+  private static JsonNode named(List<JsonNode> objects, String kind, String name) {
+    return ofKind(objects, kind).stream().filter(o -> name(o).equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+  }
+
+  private static String name(JsonNode o) {
+    return o.at("/metadata/name").asText();
+  }
+
+  /** The sidecar (annotations, read by the injector from key "token") and the app (env) of one app use its own two Secrets. */
+  private static void assertOwnTokenSecrets(JsonNode deployment) {
+    String app = name(deployment);
+    JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
+    assertThat(annotations.path("dapr.io/api-token-secret").asText()).as(app).isEqualTo(app + "-dapr-api-token");
+    assertThat(annotations.path("dapr.io/app-token-secret").asText()).as(app).isEqualTo(app + "-app-api-token");
+    Map<String, String> fromSecret = new HashMap<>();
+    for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
+      JsonNode ref = e.at("/valueFrom/secretKeyRef");
+      if (!ref.isMissingNode()) {
+        fromSecret.put(e.path("name").asText(), ref.path("name").asText() + ":" + ref.path("key").asText());
+      }
+    }
+    assertThat(fromSecret).as("%s's app container", app)
+        .containsEntry("DAPR_API_TOKEN", app + "-dapr-api-token:token")
+        .containsEntry("APP_API_TOKEN", app + "-app-api-token:token");
+  }
+
+  /**
+   * Strimzi: the only listeners authenticate, ACLs are on, and each app has a SCRAM KafkaUser whose
+   * topic ACLs are exactly what the pub/sub components' scopes let it publish (Write) and
+   * subscribe (Read), a group it may consume in, and its sidecar gets that user's password.
+   */
+  private static void assertStrimziUsers(List<JsonNode> objects) {
+    JsonNode kafka = named(objects, "Kafka", "todo-kafka");
+    assertThat(kafka.at("/spec/kafka/listeners")).as("listeners").isNotEmpty()
+        .allSatisfy(l -> assertThat(l.at("/authentication/type").asText()).as("listener %s", l.path("name")).isEqualTo("scram-sha-512"));
+    assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
+
+    Map<String, Set<String>> publishes = new HashMap<>();
+    Map<String, Set<String>> subscribes = new HashMap<>();
+    for (String component : List.of("pubsub", "live-pubsub")) {
+      for (JsonNode m : named(objects, "Component", component).at("/spec/metadata")) {
+        switch (m.path("name").asText()) {
+          case "publishingScopes" -> scopes(m.path("value").asText(), publishes);
+          case "subscriptionScopes" -> scopes(m.path("value").asText(), subscribes);
+          case "saslUsername" -> assertThat(m.path("value").asText()).as(component).isEqualTo("{appID}");
+          case "saslPassword" -> assertThat(m.path("envRef").asText()).as(component).isEqualTo("TODO_KAFKA_SASL_PASSWORD");
+          default -> { }
+        }
+      }
+    }
+    for (String app : APPS) {
+      JsonNode user = named(objects, "KafkaUser", app);
+      assertThat(user.at("/spec/authentication/type").asText()).as(app).isEqualTo("scram-sha-512");
+      Set<String> writes = new TreeSet<>();
+      Set<String> reads = new TreeSet<>();
+      Set<String> groups = new TreeSet<>();
+      for (JsonNode acl : user.at("/spec/authorization/acls")) {
+        List<String> ops = new ArrayList<>();
+        acl.path("operations").forEach(o -> ops.add(o.asText()));
+        String resource = acl.at("/resource/name").asText();
+        switch (acl.at("/resource/type").asText()) {
+          case "topic" -> {
+            if (ops.contains("Write")) {
+              writes.add(resource);
+            }
+            if (ops.contains("Read")) {
+              reads.add(resource);
+            }
+          }
+          case "group" -> groups.add(resource);
+          default -> throw new AssertionError(app + " has an ACL beyond topics and groups: " + acl);
+        }
+      }
+      assertThat(writes).as("%s may write", app).isEqualTo(publishes.getOrDefault(app, Set.of()));
+      assertThat(reads).as("%s may read", app).isEqualTo(subscribes.getOrDefault(app, Set.of()));
+      assertThat(groups).as("%s's consumer groups", app).allMatch(g -> g.startsWith(app));
+      if (!reads.isEmpty()) {
+        assertThat(groups).as("%s's consumer groups", app).isNotEmpty();
+      }
+      assertThat(named(objects, "Deployment", app).at("/spec/template/metadata/annotations").path("dapr.io/env-from-secret").asText())
+          .as("%s's sidecar password", app).isEqualTo("TODO_KAFKA_SASL_PASSWORD=kafka-user-" + app + ":password");
+    }
+  }
+
+  /** Dapr's "app=topic,topic;app=" scope syntax (spaces ignored) into app -> topics. */
+  private static void scopes(String value, Map<String, Set<String>> into) {
+    for (String entry : value.replace(" ", "").split(";")) {
+      String[] appTopics = entry.split("=", 2);
+      Set<String> topics = into.computeIfAbsent(appTopics[0], a -> new TreeSet<>());
+      if (appTopics.length == 2 && !appTopics[1].isEmpty()) {
+        topics.addAll(List.of(appTopics[1].split(",")));
+      }
     }
   }
 }
