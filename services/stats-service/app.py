@@ -14,9 +14,10 @@ What each endpoint needs:
     refused, unless TODO_INSECURE_NO_APP_TOKEN=true (a deliberate, insecure local setting).
     A Content-Length is required (411; 400 when not a number) and at most 1 MiB (413).
   - GET /stats[?user_id=...]: a bearer JWT, verified by the rules every service follows (RS256
-    with the PEM public key at MP_JWT_VERIFY_PUBLICKEY_LOCATION, no key: every token refused;
-    issuer MP_JWT_VERIFY_ISSUER, audience MP_JWT_VERIFY_AUDIENCES; iss, sub, aud, exp and iat
-    required; 30 s clock skew; at most 24 h between iat and exp). The user is the token's sub.
+    with the PEM public key at MP_JWT_VERIFY_PUBLICKEY_LOCATION, or the JWKS there when it is an
+    http(s) URL; no key: every token refused; issuer MP_JWT_VERIFY_ISSUER, audience
+    MP_JWT_VERIFY_AUDIENCES; iss, sub, aud, exp and iat required; 30 s clock skew; at most 24 h
+    between iat and exp). The user is the token's sub.
     Without user_id it answers for that user; another user's id needs the todo-admin group
     (the groups claim), else 403. 401 {"error": "missing_token"|"invalid_token"} with
     WWW-Authenticate: Bearer; every refusal is counted in todo_stats_auth_refused_total{reason}.
@@ -168,6 +169,7 @@ class Auth:
     REQUIRED = ["iss", "sub", "aud", "exp", "iat"]
 
     def __init__(self, public_key, issuer="todo-events-dev", audiences=("todo-events",)):
+        """public_key: an RSA public key, a PyJWKClient (keys by the token's kid), or None (refuse all)."""
         self.key, self.issuer, self.audiences = public_key, issuer, list(audiences)
 
     @classmethod
@@ -179,6 +181,9 @@ class Auth:
         key = None
         if not location:
             log.error("MP_JWT_VERIFY_PUBLICKEY_LOCATION is not set: every bearer token is refused")
+        elif location.startswith(("https://", "http://")):
+            # An identity provider's JWKS, as the Java apps accept too (k8s/ points them at one).
+            key = jwt.PyJWKClient(location, timeout=5)
         else:
             try:
                 key = load_pem_public_key(Path(location.removeprefix("file:")).read_bytes())
@@ -197,7 +202,8 @@ class Auth:
         if self.key is None:
             raise Refused(401, "invalid_token", "this service has no public key to verify bearer tokens with")
         try:
-            claims = jwt.decode(token.strip(), self.key, algorithms=["RS256"], issuer=self.issuer,
+            key = self.key.get_signing_key_from_jwt(token.strip()).key if isinstance(self.key, jwt.PyJWKClient) else self.key
+            claims = jwt.decode(token.strip(), key, algorithms=["RS256"], issuer=self.issuer,
                                 audience=self.audiences, leeway=self.LEEWAY, options={"require": self.REQUIRED})
         except jwt.PyJWTError as e:
             raise Refused(401, "invalid_token", "the bearer token is not valid: %s" % e)
@@ -359,11 +365,11 @@ def handler_for(app, read_timeout=READ_TIMEOUT, deadline=REQUEST_DEADLINE):
             self.answer(status, {"error": code, "message": message})
             self.close_connection = True
             self.wfile.flush()
+            until, discarded = time.monotonic() + 1.0, 0
             try:
                 self.connection.shutdown(socket.SHUT_WR)
-                self.connection.settimeout(1.0)
-                discarded = 0
-                while discarded < 64 * 1024:
+                while discarded < 64 * 1024 and time.monotonic() < until:
+                    self.connection.settimeout(max(0.01, until - time.monotonic()))
                     chunk = self.connection.recv(16 * 1024)
                     if not chunk:
                         break

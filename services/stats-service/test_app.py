@@ -6,6 +6,7 @@ through PolyglotConsumerIT."""
 import hashlib
 import hmac
 import http.client
+import http.server
 import json
 import os
 import socket
@@ -242,6 +243,40 @@ class AuthTest(unittest.TestCase):
                     self.assertEqual(self.refusal_of(app.Auth.from_env(env), bearer()).code, "invalid_token")
 
 
+class JwksTest(unittest.TestCase):
+    """MP_JWT_VERIFY_PUBLICKEY_LOCATION may be an identity provider's JWKS URL (as on k8s/)."""
+
+    def setUp(self):
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
+        jwks = json.dumps({"keys": [dict(jwk, kid="k1", use="sig", alg="RS256")]}).encode()
+
+        class Jwks(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(jwks)
+
+            def log_message(self, *args):
+                pass
+
+        self.idp = http.server.HTTPServer(("127.0.0.1", 0), Jwks)
+        threading.Thread(target=self.idp.serve_forever, daemon=True).start()
+        self.addCleanup(self.idp.server_close)
+        self.addCleanup(self.idp.shutdown)
+
+    def test_tokens_are_verified_with_the_key_their_kid_names(self):
+        auth = app.Auth.from_env({"MP_JWT_VERIFY_PUBLICKEY_LOCATION": "http://127.0.0.1:%d/jwks" % self.idp.server_port})
+        signed = lambda kid, key=KEY: "Bearer " + jwt.encode(
+            {"iss": ISSUER, "sub": "alice", "aud": AUDIENCE, "iat": int(time.time()), "exp": int(time.time()) + 60},
+            key, algorithm="RS256", headers={"kid": kid})
+        self.assertEqual(auth.user(signed("k1")), ("alice", False))
+        for kid, key in (("k1", OTHER_KEY), ("unknown", KEY)):
+            with self.subTest(kid=kid), self.assertRaises(app.Refused) as refused:
+                auth.user(signed(kid, key))
+            self.assertEqual(refused.exception.code, "invalid_token")
+
+
 class AppTokenTest(unittest.TestCase):
     def test_the_app_token_is_compared_whole(self):
         a = app.App(FakeSidecar(), "s3cret")
@@ -410,12 +445,12 @@ class SlowClientTest(unittest.TestCase):
             self.assertLess(time.monotonic() - started, 3)
 
     def test_the_workers_are_a_fixed_pool_and_further_connections_wait(self):
-        before = {t.name for t in threading.enumerate()}
+        before = set(threading.enumerate())
         served = self.serve(workers=2, read_timeout=0.5, deadline=5)
         idle = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(6)]
         self.addCleanup(lambda: [s.close() for s in idle])
         time.sleep(0.2)
-        workers = [t for t in threading.enumerate() if t.name.startswith("stats-service-http") and t.name not in before]
+        workers = [t for t in threading.enumerate() if t.name.startswith("stats-service-http") and t not in before]
         self.assertEqual(len(workers), 2)
         started = time.monotonic()
         status, _, _ = served.request("GET", "/q/health/live")
@@ -423,7 +458,7 @@ class SlowClientTest(unittest.TestCase):
         self.assertEqual(status, 200)
         # Six silent connections ahead of it on two workers: three rounds of the read timeout.
         self.assertGreaterEqual(waited, 1.0)
-        workers = [t for t in threading.enumerate() if t.name.startswith("stats-service-http") and t.name not in before]
+        workers = [t for t in threading.enumerate() if t.name.startswith("stats-service-http") and t not in before]
         self.assertEqual(len(workers), 2)
 
 
