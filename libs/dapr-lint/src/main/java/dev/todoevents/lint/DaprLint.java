@@ -44,7 +44,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       annotation {@code todo-events.dev/local-type});
  *   <li>{@code app-port-mismatch}: an app port that differs between dapr.yaml, the app's
  *       application.properties and its k8s Deployment;
- *   <li>{@code code-topic-undeclared}: a topic in code (Topic.java) that no KafkaTopic declares.
+ *   <li>{@code code-topic-undeclared}: a topic in code (Topic.java) that no KafkaTopic declares;
+ *   <li>{@code broker-swap}: a broker folder whose components differ from the default broker's in
+ *       names or scopes;
+ *   <li>{@code topic-scopes}: a pub/sub component without allowedTopics, or with an app in its
+ *       scopes missing from publishingScopes or subscriptionScopes (it could use every topic);
+ *       a subscription whose topic or deadLetterTopic its app may not use, or whose topic no app
+ *       may publish; topic scoping that differs between brokers or from k8s/.
  * </ul>
  */
 public final class DaprLint {
@@ -129,6 +135,7 @@ public final class DaprLint {
     brokers();
     appPorts();
     codeTopics(topics);
+    topicScopes(k8sComponents, topics);
     return problems.stream().distinct().sorted().toList();
   }
 
@@ -142,19 +149,9 @@ public final class DaprLint {
    * is also in components/, which every sidecar loads whatever the broker.
    */
   private void brokers() {
-    Path dir = root.resolve(BROKERS);
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
     Map<String, Doc> reference = byName(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
     Set<String> common = names(ofKind(folder("components"), "Component"));
-    List<Path> brokerDirs;
-    try (Stream<Path> s = Files.list(dir)) {
-      brokerDirs = s.filter(Files::isDirectory).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (Path b : brokerDirs) {
+    for (Path b : brokerDirs()) {
       List<Doc> mine = ofKind(folder(root.relativize(b).toString()), "Component");
       Set<String> names = names(mine);
       for (Doc d : mine) {
@@ -179,6 +176,136 @@ public final class DaprLint {
               + " has no component " + missing + ", which the default broker defines");
         }
       }
+    }
+  }
+
+  /** The component the apps write their own dead letters through (DaprNames.PUBSUB, DeadLetterPublisher). */
+  static final String APP_DEAD_LETTERS = "pubsub";
+
+  /**
+   * Least privilege on topics (Dapr's topic scoping). Each pub/sub component, local, per broker
+   * and in k8s/: allowedTopics set, every scoped app in publishingScopes and subscriptionScopes.
+   * Each subscription, against the components it runs with (components/ plus the default broker;
+   * k8s/base): its app may subscribe to its topic and publish its deadLetterTopic there (the
+   * sidecar dead-letters through the same component) and on pubsub (the app's own dead
+   * letters), and some app may publish the topic at all. The other brokers and k8s/ must scope
+   * topics exactly as the default broker and components/ do, so they pass the same checks.
+   */
+  private void topicScopes(List<Doc> k8sComponents, Set<String> declared) {
+    List<Doc> local = pubsubs(localComponents);
+    List<Doc> k8s = pubsubs(k8sComponents);
+    List<Doc> all = new ArrayList<>(local);
+    all.addAll(k8s);
+    Map<String, Doc> defaults = byName(pubsubs(folder(BROKERS + "/" + DEFAULT_BROKER)));
+    for (Path b : brokerDirs()) {
+      if (!b.getFileName().toString().equals(DEFAULT_BROKER)) {
+        for (Doc d : pubsubs(folder(root.relativize(b).toString()))) {
+          all.add(d);
+          sameTopicScopes(defaults.get(d.name()), d);
+        }
+      }
+    }
+    Map<String, Doc> localByName = byName(local);
+    k8s.forEach(k -> sameTopicScopes(localByName.get(k.name()), k));
+    all.forEach(this::componentTopicScopes);
+    subscriptionTopicScopes(local, "components/", declared);
+    subscriptionTopicScopes(k8s, "k8s/base", declared);
+  }
+
+  private static List<Doc> pubsubs(Collection<Doc> docs) {
+    return ofKind(docs, "Component").stream().filter(d -> d.str("spec", "type").orElse("").startsWith("pubsub.")).toList();
+  }
+
+  private void componentTopicScopes(Doc d) {
+    TopicScopes t = TopicScopes.of(d);
+    if (t.allowed().isEmpty()) {
+      problem(d, d.line("metadata", "name"), "topic-scopes", "pubsub component " + d.name()
+          + " has no allowedTopics: its apps may create and use topics of any name");
+    }
+    for (String app : Doc.strings(d.node("scopes"))) {
+      unscoped(d, app, TopicScopes.PUBLISHING, t.publishing(), "publish to");
+      unscoped(d, app, TopicScopes.SUBSCRIPTION, t.subscribing(), "subscribe to");
+    }
+  }
+
+  private void unscoped(Doc d, String app, String key, Map<String, Set<String>> scoped, String verb) {
+    if (!scoped.containsKey(app)) {
+      problem(d, topicScopesLine(d, key), "topic-scopes", "pubsub component " + d.name() + ": " + app + " is in scopes but not in "
+          + key + ", so it may " + verb + " every topic (write " + app + "= for none)");
+    }
+  }
+
+  /** The line of a topic scoping entry, or of the component's name if it has none. */
+  private static int topicScopesLine(Doc d, String key) {
+    return TopicScopes.entry(d, key).map(d::line).orElse(d.line("metadata", "name"));
+  }
+
+  private void sameTopicScopes(Doc reference, Doc d) {
+    if (reference != null && !TopicScopes.of(reference).equals(TopicScopes.of(d))) {
+      problem(d, d.line("metadata", "name"), "topic-scopes", "pubsub component " + d.name() + ": " + TopicScopes.ALLOWED + ", "
+          + TopicScopes.PUBLISHING + " or " + TopicScopes.SUBSCRIPTION + " differ from " + reference.file());
+    }
+  }
+
+  private void subscriptionTopicScopes(List<Doc> components, String where, Set<String> declared) {
+    Map<String, Doc> byName = byName(components);
+    for (Doc s : subscriptions) {
+      Doc c = byName.get(s.str("spec", "pubsubname").orElse(""));
+      // An unknown component or a topic no KafkaTopic declares is reported by its own rule.
+      Optional<String> topic = s.str("spec", "topic").filter(declared::contains);
+      Optional<String> dlq = s.str("spec", "deadLetterTopic").filter(declared::contains);
+      if (c == null) {
+        continue;
+      }
+      TopicScopes scopes = TopicScopes.of(c);
+      Set<String> loaders = new LinkedHashSet<>(Doc.strings(c.node("scopes")));
+      List<String> apps = Doc.strings(s.node("scopes"));
+      // An unscoped subscription applies to every app that loads the component; an app the
+      // component is not scoped to never sees the subscription.
+      for (String app : apps.isEmpty() ? loaders : apps) {
+        if (!loaders.isEmpty() && !loaders.contains(app)) {
+          continue;
+        }
+        topic.filter(t -> !scopes.maySubscribe(app, t)).ifPresent(t -> problem(c, topicScopesLine(c, TopicScopes.SUBSCRIPTION),
+            "topic-scopes", "pubsub component " + c.name() + ": " + app + " may not subscribe to " + t + " (allowedTopics, "
+                + TopicScopes.SUBSCRIPTION + "), which its subscription " + s.name() + " needs"));
+        dlq.ifPresent(d -> {
+          mayPublishDeadLetters(c, app, d, "its sidecar dead-letters subscription " + s.name() + " there");
+          Doc own = byName.get(APP_DEAD_LETTERS);
+          if (own != null && own != c) {
+            mayPublishDeadLetters(own, app, d, "the app writes its own dead letters there");
+          }
+        });
+      }
+      topic.filter(t -> components.stream().noneMatch(p -> mayBePublished(p, t))).ifPresent(t -> problem(s,
+          s.line("spec", "topic"), "topic-scopes", "subscription " + s.name() + ": no app may publish " + t
+              + " on any pubsub component in " + where));
+    }
+  }
+
+  private void mayPublishDeadLetters(Doc c, String app, String dlq, String why) {
+    if (!TopicScopes.of(c).mayPublish(app, dlq)) {
+      problem(c, topicScopesLine(c, TopicScopes.PUBLISHING), "topic-scopes", "pubsub component " + c.name() + ": " + app
+          + " may not publish " + dlq + " (allowedTopics, " + TopicScopes.PUBLISHING + "), but " + why);
+    }
+  }
+
+  private static boolean mayBePublished(Doc component, String topic) {
+    TopicScopes t = TopicScopes.of(component);
+    List<String> apps = Doc.strings(component.node("scopes"));
+    // Unscoped, every app loads it, including ones no topic scope names.
+    return (apps.isEmpty() ? List.of("") : apps).stream().anyMatch(app -> t.mayPublish(app, topic));
+  }
+
+  private List<Path> brokerDirs() {
+    Path dir = root.resolve(BROKERS);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

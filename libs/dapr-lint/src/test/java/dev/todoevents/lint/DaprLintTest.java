@@ -33,7 +33,7 @@ class DaprLintTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "no-dead-letter-topic", "undeclared-topic", "unknown-component", "unknown-app-id",
-      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared"})
+      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared", "broker-swap", "topic-scopes"})
   void eachBrokenSampleIsReportedByItsRule(String rule, @TempDir Path copy) throws IOException {
     copyProject(copy);
     Path sample = CORPUS.resolve(rule);
