@@ -145,6 +145,11 @@ class AuthTest(unittest.TestCase):
             self.auth.readable_user(authorization, requested)
         return refused.exception
 
+    def refusal_of(self, auth, authorization):
+        with self.assertRaises(app.Refused) as refused:
+            auth.user(authorization)
+        return refused.exception
+
     def assertInvalid(self, authorization, because):
         refused = self.refusal(authorization)
         self.assertEqual((refused.status, refused.code), (401, "invalid_token"))
@@ -222,11 +227,6 @@ class AuthTest(unittest.TestCase):
     def test_without_a_public_key_every_token_is_refused(self):
         refused = self.refusal_of(app.Auth(None), bearer())
         self.assertEqual((refused.status, refused.code), (401, "invalid_token"))
-
-    def refusal_of(self, auth, authorization):
-        with self.assertRaises(app.Refused) as refused:
-            auth.user(authorization)
-        return refused.exception
 
     def test_configured_from_the_microprofile_variables(self):
         with tempfile.TemporaryDirectory() as tmp:
