@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Kafka, Redis Streams, RabbitMQ and NATS JetStream, each a real server started here. Per
  * broker: a task created and a recurring one completed (publish, two consumers, service
  * invocation of the next occurrence); the same event_id twice has one effect; a poison event
- * goes to the DLQ with its context (read from the broker itself); and with audit-service and its
- * sidecar SIGKILLed while events are published, every event is audited exactly once after they
- * come back. Prints the figures per broker.
+ * goes to the DLQ with its context (read from the broker itself); an app publishing a topic it
+ * does not own is refused by its sidecar (topic scopes) and nothing is delivered; and with
+ * audit-service and its sidecar SIGKILLed while events are published, every event is audited
+ * exactly once after they come back. Prints the figures per broker.
  */
 class BrokerMatrixIT {
 
@@ -117,7 +118,27 @@ class BrokerMatrixIT {
       System.out.printf("[broker %s] same event_id twice: 1 entry, dropped by %s; poison: in %s with error_kind=poison%n",
           broker, duplicateSeenBy, dlq);
 
-      // 4. audit-service and its sidecar SIGKILLed; tasks created while they are down; both back:
+      // 4. Topic scopes (publishingScopes on every broker's pubsub): audit-service's sidecar, with
+      //    audit-service's own API token, refuses to publish to task-events, which only
+      //    task-service may publish, and nothing reaches a consumer. A task event published after
+      //    it through task-service's sidecar is audited; by then a leaked one would be too.
+      ObjectNode forged = SampleEvents.taskCreated(user);
+      String forgedTask = forged.at("/data/task_id").asText();
+      Http.Reply refused = Stack.publish(stack.sidecar(AppIds.AUDIT_SERVICE), Topic.TASK_EVENTS.topicName(), user, forged.toString());
+      assertThat(refused.status()).as("publish to task-events through audit-service's sidecar: %s", refused.body()).isEqualTo(403);
+      assertThat(refused.body().path("errorCode").asText()).isEqualTo("ERR_PUBSUB_FORBIDDEN");
+      assertThat(refused.body().path("message").asText()).contains(AppIds.AUDIT_SERVICE);
+      ObjectNode after = SampleEvents.taskCreated(user);
+      publish(taskSidecar, after, user);
+      await("[" + broker + "] the event task-service published after the refused one, audited")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> auditEntries(audit, "task_id=" + after.at("/data/task_id").asText()).size() == 1);
+      assertThat(auditEntries(audit, "task_id=" + forgedTask)).as("entries of the refused event").isEmpty();
+      System.out.printf("[broker %s] publish to task-events through audit-service's sidecar: %d %s, nothing delivered%n",
+          broker, refused.status(), refused.body().path("errorCode").asText());
+
+      // 5. audit-service and its sidecar SIGKILLed; tasks created while they are down; both back:
       //    every one audited exactly once, nothing in the DLQ but the poison event.
       audit.kill();
       Daprd auditSidecar = stack.sidecar(AppIds.AUDIT_SERVICE);
