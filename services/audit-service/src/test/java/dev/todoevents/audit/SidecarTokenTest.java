@@ -47,7 +47,8 @@ class SidecarTokenTest {
   }
 
   @Test
-  void theQueryApiIsNotForTheSidecarOnlyAndNeedsNoToken() {
-    given().get("/audit?user_id=nobody").then().statusCode(200);
+  void theQueryApiTakesAUserTokenNotTheAppToken() {
+    given().header("dapr-api-token", "s3cret-app-token").get("/audit?user_id=nobody").then().statusCode(401);
+    TaskEventsSubscriberTest.as("nobody").get("/audit?user_id=nobody").then().statusCode(200);
   }
 }

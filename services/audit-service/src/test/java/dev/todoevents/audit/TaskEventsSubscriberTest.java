@@ -12,6 +12,9 @@ import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.Samples;
 import dev.todoevents.contracts.TaskEvent;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import java.util.Set;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +62,7 @@ class TaskEventsSubscriberTest {
       String body = envelope(data);
       deliver(body, 200, "SUCCESS");
       deliver(body, 200, "SUCCESS"); // at-least-once: a redelivery has no second effect
-      given()
+      admin()
           .queryParam("task_id", taskId)
           .get("/audit")
           .then()
@@ -104,8 +107,8 @@ class TaskEventsSubscriberTest {
         .then().statusCode(200)
         .body("statuses.entryId", org.hamcrest.Matchers.contains("e0", "e1", "e2", "e3"))
         .body("statuses.status", org.hamcrest.Matchers.everyItem(equalTo("SUCCESS")));
-    given().queryParam("task_id", good.get("task_id").asText()).get("/audit").then().body("$", hasSize(1));
-    given().queryParam("task_id", future.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+    admin().queryParam("task_id", good.get("task_id").asText()).get("/audit").then().body("$", hasSize(1));
+    admin().queryParam("task_id", future.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
     assertThat(deadLetters.letters()).singleElement().satisfies(l -> assertThat(l.eventId()).isEqualTo(poison.get("event_id").asText()));
 
     // The same poison again is known (ProcessedEvents): acknowledged, not dead-lettered twice.
@@ -142,7 +145,7 @@ class TaskEventsSubscriberTest {
     ObjectNode ce = Events.MAPPER.createObjectNode().put("specversion", "1.0").put("id", data.get("event_id").asText());
     ce.set("data", data);
     deliver(ce.toString(), 200, "SUCCESS");
-    given().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+    admin().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
     assertThat(deadLetters.letters()).isEmpty();
     given().get("/q/metrics").then().body(containsString("todo_events_skipped_total"));
   }
@@ -159,7 +162,7 @@ class TaskEventsSubscriberTest {
       assertThat(l.reason()).contains("title");
       assertThat(l.source().dlqName()).isEqualTo("task-events-dlq");
     });
-    given().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
+    admin().queryParam("task_id", data.get("task_id").asText()).get("/audit").then().body("$", hasSize(0));
   }
 
   @Test
@@ -182,32 +185,62 @@ class TaskEventsSubscriberTest {
       data.put("user_id", user);
       deliver(envelope(data), 200, "SUCCESS");
     }
-    given().queryParam("user_id", user).queryParam("event_type", "todo.task.completed").get("/audit")
+    as(user).queryParam("user_id", user).queryParam("event_type", "todo.task.completed").get("/audit")
         .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.completed"));
     // Samples occur on 2026-11-23, -24 and -25.
-    given().queryParam("user_id", user).queryParam("from", "2026-11-24T00:00:00Z").get("/audit")
+    as(user).queryParam("user_id", user).queryParam("from", "2026-11-24T00:00:00Z").get("/audit")
         .then().statusCode(200).body("$", hasSize(2));
-    given().queryParam("user_id", user).queryParam("to", "2026-11-24T00:00:00Z").get("/audit")
+    as(user).queryParam("user_id", user).queryParam("to", "2026-11-24T00:00:00Z").get("/audit")
         .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.created"));
 
-    var first = given().queryParam("user_id", user).queryParam("limit", 2).get("/audit").then().statusCode(200)
+    var first = as(user).queryParam("user_id", user).queryParam("limit", 2).get("/audit").then().statusCode(200)
         .body("$", hasSize(2)).extract();
     String next = first.header("X-Next-After-Seq");
     assertThat(next).isNotBlank();
-    given().queryParam("user_id", user).queryParam("limit", 2).queryParam("after_seq", next).get("/audit")
+    as(user).queryParam("user_id", user).queryParam("limit", 2).queryParam("after_seq", next).get("/audit")
         .then().statusCode(200).body("$", hasSize(1)).body("[0].event_type", equalTo("todo.task.deleted"))
         .header("X-Next-After-Seq", org.hamcrest.Matchers.nullValue());
   }
 
   @Test
   void queryNeedsAFilterAndValidParameters() {
-    given().get("/audit").then().statusCode(400).body("error", equalTo("missing_filter"));
-    given().queryParam("task_id", "nope").get("/audit").then().statusCode(400).body("error", equalTo("invalid_query")).body("details.field", org.hamcrest.Matchers.hasItem("task_id"));
-    given().queryParam("user_id", "u").queryParam("from", "yesterday").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("from"));
-    given().queryParam("event_type", "completed").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("event_type"));
-    given().queryParam("user_id", "u").queryParam("limit", 0).get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("limit"));
-    given().queryParam("user_id", "u").queryParam("limit", 5000).get("/audit").then().statusCode(400);
-    given().queryParam("user_id", "u").queryParam("limit", "ten").get("/audit").then().statusCode(400);
-    given().queryParam("user_id", "nobody-" + UUID.randomUUID()).get("/audit").then().statusCode(200).body("$", hasSize(0));
+    admin().get("/audit").then().statusCode(400).body("error", equalTo("missing_filter"));
+    admin().queryParam("task_id", "nope").get("/audit").then().statusCode(400).body("error", equalTo("invalid_query")).body("details.field", org.hamcrest.Matchers.hasItem("task_id"));
+    as("u").queryParam("user_id", "u").queryParam("from", "yesterday").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("from"));
+    admin().queryParam("event_type", "completed").get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("event_type"));
+    as("u").queryParam("user_id", "u").queryParam("limit", 0).get("/audit").then().statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("limit"));
+    as("u").queryParam("user_id", "u").queryParam("limit", 5000).get("/audit").then().statusCode(400);
+    as("u").queryParam("user_id", "u").queryParam("limit", "ten").get("/audit").then().statusCode(400);
+    admin().queryParam("user_id", "nobody-" + UUID.randomUUID()).get("/audit").then().statusCode(200).body("$", hasSize(0));
+  }
+
+  /** A request as {@code user} (a token signed in memory for the test profile). */
+  static RequestSpecification as(String user) {
+    return given().auth().oauth2(Jwt.subject(user).sign());
+  }
+
+  /** A request with the back-office role, which may read across users. */
+  static RequestSpecification admin() {
+    return given().auth().oauth2(Jwt.subject("ops-" + UUID.randomUUID()).groups(Set.of("todo-admin")).sign());
+  }
+
+  @Test
+  void aUserReadsOnlyTheirOwnEntries() {
+    String alice = "alice-" + UUID.randomUUID();
+    String bob = "bob-" + UUID.randomUUID();
+    ObjectNode data = sample("task-event.created.json");
+    data.put("user_id", alice);
+    deliver(envelope(data), 200, "SUCCESS");
+    String taskId = data.get("task_id").asText();
+
+    given().queryParam("user_id", alice).get("/audit").then().statusCode(401).body("error", equalTo("missing_token"));
+    as(alice).get("/audit").then().statusCode(200).body("$", hasSize(1)).body("[0].user_id", equalTo(alice));
+    as(bob).queryParam("user_id", alice).get("/audit").then().statusCode(403).body("error", equalTo("forbidden"));
+    // A filter without user_id is narrowed to the caller: bob does not see alice's task.
+    as(bob).queryParam("task_id", taskId).get("/audit").then().statusCode(200).body("$", hasSize(0));
+    as(bob).queryParam("from", "2000-01-01T00:00:00Z").get("/audit").then().statusCode(200).body("$", hasSize(0));
+    // sub is the user, whatever upn says.
+    given().auth().oauth2(Jwt.subject(bob).upn(alice).sign()).get("/audit").then().statusCode(200).body("$", hasSize(0));
+    admin().queryParam("user_id", alice).get("/audit").then().statusCode(200).body("$", hasSize(1));
   }
 }

@@ -8,6 +8,8 @@ import dev.todoevents.audit.domain.AuditLog;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.service.ApiError;
 import dev.todoevents.service.ApiErrorMappers;
+import dev.todoevents.service.Users;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +24,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.UUID;
 
-/** Query API of the audit log: filters by user, task, event type and time range; paged, oldest first. */
+/**
+ * Query API of the audit log: filters by user, task, event type and time range; paged, oldest
+ * first. Needs a bearer token: a user reads only their own entries (user_id, when given, must be
+ * theirs); reading another user's, or across users by time range or task, needs the admin role.
+ */
+@Authenticated
 @Path("/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -31,9 +38,11 @@ public class AuditResource {
   private static final int MAX_LIMIT = 1000;
 
   private final AuditLog auditLog;
+  private final Users users;
 
-  public AuditResource(AuditLog auditLog) {
+  public AuditResource(AuditLog auditLog, Users users) {
     this.auditLog = auditLog;
+    this.users = users;
   }
 
   /**
@@ -62,18 +71,20 @@ public class AuditResource {
     if (eventType != null && !eventType.isBlank() && !eventType.matches("todo\\.[a-z]+\\.[a-z]+")) {
       problems.add(new ApiError.FieldProblem("event_type", "must look like todo.task.completed"));
     }
+    // A user's query is always narrowed to that user; only an admin may leave user_id out.
+    String user = users.readableUserOrAll(userId);
     if (!problems.isEmpty()) {
       String message = problems.stream().map(p -> p.field() + " " + p.problem()).collect(Collectors.joining("; "));
       return ApiErrorMappers.badRequest(new ApiError("invalid_query", message, problems));
     }
-    if (isBlank(userId) && task == null && isBlank(eventType) && fromTime == null && toTime == null) {
+    if (user == null && task == null && isBlank(eventType) && fromTime == null && toTime == null) {
       return ApiErrorMappers.badRequest(
           ApiError.of("missing_filter", "give at least one of user_id, task_id, event_type, from, to"));
     }
     List<AuditEntry> page =
         auditLog.query(
             new AuditLog.Query(
-                isBlank(userId) ? null : userId, task, isBlank(eventType) ? null : eventType,
+                user, task, isBlank(eventType) ? null : eventType,
                 fromTime, toTime, after, limit == null ? 100 : limit));
     Response.ResponseBuilder ok = Response.ok(page.stream().map(Record::of).toList());
     if (limit != null && page.size() == limit) {

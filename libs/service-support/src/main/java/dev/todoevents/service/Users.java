@@ -1,0 +1,82 @@
+package dev.todoevents.service;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Whose data a request may touch. The user is the bearer token's {@code sub} (see
+ * {@link SubjectIsTheUser}); a request for another user's data needs the {@value #ADMIN_ROLE}
+ * role (the token's {@code groups} claim), which is a back-office act, never a user's.
+ */
+@RequestScoped
+public class Users {
+
+  /** The group (JWT {@code groups} claim) that may read across users. */
+  public static final String ADMIN_ROLE = "todo-admin";
+
+  private final SecurityIdentity identity;
+
+  public Users(SecurityIdentity identity) {
+    this.identity = identity;
+  }
+
+  /** The token's user (its {@code sub}). */
+  public String current() {
+    return identity.getPrincipal().getName();
+  }
+
+  public boolean isAdmin() {
+    return identity.hasRole(ADMIN_ROLE);
+  }
+
+  /**
+   * The user a read is for: the token's user when {@code requested} is blank or names them;
+   * another user only for an admin.
+   *
+   * @throws NotYours when a non-admin names someone else (answered 403)
+   */
+  public String readableUser(String requested) {
+    String me = current();
+    if (requested == null || requested.isBlank() || requested.equals(me)) {
+      return me;
+    }
+    if (isAdmin()) {
+      return requested;
+    }
+    throw new NotYours(requested);
+  }
+
+  /**
+   * Like {@link #readableUser(String)}, but an admin who names nobody reads across all users
+   * (null); a user always reads only their own.
+   */
+  public String readableUserOrAll(String requested) {
+    if ((requested == null || requested.isBlank()) && isAdmin()) {
+      return null;
+    }
+    return readableUser(requested);
+  }
+
+  /** A user_id that is not the token's user, from someone without the admin role. */
+  public static final class NotYours extends RuntimeException {
+    public NotYours(String claimedUserId) {
+      super("user_id '" + claimedUserId + "' is not the user of the bearer token; reading another user's data needs the "
+          + ADMIN_ROLE + " role");
+    }
+  }
+
+  /** The 403 of {@link NotYours}, the same JSON shape as every other error. */
+  public static class Errors {
+    @ServerExceptionMapper
+    public Response notYours(NotYours e) {
+      return Response.status(403).type(MediaType.APPLICATION_JSON)
+          .entity(new ApiError("forbidden", e.getMessage(),
+              List.of(new ApiError.FieldProblem("user_id", "must be the authenticated user or left out"))))
+          .build();
+    }
+  }
+}
