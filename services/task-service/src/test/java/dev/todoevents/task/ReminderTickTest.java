@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.todoevents.contracts.EventSchemas;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.ReminderEvent;
+import dev.todoevents.task.domain.Task;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class ReminderTickTest {
 
   @Inject RecordingPublisher publisher;
+  @Inject MeterRegistry metrics;
 
   private String user;
 
@@ -63,6 +68,51 @@ class ReminderTickTest {
     assertThat(remindersFor(id)).isEqualTo(2);
     assertThat(publisher.reminders().stream().map(ReminderEvent::eventId).distinct().count())
         .isEqualTo(publisher.reminders().size());
+  }
+
+  /** A task stored before the API refused such values, as the one that once broke every tick. */
+  private UUID stored(String title, Instant remindAt) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      Task t = new Task();
+      t.id = UUID.randomUUID();
+      t.userId = user;
+      t.title = title;
+      t.status = "pending";
+      t.priority = "medium";
+      t.recurrence = "none";
+      t.remindAt = remindAt;
+      t.createdAt = Instant.now();
+      t.updatedAt = t.createdAt;
+      t.persist();
+      return t.id;
+    });
+  }
+
+  @Test
+  void aTaskWhoseReminderCannotBeBuiltIsSetAsideAndTheOthersAreReminded() {
+    double before = metrics.counter("todo.reminders.failed", "reason", "schema").count();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String first = create("first", now.minusSeconds(3));
+    UUID ancient = stored("ancient", Instant.parse("-300000000-01-01T00:00:00Z"));
+    UUID bell = stored("ring\u0007ring", now.minusSeconds(2));
+    String last = create("last", now.minusSeconds(1));
+
+    tick();
+    assertThat(remindersFor(first)).isEqualTo(1);
+    assertThat(remindersFor(last)).isEqualTo(1);
+    assertThat(remindersFor(ancient.toString()) + remindersFor(bell.toString())).isZero();
+    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before).isEqualTo(2);
+    for (UUID id : List.of(ancient, bell)) {
+      Task t = QuarkusTransaction.requiringNew().call(() -> Task.<Task>findById(id));
+      assertThat(t.reminderFailedFor).isEqualTo(t.remindAt);
+      assertThat(t.reminderError).contains("schema violation");
+      assertThat(t.remindedFor).isNull();
+    }
+
+    // Given up for that remind_at: the next ticks neither retry nor count them again.
+    tick();
+    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before).isEqualTo(2);
+    assertThat(remindersFor(first) + remindersFor(last)).isEqualTo(2);
   }
 
   @Test

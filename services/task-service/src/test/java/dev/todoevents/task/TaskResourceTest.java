@@ -2,11 +2,14 @@ package dev.todoevents.task;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.todoevents.contracts.EventSchemas;
 import dev.todoevents.contracts.Events;
@@ -23,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Instant;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,25 +152,58 @@ class TaskResourceTest {
     }
   }
 
+  /** A client cannot choose where its task sits in a series: only /internal/tasks takes that. */
   @Test
-  void createWithAChosenIdIsIdempotentAndCarriesTheCause() {
+  void publicCreateRefusesIdSeriesAndOccurrence() {
+    String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"series_id\":\"" + UUID.randomUUID() + "\",\"occurrence\":2,"
+        + "\"title\":\"Water plants\",\"recurrence\":\"weekly\"}";
+    api().contentType(ContentType.JSON).body(body).post("/tasks").then().statusCode(400)
+        .body("error", equalTo("validation_failed"))
+        .body("details.field", containsInAnyOrder("id", "series_id", "occurrence"))
+        .body("message", containsString("chosen by task-service"));
+    for (String field : new String[] {"\"id\":\"" + UUID.randomUUID() + "\"", "\"series_id\":\"" + UUID.randomUUID() + "\"", "\"occurrence\":1"}) {
+      api().contentType(ContentType.JSON).body("{" + field + ",\"title\":\"x\"}").post("/tasks").then().statusCode(400)
+          .body("details", hasSize(1));
+    }
+    assertThat(publisher.published()).isEmpty();
+    assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+  }
+
+  @Test
+  void internalCreateWithAChosenIdIsIdempotentAndCarriesTheCause() {
     String id = UUID.randomUUID().toString();
     String series = UUID.randomUUID().toString();
     String body =
         "{\"id\":\"" + id + "\",\"series_id\":\"" + series + "\",\"occurrence\":2,"
             + "\"user_id\":\"" + user + "\",\"title\":\"Water plants\",\"recurrence\":\"weekly\"}";
-    api().contentType(ContentType.JSON).header("X-Correlation-Id", "corr-9").header("X-Causation-Id", "evt-1")
-        .body(body).post("/tasks").then().statusCode(201)
+    given().contentType(ContentType.JSON).header("X-Correlation-Id", "corr-9").header("X-Causation-Id", "evt-1")
+        .body(body).post("/internal/tasks").then().statusCode(201)
         .body("id", equalTo(id)).body("series_id", equalTo(series)).body("occurrence", equalTo(2));
-    api().contentType(ContentType.JSON).header("X-Causation-Id", "evt-1")
-        .body(body).post("/tasks").then().statusCode(200).body("id", equalTo(id));
+    given().contentType(ContentType.JSON).header("X-Causation-Id", "evt-1")
+        .body(body).post("/internal/tasks").then().statusCode(200).body("id", equalTo(id));
     assertThat(publisher.published()).hasSize(1);
     assertThat(publisher.published().get(0).ctx().causationId()).isEqualTo("evt-1");
     assertThat(publisher.published().get(0).ctx().correlationId()).isEqualTo("corr-9");
     assertThat(publisher.published().get(0).event().taskData().seriesId()).hasToString(series);
-    // Another user's create cannot take over that id.
-    as("someone-else").contentType(ContentType.JSON)
-        .body(body.replace(user, "someone-else")).post("/tasks").then().statusCode(409).body("error", equalTo("conflict"));
+
+    // The same id for another user, another series or another occurrence is a conflict, never
+    // "already there": the caller must not take it for its own next occurrence.
+    given().contentType(ContentType.JSON).body(body.replace(user, "someone-else"))
+        .post("/internal/tasks").then().statusCode(409).body("error", equalTo("conflict"))
+        .body("message", containsString("another user"));
+    given().contentType(ContentType.JSON).body(body.replace(series, UUID.randomUUID().toString()))
+        .post("/internal/tasks").then().statusCode(409).body("message", containsString("series " + series));
+    given().contentType(ContentType.JSON).body(body.replace("\"occurrence\":2", "\"occurrence\":3"))
+        .post("/internal/tasks").then().statusCode(409).body("message", containsString("occurrence 2"));
+    given().contentType(ContentType.JSON).body(body.replace("\"series_id\":\"" + series + "\",\"occurrence\":2,", ""))
+        .post("/internal/tasks").then().statusCode(409);
+    assertThat(publisher.published()).hasSize(1);
+    api().get("/tasks/" + id).then().statusCode(200).body("series_id", equalTo(series)).body("occurrence", equalTo(2));
+
+    given().contentType(ContentType.JSON)
+        .body("{\"id\":\"" + UUID.randomUUID() + "\",\"user_id\":\"" + user + "\",\"title\":\"x\",\"occurrence\":100001}")
+        .post("/internal/tasks").then().statusCode(400).body("details.field", hasItem("occurrence"))
+        .body("details.problem", hasItem("must be from 1 to 100000"));
   }
 
   @Test
@@ -215,6 +252,16 @@ class TaskResourceTest {
         "unknown priority      | {\"user_id\":\"U\",\"title\":\"x\",\"priority\":\"urgent\"} | validation_failed | priority",
         "unknown status        | {\"user_id\":\"U\",\"title\":\"x\",\"status\":\"done\"} | validation_failed | status",
         "array body            | [1,2]                                 | invalid_body |",
+        "due_at before 2000    | {\"user_id\":\"U\",\"title\":\"x\",\"due_at\":\"1999-12-31T23:59:59.999999999Z\"} | validation_failed | due_at",
+        "due_at from 2200      | {\"user_id\":\"U\",\"title\":\"x\",\"due_at\":\"2200-01-01T00:00:00Z\"} | validation_failed | due_at",
+        "remind_at year -3e8   | {\"user_id\":\"U\",\"title\":\"x\",\"remind_at\":\"-300000000-01-01T00:00:00Z\"} | validation_failed | remind_at",
+        "remind_at year 10000  | {\"user_id\":\"U\",\"title\":\"x\",\"remind_at\":\"+10000-01-01T00:00:00Z\"} | validation_failed | remind_at",
+        "title with a newline  | {\"user_id\":\"U\",\"title\":\"a\\nb\"} | validation_failed | title",
+        "title with a bell     | {\"user_id\":\"U\",\"title\":\"a\\u0007b\"} | validation_failed | title",
+        "title with C1 CSI     | {\"user_id\":\"U\",\"title\":\"a\\u009b31m\"} | validation_failed | title",
+        "title only nbsp       | {\"user_id\":\"U\",\"title\":\"\\u00a0\"} | validation_failed | title",
+        "description with ESC  | {\"user_id\":\"U\",\"title\":\"x\",\"description\":\"a\\u001b[2Jb\"} | validation_failed | description",
+        "description with NUL  | {\"user_id\":\"U\",\"title\":\"x\",\"description\":\"a\\u0000b\"} | validation_failed | description",
       })
   void badCreateInputIs400NamingTheProblemAndChangesNothing(
       String name, String body, String error, String field) {
@@ -233,6 +280,112 @@ class TaskResourceTest {
     }
     assertThat(publisher.published()).isEmpty();
     assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
+  }
+
+  /** The first and last instants of the range are taken, and what is published with them validates. */
+  @Test
+  void theEdgesOfTheTimestampRangeAreAccepted() {
+    String id = api().contentType(ContentType.JSON)
+        .body("{\"title\":\"edges\",\"due_at\":\"2199-12-31T23:59:59.999999999Z\",\"remind_at\":\"2000-01-01T00:00:00Z\"}")
+        .post("/tasks").then().statusCode(201)
+        .body("due_at", equalTo("2199-12-31T23:59:59.999999999Z")).body("remind_at", equalTo("2000-01-01T00:00:00Z"))
+        .extract().path("id");
+    api().contentType(ContentType.JSON).body("{\"due_at\":\"2000-01-01T00:00:00Z\"}").patch("/tasks/" + id).then().statusCode(200);
+    assertThat(publisher.published()).hasSize(2).allSatisfy(p ->
+        assertThat(EventSchemas.validate(TaskEvent.class, Events.MAPPER.valueToTree(p.event()))).isEmpty());
+  }
+
+  /** One text rule for POST, PUT and PATCH: the rule the event schema has. */
+  @Test
+  void updatesTakeTheSameTextAndTimeRulesAsCreate() {
+    String id = create("Keep me");
+    publisher.reset();
+    for (String method : new String[] {"PATCH", "PUT"}) {
+      for (String[] bad : new String[][] {
+          {"title", "{\"title\":\"a\\u0007b\"}"},
+          {"title", "{\"title\":\"line\\nbreak\"}"},
+          {"title", "{\"title\":\" \\t \"}"},
+          {"description", "{\"description\":\"\\u0000\"}"},
+          {"description", "{\"description\":\"\\u0085\"}"},
+          {"due_at", "{\"due_at\":\"2200-01-01T00:00:00Z\"}"},
+          {"remind_at", "{\"remind_at\":\"-300000000-01-01T00:00:00Z\"}"}}) {
+        api().contentType(ContentType.JSON).body(bad[1]).request(method, "/tasks/" + id).then()
+            .statusCode(400).body("error", equalTo("validation_failed")).body("details.field", hasItem(bad[0]));
+      }
+    }
+    api().contentType(ContentType.JSON).body("{\"description\":\"line one\\r\\nline\\ttwo\"}").patch("/tasks/" + id)
+        .then().statusCode(200).body("description", equalTo("line one\r\nline\ttwo"));
+    api().contentType(ContentType.JSON).body("{\"title\":\"Café ☕ \\ud83d\\ude00\"}").put("/tasks/" + id)
+        .then().statusCode(200).body("title", equalTo("Café ☕ \ud83d\ude00"));
+    assertThat(publisher.published()).hasSize(2);
+  }
+
+  @Test
+  void causalityHeadersMustBeBoundedIdsAndEachIsNamed() {
+    String longest = "c".repeat(128);
+    for (String header : new String[] {"X-Correlation-Id", "X-Request-Id", "X-Causation-Id"}) {
+      for (String bad : new String[] {"c".repeat(129), "c".repeat(200), "two words", "semi;colon", "ümlaut"}) {
+        api().contentType(ContentType.JSON).header(header, bad).body("{\"title\":\"x\"}").post("/tasks").then()
+            .statusCode(400).body("error", equalTo("invalid_header")).body("details.field", hasItem(header))
+            .body("details.problem", hasItem(containsString("1 to 128 characters")));
+      }
+    }
+    String id = create("headers");
+    api().contentType(ContentType.JSON).header("X-Request-Id", "c".repeat(200)).body("{\"title\":\"y\"}")
+        .patch("/tasks/" + id).then().statusCode(400).body("details.field", hasItem("X-Request-Id"));
+    api().header("X-Correlation-Id", "bad id").post("/tasks/" + id + "/complete").then().statusCode(400);
+    api().header("X-Causation-Id", "bad id").delete("/tasks/" + id).then().statusCode(400);
+    given().contentType(ContentType.JSON).header("X-Causation-Id", "c".repeat(129))
+        .body("{\"user_id\":\"" + user + "\",\"title\":\"x\"}").post("/internal/tasks").then()
+        .statusCode(400).body("details.field", hasItem("X-Causation-Id"));
+    assertThat(publisher.published()).hasSize(1);
+
+    api().contentType(ContentType.JSON).header("X-Correlation-Id", longest).header("X-Request-Id", "req:1/a@b+c=d.e_f-g")
+        .body("{\"title\":\"longest\"}").post("/tasks").then().statusCode(201);
+    var p = publisher.published().get(1);
+    assertThat(p.ctx().correlationId()).isEqualTo(longest);
+    assertThat(p.ctx().causationId()).isEqualTo("req:1/a@b+c=d.e_f-g");
+  }
+
+  /** W3C: a traceparent that does not parse is ignored and a new trace starts; it is never stored. */
+  @Test
+  void anInvalidTraceparentIsIgnored() {
+    for (String bad : new String[] {"garbage", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" + "x".repeat(100)}) {
+      api().contentType(ContentType.JSON).header("traceparent", bad).body("{\"title\":\"traced\"}").post("/tasks")
+          .then().statusCode(201);
+    }
+    assertThat(publisher.published()).hasSize(3).allSatisfy(p -> assertThat(p.ctx().traceparent()).isNull());
+  }
+
+  @Test
+  void listingComesInPagesWithACursor() {
+    for (int i = 0; i < 5; i++) {
+      create("page-" + i);
+    }
+    // (created_at, id) order: tasks created in the same millisecond are in id order.
+    List<String> ids = api().get("/tasks").then().statusCode(200).body("$", hasSize(5)).extract().path("id");
+    var first = api().queryParam("limit", 2).get("/tasks").then().statusCode(200).body("id", contains(ids.get(0), ids.get(1)))
+        .header("X-Next-After", notNullValue()).extract();
+    // The cursor names a position, so the next page is right even when its task is gone.
+    api().delete("/tasks/" + ids.get(1)).then().statusCode(204);
+    var second = api().queryParam("limit", 2).queryParam("after", first.header("X-Next-After")).get("/tasks").then()
+        .statusCode(200).body("id", contains(ids.get(2), ids.get(3))).extract();
+    api().queryParam("limit", 2).queryParam("after", second.header("X-Next-After")).get("/tasks").then()
+        .statusCode(200).body("id", contains(ids.get(4))).header("X-Next-After", nullValue());
+    api().get("/tasks").then().statusCode(200).body("$", hasSize(4)).header("X-Next-After", nullValue());
+    api().queryParam("limit", 4).get("/tasks").then().statusCode(200).body("$", hasSize(4)).header("X-Next-After", notNullValue());
+    // Another user's cursor position shows nothing of theirs: the user is the token's.
+    as("someone-else-" + UUID.randomUUID()).queryParam("after", first.header("X-Next-After")).get("/tasks").then()
+        .statusCode(200).body("$", hasSize(0));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({"limit, 0", "limit, 1001", "limit, -5", "limit, ten", "limit, 1.5", "after, nonsense",
+      "after, 2026-01-01T00:00:00Z", "after, 2026-01-01T00:00:00Z_not-a-uuid", "after, 9999-01-01T00:00:00Z_6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a41"})
+  void aBadPageParameterIs400NamingIt(String name, String value) {
+    api().queryParam(name, value).get("/tasks").then().statusCode(400)
+        .body("error", equalTo("invalid_query")).body("details.field", hasItem(name));
   }
 
   @Test
@@ -342,7 +495,7 @@ class TaskResourceTest {
         api().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"kept\"}")
             .post("/tasks").then().statusCode(201).extract().path("id");
     assertThat(publisher.published()).isEmpty();
-    assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isEqualTo(2);
+    assertThat(QuarkusTransaction.requiringNew().call(OutboxEntry::pending)).isEqualTo(2);
 
     Thread.sleep(1200); // longer than refuse-writes-after (1 s in tests)
     relay.relay(); // still failing
@@ -355,7 +508,7 @@ class TaskResourceTest {
     assertThat(relay.relay()).isEqualTo(2);
     assertThat(publisher.published()).singleElement().satisfies(p -> assertThat(p.event().taskId().toString()).isEqualTo(id));
     assertThat(publisher.updates()).hasSize(1);
-    assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count())).isZero();
+    assertThat(QuarkusTransaction.requiringNew().call(OutboxEntry::pending)).isZero();
     api().contentType(ContentType.JSON).body("{\"user_id\":\"" + user + "\",\"title\":\"accepted again\"}")
         .post("/tasks").then().statusCode(201);
   }

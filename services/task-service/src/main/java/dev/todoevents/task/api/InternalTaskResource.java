@@ -25,7 +25,10 @@ import java.util.List;
  *   <li>the sidecar's access-control list (tools/dapr/task-service-config.yaml) lets only
  *       recurring-task-service invoke it, known by its mTLS identity; any other app gets 403.
  * </ul>
- * Same body and answers as {@code POST /tasks}, but user_id is required and taken as is.
+ * Same body and answers as {@code POST /tasks}, but user_id is required and taken as is, and the
+ * caller may name the task's id, series_id and occurrence: the same again answers 200 with the
+ * existing task (a retried or redelivered create), an id that exists for another user, series or
+ * occurrence answers 409.
  */
 @SidecarToken.FromSidecar
 @Path("/internal/tasks")
@@ -42,17 +45,16 @@ public class InternalTaskResource {
   @POST
   public Response create(
       @NotNull(message = "request body is required") @Valid TaskRequest body,
-      @HeaderParam(TaskResource.CORRELATION_HEADER) String correlationId,
-      @HeaderParam(TaskResource.REQUEST_HEADER) String requestId,
-      @HeaderParam(TaskResource.CAUSATION_HEADER) String causationId,
-      @HeaderParam(TaskResource.TRACEPARENT_HEADER) String traceparent) {
+      @HeaderParam(Requests.CORRELATION_HEADER) String correlationId,
+      @HeaderParam(Requests.REQUEST_HEADER) String requestId,
+      @HeaderParam(Requests.CAUSATION_HEADER) String causationId,
+      @HeaderParam(Requests.TRACEPARENT_HEADER) String traceparent) {
     if (Requests.blank(body.userId())) {
       return ApiErrorMappers.badRequest(
           new ApiError("validation_failed", "user_id is required",
               List.of(new ApiError.FieldProblem("user_id", "must not be blank"))));
     }
     return Requests.created(
-        tasks.create(body.userId(), body.toNewTask(),
-            Requests.context(correlationId, Requests.firstNonBlank(causationId, requestId), traceparent)));
+        tasks.create(body.userId(), body.toNewTask(), Requests.context(correlationId, requestId, causationId, traceparent)));
   }
 }

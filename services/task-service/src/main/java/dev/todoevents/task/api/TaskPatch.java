@@ -11,10 +11,10 @@ import java.time.Instant;
 /** Body of PATCH/PUT /tasks/{id}: every field optional; absent fields stay as they are. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TaskPatch(
-    @Size(min = 1, max = 200) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String title,
-    @Size(max = 4000) String description,
-    Instant dueAt,
-    Instant remindAt,
+    @Size(max = TaskData.TITLE_MAX_LENGTH) @ContractRules.Title String title,
+    @Size(max = TaskData.DESCRIPTION_MAX_LENGTH) @ContractRules.Description String description,
+    @ContractRules.InTimestampRange Instant dueAt,
+    @ContractRules.InTimestampRange Instant remindAt,
     @Pattern(regexp = TaskData.RECURRENCES, message = TaskRequest.RECURRENCE_MESSAGE) String recurrence,
     @Pattern(regexp = TaskData.PRIORITIES, message = TaskRequest.PRIORITY_MESSAGE) String priority,
     @Pattern(regexp = TaskData.STATUSES, message = TaskRequest.STATUS_MESSAGE) String status) {

@@ -1,7 +1,9 @@
 package dev.todoevents.task.api;
 
+import dev.todoevents.contracts.Timestamps;
 import dev.todoevents.service.ApiError;
-import dev.todoevents.service.ApiErrorMappers;
+import dev.todoevents.task.domain.PageCursor;
+import dev.todoevents.task.domain.Task;
 import dev.todoevents.task.domain.TaskNotFoundException;
 import dev.todoevents.task.domain.TaskService;
 import dev.todoevents.task.events.PublishFailedException;
@@ -40,13 +42,22 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
 
-  static final String CORRELATION_HEADER = "X-Correlation-Id";
-  static final String REQUEST_HEADER = "X-Request-Id";
-  static final String CAUSATION_HEADER = "X-Causation-Id";
-  static final String TRACEPARENT_HEADER = "traceparent";
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  /** On a full page of GET /tasks: the {@code after} of the next page. */
+  static final String NEXT_HEADER = "X-Next-After";
 
-  /** The caller's W3C trace context (JAX-RS gives it per request; null when absent). */
-  @HeaderParam(TRACEPARENT_HEADER)
+  /* Causality and trace headers, per request; Requests.context checks them. */
+  @HeaderParam(Requests.CORRELATION_HEADER)
+  String correlationId;
+
+  @HeaderParam(Requests.REQUEST_HEADER)
+  String requestId;
+
+  @HeaderParam(Requests.CAUSATION_HEADER)
+  String causationId;
+
+  @HeaderParam(Requests.TRACEPARENT_HEADER)
   String traceparent;
 
   private final TaskService tasks;
@@ -58,18 +69,14 @@ public class TaskResource {
   }
 
   @POST
-  public Response create(
-      @NotNull(message = "request body is required") @Valid TaskRequest body,
-      @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId,
-      @HeaderParam(CAUSATION_HEADER) String causationId) {
-    return Requests.created(
-        tasks.create(owner(body.userId()), body.toNewTask(), context(correlationId, Requests.firstNonBlank(causationId, requestId))));
-  }
-
-  @ServerExceptionMapper
-  public Response conflict(dev.todoevents.task.domain.TaskConflictException e) {
-    return Response.status(409).type(MediaType.APPLICATION_JSON).entity(ApiError.of("conflict", e.getMessage())).build();
+  public Response create(@NotNull(message = "request body is required") @Valid TaskRequest body) {
+    List<String> seriesFields = body.seriesFields();
+    if (!seriesFields.isEmpty()) {
+      String problem = "is chosen by task-service, not by the client";
+      throw new BadInput(new ApiError("validation_failed", String.join(", ", seriesFields) + " " + problem,
+          seriesFields.stream().map(f -> new ApiError.FieldProblem(f, problem)).toList()));
+    }
+    return Requests.created(tasks.create(owner(body.userId()), body.toNewTask(), context()));
   }
 
   @GET
@@ -79,54 +86,56 @@ public class TaskResource {
     return tasks.find(user(), taskId).map(TaskResponse::of).orElseThrow(() -> new TaskNotFoundException(taskId));
   }
 
-  /** The user's tasks; user_id is optional and, when given, must be the token's user. */
+  /**
+   * The user's tasks, oldest first, {@code limit} at a time (1 to 1000, default 100); user_id is
+   * optional and, when given, must be the token's user. A full page names the next one's
+   * {@code after} in {@value #NEXT_HEADER}.
+   */
   @GET
-  public List<TaskResponse> listByUser(@QueryParam("user_id") String userId) {
-    return tasks.listByUser(owner(userId)).stream().map(TaskResponse::of).toList();
+  public Response listByUser(
+      @QueryParam("user_id") String userId, @QueryParam("limit") String limitParam, @QueryParam("after") String afterParam) {
+    String owner = owner(userId);
+    // Parsed here, not by JAX-RS: a bad value there is a 404; this is a 400.
+    int limit = limit(limitParam);
+    PageCursor after = after(afterParam);
+    List<Task> page = tasks.listByUser(owner, after, limit);
+    Response.ResponseBuilder ok = Response.ok(page.stream().map(TaskResponse::of).toList());
+    if (page.size() == limit) {
+      ok.header(NEXT_HEADER, PageCursor.after(page.get(page.size() - 1)));
+    }
+    return ok.build();
   }
 
   @PATCH
   @Path("/{id}")
   public TaskResponse update(
-      @PathParam("id") String id,
-      @NotNull(message = "request body is required") @Valid TaskPatch body,
-      @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId) {
+      @PathParam("id") String id, @NotNull(message = "request body is required") @Valid TaskPatch body) {
     if (body.isEmpty()) {
       throw new BadInput(ApiError.of("empty_update", "request body names no field to change"));
     }
-    return TaskResponse.of(tasks.update(user(), taskId(id), body.changes(), context(correlationId, requestId)));
+    return TaskResponse.of(tasks.update(user(), taskId(id), body.changes(), context()));
   }
 
   /** Same as PATCH: clients that only speak PUT get the same partial update. */
   @PUT
   @Path("/{id}")
   public TaskResponse replace(
-      @PathParam("id") String id,
-      @NotNull(message = "request body is required") @Valid TaskPatch body,
-      @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId) {
-    return update(id, body, correlationId, requestId);
+      @PathParam("id") String id, @NotNull(message = "request body is required") @Valid TaskPatch body) {
+    return update(id, body);
   }
 
   @POST
   @Path("/{id}/complete")
   @Consumes(MediaType.WILDCARD)
-  public TaskResponse complete(
-      @PathParam("id") String id,
-      @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId) {
-    return TaskResponse.of(tasks.complete(user(), taskId(id), context(correlationId, requestId)));
+  public TaskResponse complete(@PathParam("id") String id) {
+    return TaskResponse.of(tasks.complete(user(), taskId(id), context()));
   }
 
   @DELETE
   @Path("/{id}")
   @Consumes(MediaType.WILDCARD)
-  public Response delete(
-      @PathParam("id") String id,
-      @HeaderParam(CORRELATION_HEADER) String correlationId,
-      @HeaderParam(REQUEST_HEADER) String requestId) {
-    tasks.delete(user(), taskId(id), context(correlationId, requestId));
+  public Response delete(@PathParam("id") String id) {
+    tasks.delete(user(), taskId(id), context());
     return Response.noContent().build();
   }
 
@@ -158,11 +167,6 @@ public class TaskResource {
   }
 
   @ServerExceptionMapper
-  public Response badInput(BadInput e) {
-    return ApiErrorMappers.badRequest(e.error);
-  }
-
-  @ServerExceptionMapper
   public Response publishFailed(PublishFailedException e) {
     // Nothing was stored: the transaction rolled back. The client may retry.
     return Response.status(503)
@@ -182,24 +186,40 @@ public class TaskResource {
     }
   }
 
-  private RequestContext context(String correlationId, String requestId) {
-    return Requests.context(correlationId, requestId, traceparent);
+  private static int limit(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(raw.trim());
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below, as any other bad value
+    }
+    throw BadInput.of("invalid_query", "limit", "must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  private static PageCursor after(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    PageCursor cursor = PageCursor.parse(raw.trim());
+    if (cursor == null || !Timestamps.contains(cursor.createdAt())) {
+      throw BadInput.of("invalid_query", "after", "must be the " + NEXT_HEADER + " header of the previous page");
+    }
+    return cursor;
+  }
+
+  private RequestContext context() {
+    return Requests.context(correlationId, requestId, causationId, traceparent);
   }
 
   /** A user_id that is not the token's user. */
   static final class NotYours extends RuntimeException {
     NotYours(String claimedUserId) {
       super("user_id '" + claimedUserId + "' is not the user of the bearer token");
-    }
-  }
-
-  /** A 400 that a handler decides on after parsing. */
-  static final class BadInput extends RuntimeException {
-    final transient ApiError error;
-
-    BadInput(ApiError error) {
-      super(error.message());
-      this.error = error;
     }
   }
 }

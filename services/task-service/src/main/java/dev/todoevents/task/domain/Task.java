@@ -11,6 +11,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A user's task: the row task-service owns and describes in every TaskEvent. */
@@ -59,6 +60,13 @@ public class Task extends PanacheEntityBase {
   @Column(name = "reminded_for")
   public Instant remindedFor;
 
+  /** The remind_at value whose reminder could not be built (null: none failed); see Reminders. */
+  @Column(name = "reminder_failed_for")
+  public Instant reminderFailedFor;
+
+  @Column(name = "reminder_error", length = 1000)
+  public String reminderError;
+
   @Column(name = "series_id")
   public UUID seriesId;
 
@@ -69,22 +77,42 @@ public class Task extends PanacheEntityBase {
   @Column(name = "version", nullable = false)
   public long version;
 
-  /** An open task whose reminder for its current remind_at has not been sent yet. */
+  /**
+   * An open task whose reminder for its current remind_at has been neither sent nor given up on
+   * (a new remind_at is tried again).
+   */
   private static final String REMINDER_PENDING =
-      "status <> :completed and (remindedFor is null or remindedFor <> remindAt)";
+      "status <> :completed and (remindedFor is null or remindedFor <> remindAt)"
+          + " and (reminderFailedFor is null or reminderFailedFor <> remindAt)";
+
+  /** Ids of open tasks whose reminder time has come and whose reminder for that time is pending. */
+  public static List<UUID> dueReminders(Instant now, int max) {
+    return getEntityManager()
+        .createQuery("select id from Task where remindAt <= :now and " + REMINDER_PENDING + " order by remindAt, id", UUID.class)
+        .setParameter("now", now)
+        .setParameter("completed", TaskData.COMPLETED)
+        .setMaxResults(max)
+        .getResultList();
+  }
 
   /**
-   * Open tasks whose reminder time has come and whose reminder for that time is not sent,
-   * locked for update: a second instance's tick waits for this transaction and then no longer
-   * sees them as due.
+   * The task if its reminder is still due, locked for update: a second instance's tick waits for
+   * this transaction and then no longer finds it due.
    */
-  public static List<Task> dueReminders(Instant now, int max) {
-    return find(
-            "remindAt <= :now and " + REMINDER_PENDING + " order by remindAt, id",
-            Parameters.with("now", now).and("completed", TaskData.COMPLETED))
+  public static Optional<Task> dueReminder(UUID id, Instant now) {
+    return find("id = :id and remindAt <= :now and " + REMINDER_PENDING,
+            Parameters.with("id", id).and("now", now).and("completed", TaskData.COMPLETED))
         .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
-        .page(0, max)
-        .list();
+        .firstResultOptional();
+  }
+
+  /**
+   * Gives up on the reminder for the task's current remind_at, without loading the row (loading
+   * it may be what fails).
+   * @return whether the task was found
+   */
+  public static boolean reminderFailed(UUID id, String error) {
+    return update("reminderFailedFor = remindAt, reminderError = ?1 where id = ?2", error, id) > 0;
   }
 
   /** The distinct remind_at values in (from, to] of reminders still to send. */
@@ -101,8 +129,14 @@ public class Task extends PanacheEntityBase {
         .getResultList();
   }
 
-  public static List<Task> byUser(String userId) {
-    return list("userId = ?1 order by createdAt, id", userId);
+  /** At most {@code limit} of the user's tasks after {@code after} (null: from the first), in (created_at, id) order. */
+  public static List<Task> byUser(String userId, PageCursor after, int limit) {
+    String order = " order by createdAt, id";
+    var query = after == null
+        ? find("userId = :user" + order, Parameters.with("user", userId))
+        : find("userId = :user and (createdAt > :createdAt or (createdAt = :createdAt and id > :id))" + order,
+            Parameters.with("user", userId).and("createdAt", after.createdAt()).and("id", after.id()));
+    return query.page(0, limit).list();
   }
 
   /** The state carried in TaskEvent.task_data. */

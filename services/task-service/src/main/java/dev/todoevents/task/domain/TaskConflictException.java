@@ -2,9 +2,12 @@ package dev.todoevents.task.domain;
 
 import java.util.UUID;
 
-/** A create names an id that another user's task already has. */
+/**
+ * A create names an id that a task already has, and that task is not the one asked for: another
+ * user's, or another series or occurrence.
+ */
 public class TaskConflictException extends RuntimeException {
-  public TaskConflictException(UUID id) {
-    super("task " + id + " exists and belongs to another user");
+  public TaskConflictException(UUID id, String why) {
+    super("task " + id + " exists and " + why);
   }
 }

@@ -47,26 +47,36 @@ public class TaskService {
 
   /**
    * Creates a task. With a caller-chosen id the call is idempotent: a task that already exists
-   * under that id (for the same user) is returned unchanged and nothing is published, so a
-   * retried or redelivered "create the next occurrence" creates nothing twice.
+   * under that id for the same user, series and occurrence is returned unchanged and nothing is
+   * published, so a retried or redelivered "create the next occurrence" creates nothing twice.
+   * Any other task under that id is a conflict, never "already done": a series cannot be taken
+   * over or ended by a task planted under its next id.
    */
   @Transactional
   public Created create(String userId, NewTask spec, RequestContext ctx) {
+    UUID id = spec.id() != null ? spec.id() : UUID.randomUUID();
+    UUID seriesId = spec.seriesId() != null ? spec.seriesId() : id;
+    int occurrence = spec.occurrence() != null ? spec.occurrence() : 1;
     if (spec.id() != null) {
-      Optional<Task> existing = Task.findByIdOptional(spec.id());
+      Optional<Task> existing = Task.findByIdOptional(id);
       if (existing.isPresent()) {
-        if (!existing.get().userId.equals(userId)) {
-          throw new TaskConflictException(spec.id());
+        Task e = existing.get();
+        if (!e.userId.equals(userId)) {
+          throw new TaskConflictException(id, "belongs to another user");
         }
-        return new Created(existing.get(), false);
+        if (!seriesId.equals(e.seriesId) || !Objects.equals(occurrence, e.occurrence)) {
+          throw new TaskConflictException(id, "is occurrence " + e.occurrence + " of series " + e.seriesId
+              + ", not occurrence " + occurrence + " of series " + seriesId);
+        }
+        return new Created(e, false);
       }
     }
     TaskChanges c = spec.fields();
     Instant now = Events.now();
     Task t = new Task();
-    t.id = spec.id() != null ? spec.id() : UUID.randomUUID();
-    t.seriesId = spec.seriesId() != null ? spec.seriesId() : t.id;
-    t.occurrence = spec.occurrence() != null ? spec.occurrence() : 1;
+    t.id = id;
+    t.seriesId = seriesId;
+    t.occurrence = occurrence;
     t.userId = userId;
     t.title = c.title();
     t.description = c.description();
@@ -90,8 +100,9 @@ public class TaskService {
     return Task.<Task>findByIdOptional(id).filter(t -> t.userId.equals(userId));
   }
 
-  public List<Task> listByUser(String userId) {
-    return Task.byUser(userId);
+  /** One page of the user's tasks in (created_at, id) order: at most {@code limit}, after {@code after} (null: from the start). */
+  public List<Task> listByUser(String userId, PageCursor after, int limit) {
+    return Task.byUser(userId, after, limit);
   }
 
   /**

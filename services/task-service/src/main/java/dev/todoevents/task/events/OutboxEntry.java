@@ -48,8 +48,22 @@ public class OutboxEntry extends PanacheEntityBase {
   @Column(name = "last_error", length = 1000)
   public String lastError;
 
-  /** The oldest entries, locked: another relay (another instance) waits rather than re-sends. */
+  /** {@link #PENDING} until published (then deleted), or {@link #FAILED}: never publishable. */
+  @Column(nullable = false, length = 16)
+  public String status = PENDING;
+
+  @Column(name = "failed_at")
+  public Instant failedAt;
+
+  public static final String PENDING = "pending";
+  public static final String FAILED = "failed";
+
+  /** The oldest pending entries, locked: another relay (another instance) waits rather than re-sends. */
   static List<OutboxEntry> oldest(int max) {
-    return find("order by seq").withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    return find("status = ?1 order by seq", PENDING).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+  }
+
+  public static long pending() {
+    return count("status", PENDING);
   }
 }

@@ -1,5 +1,13 @@
 package dev.todoevents.task.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.todoevents.contracts.Event;
+import dev.todoevents.contracts.EventSchemas;
+import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.ReminderEvent;
+import dev.todoevents.contracts.TaskEvent;
+import dev.todoevents.contracts.TaskUpdateEvent;
+import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -11,8 +19,12 @@ import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +40,14 @@ import org.jboss.logging.Logger;
  * {@code poll-interval} for whatever is left: entries of a process that died after its commit,
  * or of a time the sidecar or broker was down. One pass at a time in this process (a lock), and
  * the entries are row-locked while they are sent, so a second instance waits instead of sending
- * them again; a pass stops at the first failure so nothing overtakes an unsent event.
+ * them again; a pass stops at the first failed publish so nothing overtakes an unsent event.
+ *
+ * <p>An entry that can never be published - unreadable, or breaking the envelope or event schema
+ * that every consumer checks - would stop every pass at the same place. It is set aside instead:
+ * marked {@code failed} with its error (it stays in the table for an operator), logged with its
+ * ids and counted ({@code todo.outbox.failed{reason}}), and the entries after it go on.
+ * (task-service publishes only its own topics, not a dead-letter topic, so the table is where
+ * such an entry waits.)
  *
  * <p>A crash after the broker's acknowledgement and before the delete sends that event again
  * on the next pass: the same event_id, which every consumer deduplicates.
@@ -59,6 +78,7 @@ public class OutboxRelay {
 
   private final EventPublisher publisher;
   private final Settings settings;
+  private final MeterRegistry metrics;
   private final ReentrantLock onePass = new ReentrantLock();
   private final AtomicLong failingSinceMs = new AtomicLong(0);
   private final AtomicLong pending = new AtomicLong(0);
@@ -72,6 +92,7 @@ public class OutboxRelay {
   public OutboxRelay(EventPublisher publisher, Settings settings, MeterRegistry metrics) {
     this.publisher = publisher;
     this.settings = settings;
+    this.metrics = metrics;
     // Kept up to date by the relay: a scrape runs on an I/O thread, where no query may run.
     Gauge.builder("todo.outbox.pending", pending, AtomicLong::get)
         .description("events written but not yet acknowledged by the broker")
@@ -127,7 +148,7 @@ public class OutboxRelay {
         if (batch.failed()) {
           return sent; // a publish failed: stop, keep the order
         }
-        if (batch.sent() < BATCH) {
+        if (batch.seen() < BATCH) {
           failingSinceMs.set(0);
           return sent;
         }
@@ -138,32 +159,78 @@ public class OutboxRelay {
     }
   }
 
-  /** What one batch did: how many it sent, and whether it stopped at a failed publish. */
-  private record Batch(int sent, boolean failed) {}
+  /** What one batch did: entries it looked at, how many it sent, whether it stopped at a failed publish. */
+  private record Batch(int seen, int sent, boolean failed) {}
 
   private Batch sendBatch() {
     List<OutboxEntry> entries = OutboxEntry.oldest(BATCH);
     int sent = 0;
     for (OutboxEntry e : entries) {
+      Problem problem = check(e);
+      if (problem != null) {
+        setAside(e, problem);
+        continue;
+      }
       try {
         publisher.publish(EventPublisher.Outgoing.of(e));
-      } catch (RuntimeException ex) {
+      } catch (PublishFailedException ex) {
         e.attempts++;
         e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
         failingSinceMs.compareAndSet(0, System.currentTimeMillis());
         LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
             e.eventId, e.attempts, e.lastError);
-        return new Batch(sent, true);
+        return new Batch(entries.size(), sent, true);
+      } catch (RuntimeException ex) {
+        // Not the sidecar or the broker (those are PublishFailedException): this entry itself.
+        setAside(e, new Problem("error", ex.toString()));
+        continue;
       }
       e.delete();
       sent++;
     }
-    return new Batch(sent, false);
+    return new Batch(entries.size(), sent, false);
+  }
+
+  private static final Map<String, Class<? extends Event>> EVENT_TYPES = Map.of(
+      Topic.TASK_EVENTS.topicName(), TaskEvent.class,
+      Topic.REMINDERS.topicName(), ReminderEvent.class,
+      Topic.TASK_UPDATES.topicName(), TaskUpdateEvent.class);
+
+  /** Why an entry can never be published: a metric tag and the error. */
+  record Problem(String reason, String error) {}
+
+  /** What every consumer will check, checked before publishing; null when the entry is fine. */
+  static Problem check(OutboxEntry e) {
+    Class<? extends Event> type = EVENT_TYPES.get(e.topic);
+    if (type == null) {
+      return new Problem("topic", "not a topic task-service publishes: " + e.topic);
+    }
+    JsonNode envelope;
+    try {
+      envelope = Events.MAPPER.readTree(e.cloudEvent);
+    } catch (IOException | RuntimeException ex) {
+      return new Problem("unreadable", "the stored CloudEvent is not JSON: " + ex.getMessage());
+    }
+    if (envelope == null || !envelope.isObject()) {
+      return new Problem("unreadable", "the stored CloudEvent is not a JSON object");
+    }
+    List<String> problems = new ArrayList<>(EventSchemas.validateEnvelope(envelope));
+    problems.addAll(EventSchemas.validate(type, envelope.path("data")));
+    return problems.isEmpty() ? null : new Problem("schema", "schema violation: " + String.join("; ", problems));
+  }
+
+  private void setAside(OutboxEntry e, Problem problem) {
+    e.status = OutboxEntry.FAILED;
+    e.failedAt = Instant.now();
+    e.lastError = truncate(problem.error());
+    metrics.counter("todo.outbox.failed", "reason", problem.reason()).increment();
+    LOG.errorf("outbox: event_id=%s seq=%d topic=%s type=%s user_id=%s can never be published, set aside as failed"
+        + " (the entries after it go on): %s", e.eventId, e.seq, e.topic, e.eventType, e.partitionKey, e.lastError);
   }
 
   private void countPending() {
     try {
-      pending.set(QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count()));
+      pending.set(QuarkusTransaction.requiringNew().call(OutboxEntry::pending));
     } catch (RuntimeException e) {
       LOG.warnf("could not count the outbox: %s", e.toString());
     }
