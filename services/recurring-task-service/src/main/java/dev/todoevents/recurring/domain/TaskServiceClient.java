@@ -1,5 +1,6 @@
 package dev.todoevents.recurring.domain;
 
+import dev.todoevents.contracts.Causality;
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.service.ServiceInvocation;
 import dev.todoevents.service.TraceExport;
@@ -23,8 +24,14 @@ public class TaskServiceClient {
       return status == 201;
     }
 
+    /** The same task again (same owner, series and occurrence): an idempotent retry. */
     public boolean alreadyExisted() {
       return status == 200;
+    }
+
+    /** The id is another task's (another owner, series or occurrence). */
+    public boolean conflict() {
+      return status == 409;
     }
 
     /** The request itself is wrong: no retry will change the answer. */
@@ -51,10 +58,12 @@ public class TaskServiceClient {
         invocation.request(DaprNames.AppIds.TASK_SERVICE, "internal/tasks")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(next.toJson()));
-    if (correlationId != null) {
+    // An envelope from before task-service checked these headers may carry an id it now refuses
+    // (400): leave such an id out rather than lose the next occurrence over it.
+    if (Causality.isValidId(correlationId)) {
       req.header("X-Correlation-Id", correlationId);
     }
-    if (causationId != null) {
+    if (Causality.isValidId(causationId)) {
       req.header("X-Causation-Id", causationId);
     }
     String trace = TraceExport.traceparent(traceparent);

@@ -55,13 +55,32 @@ public class TaskCompletedSubscriber {
       count("not_a_completion");
       return;
     }
-    Optional<NextOccurrence> next = NextOccurrence.after(event);
+    Optional<NextOccurrence> next;
+    try {
+      next = NextOccurrence.after(event);
+    } catch (NextOccurrence.SeriesEnds end) {
+      // Not an error to retry: there is nothing left to create, however often it is tried.
+      count("series_ended");
+      LOG.warnf("series_id=%s of user_id=%s ends at occurrence %d (event_id=%s task_id=%s): %s",
+          end.seriesId(), event.userId(), end.lastOccurrence(), event.eventId(), event.taskId(), end.getMessage());
+      return;
+    }
     if (next.isEmpty()) {
       count("not_recurring");
       return;
     }
     // The completed event is the cause of the next occurrence; the chain keeps its correlation.
     TaskServiceClient.Reply reply = tasks.create(next.get(), d.envelope().correlationid(), d.envelope().id(), d.envelope().traceparent());
+    if (reply.conflict()) {
+      // The id is taken by another user's task, or another place in a series: never "already
+      // done", or a planted task would end the series unseen. Dead-lettered, with this context.
+      count("conflict");
+      LOG.errorf("next occurrence task_id=%s (occurrence %d of series_id=%s, user_id=%s) for event_id=%s"
+              + " refused as a conflict, dead-lettering: %s",
+          next.get().id(), next.get().occurrence(), next.get().seriesId(), event.userId(), event.eventId(), reply.body());
+      throw new PoisonEventException("task-service answered 409 for next occurrence task_id=" + next.get().id()
+          + " (occurrence " + next.get().occurrence() + " of series_id=" + next.get().seriesId() + "): " + reply.body());
+    }
     if (reply.created() || reply.alreadyExisted()) {
       count(reply.created() ? "created" : "already_exists");
       LOG.infof("%s next occurrence task_id=%s occurrence=%d due_at=%s for event_id=%s series_id=%s",
