@@ -59,7 +59,7 @@ class BrokerMatrixIT {
       String first = created.body().get("id").asText();
       assertThat(Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json", Stack.auth(user)).status())
           .isEqualTo(200);
-      String next = Recurrence.occurrenceId(UUID.fromString(first), 2).toString();
+      String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
       await("[" + broker + "] the next occurrence, audited")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))

@@ -56,7 +56,7 @@ class ObservabilityLiveIT {
       String first = created.body().get("id").asText();
       Http.Reply completed = Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json", Stack.auth(user));
       assertThat(completed.status()).isEqualTo(200);
-      String next = Recurrence.occurrenceId(UUID.fromString(first), 2).toString();
+      String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
       await("the next occurrence audited")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))

@@ -50,7 +50,7 @@ class RecurringTaskFlowIT {
               Stack.auth(user, "X-Correlation-Id", correlation, "traceparent", "00-" + traceId + "-b7ad6b7169203331-01"));
       assertThat(completed.status()).isEqualTo(200);
 
-      String expectedNext = Recurrence.occurrenceId(UUID.fromString(first), 2).toString();
+      String expectedNext = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
       await("next occurrence")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
