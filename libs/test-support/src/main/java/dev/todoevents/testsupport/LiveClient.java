@@ -23,11 +23,25 @@ public final class LiveClient implements AutoCloseable {
   private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
   private WebSocket socket;
+  private volatile Integer closeCode;
+  private volatile String closeReason;
 
   private LiveClient() {}
 
   /** @param bearerToken a JWT naming the user whose updates to receive */
   public static LiveClient connect(String baseHttpUrl, String bearerToken) {
+    LiveClient client = open(baseHttpUrl, bearerToken);
+    if (client.closeCode != null) {
+      throw new IllegalStateException("the server closed the socket before hello: " + client.closeCode + " " + client.closeReason);
+    }
+    return client;
+  }
+
+  /**
+   * Opens a socket and waits for its hello frame or for the server to close it (a refusal after
+   * the handshake, e.g. too many sockets): {@link #closeCode()} tells which.
+   */
+  public static LiveClient open(String baseHttpUrl, String bearerToken) {
     LiveClient client = new LiveClient();
     URI uri = updatesUri(baseHttpUrl);
     try {
@@ -36,7 +50,7 @@ public final class LiveClient implements AutoCloseable {
       throw new IllegalStateException("could not open " + uri + ": " + e, e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (client.frames.stream().noneMatch(f -> "hello".equals(f.path("type").asText()))) {
+    while (client.closeCode == null && client.frames.stream().noneMatch(f -> "hello".equals(f.path("type").asText()))) {
       if (System.nanoTime() > deadline) {
         client.close();
         throw new IllegalStateException("no hello frame from " + uri + " within 15 s");
@@ -63,6 +77,13 @@ public final class LiveClient implements AutoCloseable {
           }
         }
         ws.request(1);
+        return null;
+      }
+
+      @Override
+      public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closeReason = reason;
+        closeCode = statusCode;
         return null;
       }
     };
@@ -96,6 +117,16 @@ public final class LiveClient implements AutoCloseable {
   private static WebSocket.Builder builder(String bearerToken) {
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     return bearerToken == null ? b : b.header("Authorization", "Bearer " + bearerToken);
+  }
+
+  /** The close code the server sent (1008: refused by policy), null while the socket is open. */
+  public Integer closeCode() {
+    return closeCode;
+  }
+
+  /** The reason that came with {@link #closeCode()}, e.g. token_expired or too_many_sockets. */
+  public String closeReason() {
+    return closeReason;
   }
 
   /** Every frame but hello, in arrival order. */

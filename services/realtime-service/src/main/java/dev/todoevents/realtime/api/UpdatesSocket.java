@@ -8,7 +8,10 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +24,10 @@ import org.jboss.logging.Logger;
  * {@code new WebSocket(url, ["todo-events.v1", "quarkus-http-upgrade#Authorization#" +
  * encodeURIComponent("Bearer " + token)])}; Quarkus turns it into the Authorization header
  * (application.properties: propagate-subprotocol-headers). Other clients send the header.
+ *
+ * <p>A socket lives no longer than its token: it is closed (1008, reason {@code token_expired})
+ * when the token expires, and the client reconnects with a fresh one. A user's sockets are capped
+ * and a client that stops reading is dropped ({@link LiveClients}).
  */
 @Authenticated
 @WebSocket(path = "/updates")
@@ -30,19 +37,39 @@ public class UpdatesSocket {
 
   private final LiveClients clients;
   private final SecurityIdentity identity;
+  private final Vertx vertx;
+  /** The expiry timer of each open connection, by connection id. */
+  private final Map<String, Long> expiryTimers = new ConcurrentHashMap<>();
 
-  public UpdatesSocket(LiveClients clients, SecurityIdentity identity) {
+  public UpdatesSocket(LiveClients clients, SecurityIdentity identity, Vertx vertx) {
     this.clients = clients;
     this.identity = identity;
+    this.vertx = vertx;
   }
 
   /** Registered before the hello frame goes out: a client that saw hello misses no update. */
   @OnOpen
-  public Map<String, String> onOpen(WebSocketConnection connection) {
+  public void onOpen(WebSocketConnection connection) {
     String userId = identity.getPrincipal().getName();
-    clients.add(userId, connection);
+    if (!clients.add(userId, connection)) {
+      return;
+    }
+    closeAtExpiry(userId, connection);
+    connection.sendTextAndAwait(Map.of("type", "hello", "user_id", userId));
     LOG.debugf("client %s connected for user_id=%s", connection.id(), userId);
-    return Map.of("type", "hello", "user_id", userId);
+  }
+
+  private void closeAtExpiry(String userId, WebSocketConnection connection) {
+    if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
+      return;
+    }
+    long millis = Math.max(1, jwt.getExpirationTime() * 1000 - System.currentTimeMillis());
+    long timer = vertx.setTimer(millis, id -> {
+      expiryTimers.remove(connection.id());
+      clients.remove(userId, connection);
+      clients.refuse(connection, userId, "token_expired", "its bearer token expired");
+    });
+    expiryTimers.put(connection.id(), timer);
   }
 
   /** Clients have nothing to say; a text frame is ignored (browsers may send keep-alives). */
@@ -53,6 +80,10 @@ public class UpdatesSocket {
   public void onClose(WebSocketConnection connection) {
     String userId = identity.getPrincipal().getName();
     clients.remove(userId, connection);
+    Long timer = expiryTimers.remove(connection.id());
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
     LOG.debugf("client %s of user_id=%s left", connection.id(), userId);
   }
 }
