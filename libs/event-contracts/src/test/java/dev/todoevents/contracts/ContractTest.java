@@ -113,6 +113,7 @@ class ContractTest {
 
   @Test
   void everyDateTimeInEverySchemaCarriesTheRangePattern() {
+    assertThat(Timestamps.RANGE).isEqualTo("from " + Timestamps.FIRST + " to " + Timestamps.LAST + " (UTC)");
     for (String file : new String[] {
         "schemas/task-event.v1.schema.json", "schemas/reminder-event.v1.schema.json",
         "schemas/task-update-event.v1.schema.json"}) {
