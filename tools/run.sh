@@ -84,12 +84,30 @@ export TODO_SECRETS_FILE="$ROOT/tools/dapr/secrets.json"
 export TODO_DATA_DIR="$RT/data"
 export TODO_NOTIFICATIONS_DIR="$RT/data/notifications"
 mkdir -p "$TODO_NOTIFICATIONS_DIR"
-export DAPR_RUNTIME_PATH="$RT/dapr"
-# API tokens, new for each run; daprd and the apps both inherit them. A sidecar refuses API calls
-# without DAPR_API_TOKEN (the apps send it), and an app refuses event deliveries and bindings
-# without APP_API_TOKEN (its sidecar sends it). Set them yourself to call a sidecar by hand.
-export DAPR_API_TOKEN=${DAPR_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
-export APP_API_TOKEN=${APP_API_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
+# API tokens: one pair per app, new for each run, so one app's tokens open nothing else. A
+# sidecar refuses API calls without its DAPR_API_TOKEN (its app sends it), and an app refuses
+# event deliveries and bindings without its APP_API_TOKEN (its sidecar sends it). They are kept
+# in $RT/run/tokens/<app-id>.env (mode 600); to call a sidecar by hand:
+#   source .runtime/run/tokens/task-service.env && curl -H "dapr-api-token: $DAPR_API_TOKEN" localhost:3501/...
+# The CLI gives daprd only its own environment, so daprd starts through a shim (run-daprd.sh)
+# that reads its app's pair; each app gets its pair through the run file's env.
+unset DAPR_API_TOKEN APP_API_TOKEN
+TOKENS="$RT/run/tokens"
+rm -rf "$RT/run" && mkdir -p "$TOKENS" && chmod 700 "$RT/run" "$TOKENS"
+random_token() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+APP_IDS=$(sed -n 's/^\s*- appID: *\([a-z-]*\).*/\1/p' dapr.yaml)
+for app in $APP_IDS; do
+  (umask 077 && printf 'DAPR_API_TOKEN=%s\nAPP_API_TOKEN=%s\n' "$(random_token)" "$(random_token)" >"$TOKENS/$app.env")
+done
+mkdir -p "$RT/run/dapr/.dapr/bin"
+for f in "$RT/dapr/.dapr/"*; do [[ "$(basename "$f")" == bin ]] || ln -s "$f" "$RT/run/dapr/.dapr/"; done
+for f in "$RT/dapr/.dapr/bin/"*; do [[ "$(basename "$f")" == daprd ]] || ln -s "$f" "$RT/run/dapr/.dapr/bin/"; done
+cat >"$RT/run/dapr/.dapr/bin/daprd" <<SHIM
+#!/usr/bin/env bash
+exec "$ROOT/tools/dapr/run-daprd.sh" "$RT/dapr/.dapr/bin/daprd" "$TOKENS" "\$@"
+SHIM
+chmod +x "$RT/run/dapr/.dapr/bin/daprd"
+export DAPR_RUNTIME_PATH="$RT/run/dapr"
 
 # Users: the apps accept bearer tokens of the dev issuer (tools/dev-token.sh <user> prints one).
 "$ROOT/tools/dev-token.sh" --init
@@ -140,7 +158,6 @@ KAFKA_PID=$!
 await_line "$KAFKA_PID" "$RT/logs/local-kafka.log" "KAFKA READY" Kafka 120
 say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
 
-RUN_FILE=dapr.yaml
 if [[ "$TODO_BROKER" != kafka ]]; then
   say "starting $TODO_BROKER for the component pubsub (log: $RT/logs/local-broker.log) ..."
   java -Xmx64m -cp "$BROKER_CP" dev.todoevents.testsupport.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
@@ -151,13 +168,24 @@ if [[ "$TODO_BROKER" != kafka ]]; then
   # The READY line ends with the component's environment (NAME=value ...).
   for kv in $ready; do if [[ "$kv" == TODO_*=* ]]; then export "$kv"; fi; done
   say "$TODO_BROKER ready: ${ready#*BROKER READY }"
-  # The same run file with the broker's component folder; paths made absolute, since the CLI
-  # reads them relative to the run file.
-  RUN_FILE="$RT/dapr-$TODO_BROKER.yaml"
-  sed -e "s#^\(\s*- \)\./components/brokers/kafka\s*\$#\1$ROOT/components/brokers/$TODO_BROKER#" \
-      -e "s#^\(\s*-\? *[A-Za-z]*: \)\./#\1$ROOT/#" -e "s#^\(\s*- \)\./#\1$ROOT/#" dapr.yaml >"$RUN_FILE"
-  grep -q "components/brokers/$TODO_BROKER" "$RUN_FILE" || die "could not point $RUN_FILE at components/brokers/$TODO_BROKER"
 fi
+
+# The run file: dapr.yaml with each app's own token pair in its env, the chosen broker's component
+# folder, and paths made absolute (the CLI reads them relative to the run file). Mode 600: it
+# holds the tokens.
+RUN_FILE="$RT/run/dapr.yaml"
+(umask 077 && sed -e "s#^\(\s*- \)\./components/brokers/kafka\s*\$#\1$ROOT/components/brokers/$TODO_BROKER#" \
+    -e "s#^\(\s*-\? *[A-Za-z]*: \)\./#\1$ROOT/#" -e "s#^\(\s*- \)\./#\1$ROOT/#" dapr.yaml \
+  | awk -v dir="$TOKENS" '
+      /^[ \t]*- appID:/ { app = $3 }
+      { print }
+      /^[ \t]+env:[ \t]*$/ {
+        indent = $0; sub(/env:.*/, "  ", indent)
+        while ((getline line < (dir "/" app ".env")) > 0) { split(line, kv, "="); print indent kv[1] ": \"" kv[2] "\"" }
+        close(dir "/" app ".env")
+      }' >"$RUN_FILE")
+grep -q "components/brokers/$TODO_BROKER" "$RUN_FILE" || die "could not point $RUN_FILE at components/brokers/$TODO_BROKER"
+[[ $(grep -c "APP_API_TOKEN:" "$RUN_FILE") -eq $(wc -w <<<"$APP_IDS") ]] || die "could not give every app its tokens in $RUN_FILE"
 
 # Zipkin, the trace backend: every sidecar (tools/dapr/config.yaml) and every app (TraceExport)
 # sends its spans here. In memory: traces are gone when it stops.

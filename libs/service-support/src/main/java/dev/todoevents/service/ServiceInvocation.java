@@ -39,6 +39,10 @@ public class ServiceInvocation {
      */
     Optional<String> appToken();
 
+    /** Whether a sidecar-only endpoint refuses every request when no app token is set (read by name, as above). */
+    @WithDefault("true")
+    boolean requireAppToken();
+
     /** Whether /q/health/ready includes the sidecar's outbound health ({@link SidecarReadiness}). */
     @WithDefault("true")
     boolean readinessCheck();

@@ -20,9 +20,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The app API token: endpoints only the sidecar calls (event deliveries, input bindings) are
- * marked {@link FromSidecar}, and when APP_API_TOKEN is set (the sidecar then sends it as
- * {@code dapr-api-token} on every call to the app) a request without it is refused with 401, so
- * nobody but the sidecar can feed the app events. The other direction (app to sidecar) uses
+ * marked {@link FromSidecar}, and a request without APP_API_TOKEN (the sidecar sends it as
+ * {@code dapr-api-token} on every call to the app) is refused with 401, so nobody but the sidecar
+ * can feed the app events. Secure by default: an app started without APP_API_TOKEN refuses every
+ * such request (unless {@code todo.sidecar.require-app-token=false}, which only unit tests set). The other direction (app to sidecar) uses
  * DAPR_API_TOKEN, which the Dapr SDK and {@link ServiceInvocation} send.
  */
 public final class SidecarToken {
@@ -50,15 +51,33 @@ public final class SidecarToken {
 
     private static final Logger LOG = Logger.getLogger(Check.class);
     private final Optional<byte[]> expected;
+    private final boolean required;
 
-    /** @param token todo.sidecar.app-token, else the environment's APP_API_TOKEN (what Dapr uses) */
-    public Check(@ConfigProperty(name = "todo.sidecar.app-token") Optional<String> token) {
+    /**
+     * @param token todo.sidecar.app-token, else the environment's APP_API_TOKEN (what Dapr uses)
+     * @param required false: without a token, let every request in (unit tests, no sidecar)
+     */
+    public Check(
+        @ConfigProperty(name = "todo.sidecar.app-token") Optional<String> token,
+        @ConfigProperty(name = "todo.sidecar.require-app-token", defaultValue = "true") boolean required) {
       this.expected = orEnv(token, "APP_API_TOKEN").map(t -> t.getBytes(StandardCharsets.UTF_8));
+      this.required = required;
+      if (expected.isEmpty() && required) {
+        LOG.warn("APP_API_TOKEN is not set: every sidecar-only endpoint refuses every request (set it, and give the"
+            + " sidecar the same value)");
+      }
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
       if (expected.isEmpty()) {
+        if (required) {
+          LOG.warnf("refused %s %s: this app has no APP_API_TOKEN", request.getMethod(), request.getUriInfo().getPath());
+          request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
+              .type(MediaType.APPLICATION_JSON)
+              .entity(ApiError.of("unauthorized", "this app was started without APP_API_TOKEN: sidecar-only endpoints are closed"))
+              .build());
+        }
         return;
       }
       String given = request.getHeaderString(HEADER);
