@@ -106,7 +106,7 @@ class RealtimeFlowIT {
       System.out.printf("[realtime] created -> frame on both instances: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       await("alice's task in the audit log")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Http.get(audit.baseUrl() + "/audit?task_id=" + aliceTask).body().size() == 1);
+          .until(() -> Http.get(audit.baseUrl() + "/audit?task_id=" + aliceTask, Stack.admin()).body().size() == 1);
 
       for (LiveClient c : List.of(alice1, alice2)) {
         JsonNode frame = c.updatesOf(aliceTask).get(0);

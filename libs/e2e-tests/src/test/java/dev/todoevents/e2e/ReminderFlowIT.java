@@ -71,8 +71,8 @@ class ReminderFlowIT {
       await("the notification")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body()).hasSize(1));
-      var listed = Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body().get(0);
+          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body()).hasSize(1));
+      var listed = Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body().get(0);
       assertThat(listed.get("event_id").asText()).isEqualTo(eventId);
       assertThat(listed.get("title").asText()).isEqualTo("Take the bins out");
       long notifiedLateMs = Duration.between(remindAt, Instant.parse(listed.get("delivered_at").asText())).toMillis();
@@ -94,7 +94,7 @@ class ReminderFlowIT {
           .untilAsserted(
               () -> assertThat(Http.text(notifications.baseUrl() + "/q/metrics"))
                   .contains("todo_events_duplicates_total{topic=\"reminders\"} 1.0"));
-      assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user).body()).hasSize(1);
+      assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body()).hasSize(1);
       try (var files = java.nio.file.Files.list(Stack.notificationsDir(work))) {
         assertThat(files.count()).isEqualTo(1);
       }
@@ -106,10 +106,10 @@ class ReminderFlowIT {
       await("the notification of the 3 s reminder")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin).body()).hasSize(1));
+          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin, Stack.auth(erin)).body()).hasSize(1));
       KafkaRecords.Received quickReminder = remindersFor(stack, quick).get(0);
       long quickLateMs = Duration.between(soon, quickReminder.timestamp()).toMillis();
-      var quickNote = Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin).body().get(0);
+      var quickNote = Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin, Stack.auth(erin)).body().get(0);
       long quickNotifiedMs = Duration.between(soon, Instant.parse(quickNote.get("delivered_at").asText())).toMillis();
       System.out.printf("3 s reminder: published %d ms, notified %d ms after remind_at%n", quickLateMs, quickNotifiedMs);
       assertThat(quickLateMs).isBetween(0L, 2_000L);

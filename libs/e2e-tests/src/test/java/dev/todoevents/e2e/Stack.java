@@ -136,6 +136,11 @@ final class Stack implements AutoCloseable {
     return all;
   }
 
+  /** Headers for a request of the back office: a token with the admin role, which reads across users. */
+  static String[] admin() {
+    return new String[] {"Authorization", "Bearer " + DevIssuer.shared().adminToken("e2e-operator")};
+  }
+
   /** The messages in a (dead-letter) topic of the pubsub broker, parsed: whatever the broker. */
   List<JsonNode> messages(String topic) {
     List<JsonNode> out = new ArrayList<>();
