@@ -96,6 +96,8 @@ class PolyglotConsumerIT {
       Http.Reply notHers = Http.get(stats.baseUrl() + "/stats?user_id=" + bob, Stack.auth(alice));
       assertThat(notHers.status()).isEqualTo(403);
       assertThat(notHers.body().get("error").asText()).isEqualTo("forbidden");
+      assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.admin()).body().get("events"))
+          .hasToString("{\"created\":3,\"completed\":1}");
       assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
           .contains("todo_stats_auth_refused_total{reason=\"missing_token\"} 1", "todo_stats_auth_refused_total{reason=\"forbidden\"} 1");
       // Deliveries come from the sidecar only (its app token).
