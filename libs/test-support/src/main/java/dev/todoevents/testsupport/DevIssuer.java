@@ -105,8 +105,12 @@ public final class DevIssuer {
     return sign(claims, keys.getPrivate());
   }
 
-  /** An RS256 JWT of these claims, signed with another key (a forged token). */
-  public static String sign(Map<String, Object> claims, java.security.PrivateKey key) {
+  /** An RS256 JWT of these claims, signed with a key of no issuer the apps trust (a forgery). */
+  public static String forge(Map<String, Object> claims) {
+    return sign(claims, Pem.rsaKeyPair().getPrivate());
+  }
+
+  private static String sign(Map<String, Object> claims, java.security.PrivateKey key) {
     try {
       String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
       String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(JSON.writeValueAsBytes(claims));
