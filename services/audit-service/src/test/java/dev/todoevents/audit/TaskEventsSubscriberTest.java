@@ -242,5 +242,9 @@ class TaskEventsSubscriberTest {
     // sub is the user, whatever upn says.
     given().auth().oauth2(Jwt.subject(bob).upn(alice).sign()).get("/audit").then().statusCode(200).body("$", hasSize(0));
     admin().queryParam("user_id", alice).get("/audit").then().statusCode(200).body("$", hasSize(1));
+    // A token issued an hour ahead would outlive the 24 h bound.
+    long now = java.time.Instant.now().getEpochSecond();
+    given().auth().oauth2(Jwt.subject(alice).issuedAt(now + 3600).expiresAt(now + 7200).sign()).get("/audit")
+        .then().statusCode(401).body("error", equalTo("invalid_token"));
   }
 }
