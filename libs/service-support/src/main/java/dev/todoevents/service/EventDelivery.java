@@ -7,6 +7,7 @@ import dev.todoevents.contracts.CloudEvent;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Events;
+import dev.todoevents.contracts.Causality;
 import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -174,6 +175,7 @@ public class EventDelivery {
     try {
       CloudEvent envelope = Events.parseEnvelope(body);
       eventId = envelope.id();
+      requireCausalityIds(envelope);
       userId = envelope.data().path("user_id").asText(null);
       seen.eventType = envelope.type() == null ? "unknown" : envelope.type();
       if (Events.schemaVersionOf(envelope.data()) != schemaVersion) {
@@ -204,6 +206,19 @@ public class EventDelivery {
           () -> deadLetters.poison(topic, body, id, key, poison));
     } catch (Exception e) {
       return failed(topic, body, eventId, userId, e);
+    }
+  }
+
+  /**
+   * Correlation and causation ids that no consumer could store (task-service refuses them at the
+   * API; an older or foreign producer may still send one) are poison: dead-lettered at once with
+   * the reason, instead of failing the store on every retry.
+   */
+  private static void requireCausalityIds(CloudEvent envelope) {
+    for (String[] attribute : new String[][] {{"correlationid", envelope.correlationid()}, {"causationid", envelope.causationid()}}) {
+      if (attribute[1] != null && !Causality.isValidId(attribute[1])) {
+        throw new PoisonEventException("envelope attribute " + attribute[0] + " " + Causality.ID_RULE);
+      }
     }
   }
 

@@ -57,6 +57,20 @@ class EventDeliveryTest {
   }
 
   @Test
+  void aCorrelationIdNoConsumerCanStoreIsPoisonNotRetried() {
+    ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
+    byte[] body = Events.toJson(Events.envelope(Events.read(data, TaskEvent.class), "task-service", "c".repeat(200), null));
+    AtomicInteger calls = new AtomicInteger();
+    assertThat(status(delivery(6, 0).deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, d -> calls.incrementAndGet())))
+        .isEqualTo(200);
+    assertThat(calls).hasValue(0);
+    assertThat(letters.written).singleElement().satisfies(l -> {
+      assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
+      assertThat(l.error()).contains("correlationid");
+    });
+  }
+
+  @Test
   void aHandlerThatFailsThreeTimesThenSucceedsIsRetriedAndTakesEffectOnce() {
     EventDelivery delivery = delivery(6, 0);
     byte[] body = event();
