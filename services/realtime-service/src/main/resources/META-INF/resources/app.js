@@ -55,11 +55,20 @@ function apply(update) {
   render(update.task_id);
 }
 
+// The list comes a page at a time (task-service answers at most `limit` tasks and names the next
+// page in X-Next-After); the page follows the cursor until the last page.
 async function load() {
-  const r = await fetch('api/tasks', { headers: { Authorization: 'Bearer ' + token } });
-  if (!r.ok) throw new Error('GET /api/tasks answered ' + r.status);
+  const all = [];
+  let next = null;
+  do {
+    const r = await fetch('api/tasks?limit=1000' + (next ? '&after=' + encodeURIComponent(next) : ''),
+      { headers: { Authorization: 'Bearer ' + token } });
+    if (!r.ok) throw new Error('GET /api/tasks answered ' + r.status);
+    all.push(...await r.json());
+    next = r.headers.get('X-Next-After');
+  } while (next);
   tasks.clear();
-  for (const t of await r.json()) tasks.set(t.id, t);
+  for (const t of all) tasks.set(t.id, t);
   render();
 }
 
