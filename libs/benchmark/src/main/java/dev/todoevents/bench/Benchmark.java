@@ -464,7 +464,10 @@ public final class Benchmark {
     Files.createDirectories(dir);
     String kafka = Files.readString(ProjectPaths.root().resolve("components/brokers/kafka/pubsub.yaml"))
         .replace("name: pubsub", "name: " + PUBSUB);
-    kafka = kafka.substring(0, kafka.indexOf("scopes:"));
+    // The topic scopes (the last metadata entries) name the project's apps and topics, not the
+    // benchmark's, which they would refuse: the copy ends before them.
+    int scoping = kafka.indexOf("    - name: allowedTopics");
+    kafka = kafka.substring(0, scoping >= 0 ? scoping : kafka.indexOf("scopes:"));
     if (!o.compression().equals("none")) {
       kafka += "    - name: compression\n      value: \"" + o.compression() + "\"\n";
     }
