@@ -64,8 +64,7 @@ public class Users {
   /** A user_id that is not the token's user, from someone without the admin role. */
   public static final class NotYours extends RuntimeException {
     public NotYours(String claimedUserId) {
-      super("user_id '" + claimedUserId + "' is not the user of the bearer token; reading another user's data needs the "
-          + ADMIN_ROLE + " role");
+      super("user_id '" + claimedUserId + "' is not the user of the bearer token");
     }
   }
 

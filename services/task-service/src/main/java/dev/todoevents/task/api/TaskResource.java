@@ -2,6 +2,7 @@ package dev.todoevents.task.api;
 
 import dev.todoevents.contracts.Timestamps;
 import dev.todoevents.service.ApiError;
+import dev.todoevents.service.Users;
 import dev.todoevents.task.domain.PageCursor;
 import dev.todoevents.task.domain.Task;
 import dev.todoevents.task.domain.TaskNotFoundException;
@@ -9,7 +10,6 @@ import dev.todoevents.task.domain.TaskService;
 import dev.todoevents.task.events.PublishFailedException;
 import dev.todoevents.task.events.RequestContext;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -61,11 +61,11 @@ public class TaskResource {
   String traceparent;
 
   private final TaskService tasks;
-  private final SecurityIdentity identity;
+  private final Users users;
 
-  public TaskResource(TaskService tasks, SecurityIdentity identity) {
+  public TaskResource(TaskService tasks, Users users) {
     this.tasks = tasks;
-    this.identity = identity;
+    this.users = users;
   }
 
   @POST
@@ -141,24 +141,19 @@ public class TaskResource {
 
   /** The bearer token's user; TaskService answers another user's task as not found (404). */
   private String user() {
-    return identity.getPrincipal().getName();
+    return users.current();
   }
 
-  /** The token's user; a user_id (body or query) that names another user is refused. */
+  /**
+   * The token's user; a user_id (body or query) that names another user is refused with 403
+   * ({@link Users.Errors}), the admin role included: tasks are read and written by their owner.
+   */
   private String owner(String claimedUserId) {
     String user = user();
     if (claimedUserId != null && !claimedUserId.equals(user)) {
-      throw new NotYours(claimedUserId);
+      throw new Users.NotYours(claimedUserId);
     }
     return user;
-  }
-
-  @ServerExceptionMapper
-  public Response notYours(NotYours e) {
-    return Response.status(403).type(MediaType.APPLICATION_JSON)
-        .entity(new ApiError("forbidden", e.getMessage(),
-            List.of(new ApiError.FieldProblem("user_id", "must be the authenticated user or left out"))))
-        .build();
   }
 
   @ServerExceptionMapper
@@ -216,10 +211,4 @@ public class TaskResource {
     return Requests.context(correlationId, requestId, causationId, traceparent);
   }
 
-  /** A user_id that is not the token's user. */
-  static final class NotYours extends RuntimeException {
-    NotYours(String claimedUserId) {
-      super("user_id '" + claimedUserId + "' is not the user of the bearer token");
-    }
-  }
 }
