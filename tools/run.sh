@@ -185,7 +185,7 @@ RUN_FILE="$RT/run/dapr.yaml"
         close(dir "/" app ".env")
       }' >"$RUN_FILE")
 grep -q "components/brokers/$TODO_BROKER" "$RUN_FILE" || die "could not point $RUN_FILE at components/brokers/$TODO_BROKER"
-[[ $(grep -c "APP_API_TOKEN:" "$RUN_FILE") -eq $(wc -w <<<"$APP_IDS") ]] || die "could not give every app its tokens in $RUN_FILE"
+[[ $(grep -c "^ *APP_API_TOKEN: \"" "$RUN_FILE") -eq $(wc -w <<<"$APP_IDS") ]] || die "could not give every app its tokens in $RUN_FILE"
 
 # Zipkin, the trace backend: every sidecar (tools/dapr/config.yaml) and every app (TraceExport)
 # sends its spans here. In memory: traces are gone when it stops.
