@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,7 @@ class UpdatesFanOutTest {
     data.put("event_id", UUID.randomUUID().toString());
     data.put("task_id", UUID.randomUUID().toString());
     data.put("user_id", userId);
+    data.put("timestamp", Instant.now().toString());
     return data;
   }
 
@@ -102,6 +104,20 @@ class UpdatesFanOutTest {
       deliver(current);
       await().atMost(Duration.ofSeconds(10)).until(() -> !dave.updates().isEmpty());
       assertThat(dave.updates()).containsExactly(current);
+    }
+  }
+
+  @Test
+  void anUpdateFromBeforeThisInstanceStartedIsHistoryAndNotSent() {
+    try (LiveClient frank = LiveClient.connect(baseUrl(), token("frank"))) {
+      ObjectNode old = update("frank");
+      old.put("timestamp", Instant.now().minus(Duration.ofHours(1)).toString());
+      deliver(old);
+      ObjectNode current = update("frank");
+      deliver(current);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !frank.updates().isEmpty());
+      assertThat(frank.updates()).containsExactly(current);
+      given().get("/q/metrics").then().body(containsString("todo_realtime_history_skipped_total 1.0"));
     }
   }
 

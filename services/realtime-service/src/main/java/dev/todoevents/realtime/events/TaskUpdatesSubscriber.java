@@ -12,6 +12,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,6 +25,12 @@ import org.jboss.logging.Logger;
  * task-updates in a consumer group of its own (component live-pubsub, consumerID
  * {appID}-{uuid}), so every instance sees every update and forwards it to its own clients of
  * that user. The frame is the event's JSON exactly as published (schemas/task-update-event).
+ *
+ * <p>A live view does not replay history: an update stamped more than
+ * {@code todo.realtime.history-slack} before this process started is acknowledged and not sent.
+ * Kafka, RabbitMQ and JetStream start a new instance at the newest message anyway; Redis Streams
+ * start its new consumer group at the beginning of the stream, so there this keeps a new
+ * instance from pushing old updates to its clients.
  */
 @SidecarToken.FromSidecar
 @Path("/events/task-updates")
@@ -29,9 +41,17 @@ public class TaskUpdatesSubscriber {
   private final LiveClients clients;
   private final EventDelivery delivery;
 
-  public TaskUpdatesSubscriber(LiveClients clients, EventDelivery delivery) {
+  private final Instant historyBefore;
+  private final Counter skipped;
+
+  public TaskUpdatesSubscriber(LiveClients clients, EventDelivery delivery, MeterRegistry metrics,
+      @ConfigProperty(name = "todo.realtime.history-slack", defaultValue = "30s") Duration slack) {
     this.clients = clients;
     this.delivery = delivery;
+    this.historyBefore = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).minus(slack);
+    this.skipped = Counter.builder("todo.realtime.history.skipped")
+        .description("task updates not sent because they were published before this instance started")
+        .register(metrics);
   }
 
   @POST
@@ -40,6 +60,11 @@ public class TaskUpdatesSubscriber {
   public Response onUpdate(byte[] body) {
     return delivery.deliver(Topic.TASK_UPDATES, body, TaskUpdateEvent.class, TaskUpdateEvent.SCHEMA_VERSION, d -> {
       TaskUpdateEvent event = d.event();
+      if (event.timestamp().isBefore(historyBefore)) {
+        skipped.increment();
+        LOG.debugf("event_id=%s stamped %s, before this instance started: history, not sent", event.eventId(), event.timestamp());
+        return;
+      }
       int sent = clients.send(event.userId(), event.eventId().toString(), Events.MAPPER.writeValueAsString(d.envelope().data()));
       LOG.debugf("event_id=%s type=%s task_id=%s user_id=%s sent to %d client(s)",
           event.eventId(), event.eventType(), event.taskId(), event.userId(), sent);
