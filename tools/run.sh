@@ -2,9 +2,9 @@
 # Starts the whole system in the foreground: Kafka (KRaft), then `dapr run -f .` (every app
 # with its sidecar). Ctrl-C stops everything it started, the broker included.
 # TODO_BROKER=redis|rabbitmq|jetstream puts that broker (Debian's redis-server, rabbitmq-server
-# or nats-server, started here) behind the component `pubsub` instead of Kafka: the sidecars
-# load components/brokers/$TODO_BROKER instead of components/brokers/kafka. Kafka still runs
-# for live-pubsub (realtime-service's fan-out).
+# or nats-server, started here) in Kafka's place: the sidecars load components/brokers/$TODO_BROKER
+# (pubsub, live-pubsub and pubsub's resiliency target) instead of components/brokers/kafka, and
+# Kafka is not started.
 # Data (Kafka log, H2 databases, Dapr state) is kept in .runtime/data between runs;
 # `tools/run.sh --clean` starts from empty.
 set -euo pipefail
@@ -52,9 +52,9 @@ case "$TODO_BROKER" in
   redis) BROKER_PORTS=(6379) ;;
   rabbitmq) BROKER_PORTS=(5672 25672 4369) ;;
   jetstream) BROKER_PORTS=(4222) ;;
-  *) BROKER_PORTS=() ;;
+  *) BROKER_PORTS=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT") ;;
 esac
-PORTS=(${BROKER_PORTS[@]+"${BROKER_PORTS[@]}"} 9411 9490 9101 9102 9103 9104 9105 9106 9092 9093 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
+PORTS=("${BROKER_PORTS[@]}" 9411 9490 9101 9102 9103 9104 9105 9106 8081 8082 8083 8084 8085 8086 3501 3502 3503 3504 3505 3506 50011 50012 50013 50014 50015 50016 50001 50008 50009)
 
 # Fail early, naming the port and who holds it, rather than half-starting.
 for port in "${PORTS[@]}"; do
@@ -149,16 +149,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM HUP
 
-say "starting Kafka on 127.0.0.1:$KAFKA_PORT (log: $RT/data/kafka/kafka.log) ..."
-CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
-BROKER_CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$ROOT/libs/test-support/target/lib/*"
-java -Xmx64m -cp "$CP" dev.todoevents.testsupport.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
-  >"$RT/logs/local-kafka.log" 2>&1 &
-KAFKA_PID=$!
-await_line "$KAFKA_PID" "$RT/logs/local-kafka.log" "KAFKA READY" Kafka 120
-say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
-
-if [[ "$TODO_BROKER" != kafka ]]; then
+if [[ "$TODO_BROKER" == kafka ]]; then
+  say "starting Kafka on 127.0.0.1:$KAFKA_PORT (log: $RT/data/kafka/kafka.log) ..."
+  CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
+  java -Xmx64m -cp "$CP" dev.todoevents.testsupport.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
+    >"$RT/logs/local-kafka.log" 2>&1 &
+  KAFKA_PID=$!
+  await_line "$KAFKA_PID" "$RT/logs/local-kafka.log" "KAFKA READY" Kafka 120
+  say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
+else
+  BROKER_CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$ROOT/libs/test-support/target/lib/*"
   say "starting $TODO_BROKER for the component pubsub (log: $RT/logs/local-broker.log) ..."
   java -Xmx64m -cp "$BROKER_CP" dev.todoevents.testsupport.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
     >"$RT/logs/local-broker.log" 2>&1 &
