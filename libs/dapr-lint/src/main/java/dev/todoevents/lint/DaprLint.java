@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,13 +47,22 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   <li>{@code app-port-mismatch}: an app port that differs between dapr.yaml, the app's
  *       application.properties and its k8s Deployment;
  *   <li>{@code code-topic-undeclared}: a topic in code (Topic.java) that no KafkaTopic declares;
- *   <li>{@code broker-swap}: a broker folder whose components differ from the default broker's in
- *       names or scopes;
+ *   <li>{@code broker-swap}: a broker folder (components/brokers/*) without a file the other broker
+ *       folders have (pubsub.yaml, live-pubsub.yaml, resiliency.yaml), or whose file of that name
+ *       defines other objects, other scopes, other topic scoping or other Resiliency targets than
+ *       the default broker's; a broker component that components/ defines too;
  *   <li>{@code topic-scopes}: a pub/sub component without allowedTopics, or with an app in its
  *       scopes missing from publishingScopes or subscriptionScopes (it could use every topic);
  *       a subscription whose topic or deadLetterTopic its app may not use, or whose topic no app
- *       may publish; topic scoping that differs between brokers or from k8s/.
+ *       may publish; topic scoping that differs from k8s/;
+ *   <li>{@code resiliency}: among the Resiliency objects one sidecar loads together (its resources
+ *       paths with any TODO_BROKER, or k8s/base), a target whose timeout, retry or circuit breaker
+ *       none of them defines, or a target that two of them define.
  * </ul>
+ *
+ * <p>A subscription's pubsubname and the components the code names resolve in components/ plus
+ * the default broker's folder and in k8s/base; broker-swap makes every other broker folder
+ * define the same names.
  */
 public final class DaprLint {
 
@@ -73,6 +84,10 @@ public final class DaprLint {
   private final List<Doc> k8sBase = new ArrayList<>();
   /** Every document under k8s/, including kustomize inline patches. */
   private final List<Doc> k8sAll = new ArrayList<>();
+
+  /** Every rule, as reported. */
+  static final List<String> RULES = List.of("no-dead-letter-topic", "undeclared-topic", "unknown-component", "unknown-app-id",
+      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared", "broker-swap", "topic-scopes", "resiliency");
 
   public DaprLint(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -136,6 +151,7 @@ public final class DaprLint {
     appPorts();
     codeTopics(topics);
     topicScopes(k8sComponents, topics);
+    resiliency(appIds);
     return problems.stream().distinct().sorted().toList();
   }
 
@@ -144,39 +160,242 @@ public final class DaprLint {
   static final String DEFAULT_BROKER = "kafka";
 
   /**
-   * The broker swap (TODO_BROKER picks one folder of components/brokers/): every folder defines
-   * the same component names as the default's (pubsub) with the same scopes, and none of them
-   * is also in components/, which every sidecar loads whatever the broker.
+   * The broker swap (TODO_BROKER picks one folder of components/brokers/): every folder has the
+   * same files, and each file defines the same objects as the default broker's file of that name,
+   * with the same scopes, topic scoping and Resiliency targets, so that swapping changes how a
+   * name is served, never which names exist or who may use them. None of them is also in
+   * components/, which every sidecar loads whatever the broker.
    */
   private void brokers() {
-    Map<String, Doc> reference = byName(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
     Set<String> common = names(ofKind(folder("components"), "Component"));
-    for (Path b : brokerDirs()) {
-      List<Doc> mine = ofKind(folder(root.relativize(b).toString()), "Component");
-      Set<String> names = names(mine);
-      for (Doc d : mine) {
+    List<String> brokers = brokerNames();
+    Map<String, Map<String, List<Doc>>> files = new TreeMap<>(); // file name -> broker -> its documents
+    for (String b : brokers) {
+      for (Path f : brokerFiles(b)) {
+        files.computeIfAbsent(f.getFileName().toString(), n -> new LinkedHashMap<>()).put(b, Doc.load(root, f));
+      }
+    }
+    files.forEach((file, byBroker) -> {
+      String refBroker = byBroker.containsKey(DEFAULT_BROKER) ? DEFAULT_BROKER : byBroker.keySet().iterator().next();
+      String refFile = BROKERS + "/" + refBroker + "/" + file;
+      List<Doc> reference = byBroker.get(refBroker);
+      for (String b : brokers) {
+        List<Doc> mine = byBroker.get(b);
+        if (mine == null) {
+          problems.add(new Problem(BROKERS + "/" + b + "/" + file, 1, "broker-swap", "broker " + b + " has no " + file + ", which "
+              + refFile + " has: with TODO_BROKER=" + b + " the sidecars would run without " + String.join(", ", keys(reference))));
+        } else if (!b.equals(refBroker)) {
+          sameObjects(reference, mine, refFile, BROKERS + "/" + b + "/" + file);
+        }
+      }
+    });
+    for (String b : brokers) {
+      for (Doc d : ofKind(folder(BROKERS + "/" + b), "Component")) {
         if (common.contains(d.name())) {
           problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name()
               + " is also defined in components/, which is loaded with every broker");
-        } else if (!reference.containsKey(d.name())) {
-          problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name() + " is not defined for the default broker ("
-              + BROKERS + "/" + DEFAULT_BROKER + "), so swapping brokers would add or drop it");
-        } else {
-          Set<String> a = new TreeSet<>(Doc.strings(reference.get(d.name()).node("scopes")));
-          Set<String> c = new TreeSet<>(Doc.strings(d.node("scopes")));
-          if (!a.equals(c)) {
-            problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name() + " is scoped to " + c + " here but to "
-                + a + " for the default broker");
-          }
-        }
-      }
-      for (String missing : reference.keySet()) {
-        if (!names.contains(missing) && !mine.isEmpty()) {
-          problem(mine.get(0), mine.get(0).line("metadata", "name"), "broker-swap", "broker " + b.getFileName()
-              + " has no component " + missing + ", which the default broker defines");
         }
       }
     }
+  }
+
+  private void sameObjects(List<Doc> reference, List<Doc> mine, String refFile, String file) {
+    Map<String, Doc> ref = byKey(reference);
+    Map<String, Doc> own = byKey(mine);
+    own.forEach((key, d) -> {
+      Doc a = ref.get(key);
+      if (a == null) {
+        problem(d, d.line("metadata", "name"), "broker-swap", key + " is not in " + refFile
+            + ", so swapping brokers would add or drop it");
+        return;
+      }
+      Set<String> scopes = new TreeSet<>(Doc.strings(d.node("scopes")));
+      Set<String> refScopes = new TreeSet<>(Doc.strings(a.node("scopes")));
+      if (!scopes.equals(refScopes)) {
+        problem(d, d.line("metadata", "name"), "broker-swap", key + " is scoped to " + scopes + " here but to " + refScopes + " in " + refFile);
+      }
+      if (d.kind().equals("Component") && !TopicScopes.of(a).equals(TopicScopes.of(d))) {
+        problem(d, d.line("metadata", "name"), "broker-swap", key + ": " + TopicScopes.ALLOWED + ", " + TopicScopes.PUBLISHING
+            + " or " + TopicScopes.SUBSCRIPTION + " differ from " + refFile);
+      }
+      Set<String> targets = targetDirections(d);
+      Set<String> refTargets = targetDirections(a);
+      if (!targets.equals(refTargets)) {
+        problem(d, d.line("spec"), "broker-swap", key + " has the targets " + targets + " here but " + refTargets + " in " + refFile);
+      }
+    });
+    for (String key : ref.keySet()) {
+      if (!own.containsKey(key)) {
+        problems.add(new Problem(file, mine.isEmpty() ? 1 : mine.get(0).line("metadata", "name"), "broker-swap",
+            "no " + key + " here, but " + refFile + " defines it: swapping brokers would drop it"));
+      }
+    }
+  }
+
+  /** "Component pubsub": what a document defines, as Dapr tells objects apart. */
+  private static Map<String, Doc> byKey(List<Doc> docs) {
+    Map<String, Doc> out = new LinkedHashMap<>();
+    docs.forEach(d -> out.putIfAbsent(d.kind() + " " + d.name(), d));
+    return out;
+  }
+
+  private static List<String> keys(List<Doc> docs) {
+    return List.copyOf(byKey(docs).keySet());
+  }
+
+  /** Folder names of components/brokers/, or the default broker alone where there are none. */
+  private List<String> brokerNames() {
+    List<String> names = brokerDirs().stream().map(b -> b.getFileName().toString()).toList();
+    return names.isEmpty() ? List.of(DEFAULT_BROKER) : names;
+  }
+
+  /** A broker folder's Dapr files (its kustomization.yaml only lets k8s/base include some of them). */
+  private List<Path> brokerFiles(String broker) {
+    Path dir = root.resolve(BROKERS).resolve(broker);
+    return Files.isDirectory(dir)
+        ? yamlFiles(dir, false).stream().filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList()
+        : List.of();
+  }
+
+  /** What a sidecar loads with TODO_BROKER=broker: dapr.yaml's resourcesPaths, in their order. */
+  private List<Doc> sidecarResources(String broker) {
+    List<Doc> out = new ArrayList<>(folder("components"));
+    out.addAll(folder(BROKERS + "/" + broker));
+    out.addAll(folder("subscriptions"));
+    out.addAll(folder("resiliency"));
+    return out;
+  }
+
+  // ---- resiliency ----------------------------------------------------------------------------
+
+  /** Which policy section a target's field names a policy of. */
+  private static final Map<String, String> POLICY_SECTIONS = Map.of("timeout", "timeouts", "retry", "retries",
+      "circuitBreaker", "circuitBreakers");
+
+  /** A target's reference to a policy, e.g. component pubsub (inbound) retry deliveryRetry. */
+  private record PolicyRef(String target, String field, String policy, Node node) {}
+
+  /** One finding of the resiliency rule, before it is known in which loading sets it holds. */
+  private record Finding(String doc, String file, int line, String message) {}
+
+  /**
+   * daprd merges every Resiliency it loads (those unscoped or scoped to its app-id) into one set
+   * of policies and one of targets, by name (pkg/resiliency FromConfigurations): a target may use
+   * a policy of another object, a policy name no object defines leaves the target without that
+   * policy, and a target defined twice keeps whichever object came last, without a word.
+   * Checked for each app on each broker (components/, the broker's folder, subscriptions/,
+   * resiliency/) and on k8s/base, where the operator hands every Resiliency of the namespace.
+   */
+  private void resiliency(Set<String> appIds) {
+    Map<String, List<Doc>> sets = new LinkedHashMap<>();
+    for (String b : brokerNames()) {
+      sets.put("TODO_BROKER=" + b, ofKind(sidecarResources(b), "Resiliency"));
+    }
+    if (!k8sBase.isEmpty()) {
+      sets.put("k8s/base", ofKind(k8sBase, "Resiliency"));
+    }
+    Set<String> apps = new TreeSet<>(appIds);
+    sets.values().forEach(docs -> docs.forEach(d -> apps.addAll(Doc.strings(d.node("scopes")))));
+    if (apps.isEmpty()) {
+      apps.add(""); // an app no Resiliency is scoped to: it loads the unscoped ones
+    }
+    Map<String, Set<String>> loadedIn = new HashMap<>(); // document -> the sets that load it
+    Map<Finding, Set<String>> found = new LinkedHashMap<>();
+    sets.forEach((label, docs) -> {
+      docs.forEach(d -> loadedIn.computeIfAbsent(where(d), k -> new TreeSet<>()).add(label));
+      for (String app : apps) {
+        List<Doc> loaded = docs.stream().filter(d -> {
+          List<String> scopes = Doc.strings(d.node("scopes"));
+          return scopes.isEmpty() || scopes.contains(app);
+        }).toList();
+        loadedTogether(loaded).forEach(f -> found.computeIfAbsent(f, k -> new TreeSet<>()).add(label));
+      }
+    });
+    found.forEach((f, labels) -> {
+      // Say where only if the problem is not everywhere the file is loaded.
+      boolean everywhere = labels.equals(loadedIn.get(f.doc()));
+      problems.add(new Problem(f.file(), f.line(), "resiliency", f.message() + (everywhere ? "" : " (" + String.join(", ", labels) + ")")));
+    });
+  }
+
+  private static List<Finding> loadedTogether(List<Doc> loaded) {
+    Map<String, Set<String>> policies = new HashMap<>();
+    for (Doc d : loaded) {
+      for (String section : POLICY_SECTIONS.values()) {
+        policies.computeIfAbsent(section, k -> new HashSet<>()).addAll(Doc.entries(d.node("spec", "policies", section)).keySet());
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    Map<String, Doc> definedBy = new HashMap<>();
+    for (Doc d : loaded) {
+      for (PolicyRef r : policyRefs(d)) {
+        if (!policies.get(POLICY_SECTIONS.get(r.field())).contains(r.policy())) {
+          out.add(new Finding(where(d), d.file(), d.line(r.node()), "resiliency " + d.name() + ": " + r.target() + " uses " + r.field() + " "
+              + r.policy() + ", which no Resiliency loaded with it defines in spec.policies." + POLICY_SECTIONS.get(r.field())));
+        }
+      }
+      targets(d).forEach((target, key) -> {
+        Doc first = definedBy.putIfAbsent(target, d);
+        if (first != null) {
+          out.add(new Finding(where(d), d.file(), d.line(key), "resiliency " + d.name() + " defines the target " + target
+              + ", which resiliency " + first.name() + " (" + first.file().replaceFirst("^" + BROKERS + "/[^/]+/", BROKERS + "/*/")
+              + ") defines too: the sidecar loads both and keeps one of them without a word"));
+        }
+      });
+    }
+    return out;
+  }
+
+  /** A document, the same whether k8s/base or a sidecar's folders load it. */
+  private static String where(Doc d) {
+    return d.file() + ":" + d.line(d.root());
+  }
+
+  /** A Resiliency's targets ("component pubsub", "app task-service") and the line of each key. */
+  private static Map<String, Node> targets(Doc r) {
+    Map<String, Node> out = new LinkedHashMap<>();
+    for (String section : List.of("apps", "actors", "components")) {
+      String kind = section.substring(0, section.length() - 1);
+      Doc.keys(r.node("spec", "targets", section)).forEach((name, key) -> out.put(kind + " " + name, key));
+    }
+    return out;
+  }
+
+  /** The targets with the direction each sets for a component: "component pubsub (inbound)". */
+  private static Set<String> targetDirections(Doc r) {
+    Set<String> out = new TreeSet<>();
+    targets(r).keySet().forEach(t -> {
+      if (t.startsWith("component ")) {
+        Doc.entries(r.node("spec", "targets", "components", t.substring("component ".length())))
+            .keySet().forEach(direction -> out.add(t + " (" + direction + ")"));
+      } else {
+        out.add(t);
+      }
+    });
+    return out;
+  }
+
+  private static List<PolicyRef> policyRefs(Doc r) {
+    List<PolicyRef> out = new ArrayList<>();
+    for (String section : List.of("apps", "actors", "components")) {
+      String kind = section.substring(0, section.length() - 1);
+      Doc.entries(r.node("spec", "targets", section)).forEach((name, target) -> {
+        if (section.equals("components")) {
+          Doc.entries(Optional.of(target)).forEach((direction, policy) -> policyRefs(kind + " " + name + " (" + direction + ")", policy, out));
+        } else {
+          policyRefs(kind + " " + name, target, out);
+        }
+      });
+    }
+    return out;
+  }
+
+  private static void policyRefs(String target, Node names, List<PolicyRef> out) {
+    Doc.entries(Optional.of(names)).forEach((field, value) -> {
+      if (POLICY_SECTIONS.containsKey(field)) {
+        Doc.scalar(value).filter(v -> !v.isBlank()).ifPresent(v -> out.add(new PolicyRef(target, field, v, value)));
+      }
+    });
   }
 
   /** The component the apps write their own dead letters through (DaprNames.PUBSUB, DeadLetterPublisher). */
@@ -188,21 +407,18 @@ public final class DaprLint {
    * Each subscription, against the components it runs with (components/ plus the default broker;
    * k8s/base): its app may subscribe to its topic and publish its deadLetterTopic there (the
    * sidecar dead-letters through the same component) and on pubsub (the app's own dead
-   * letters), and some app may publish the topic at all. The other brokers and k8s/ must scope
-   * topics exactly as the default broker and components/ do, so they pass the same checks.
+   * letters), and some app may publish the topic at all. k8s/ must scope topics exactly as the
+   * default broker and components/ do (the other brokers: rule broker-swap), so it passes the same checks.
    */
   private void topicScopes(List<Doc> k8sComponents, Set<String> declared) {
     List<Doc> local = pubsubs(localComponents);
     List<Doc> k8s = pubsubs(k8sComponents);
     List<Doc> all = new ArrayList<>(local);
     all.addAll(k8s);
-    Map<String, Doc> defaults = byName(pubsubs(folder(BROKERS + "/" + DEFAULT_BROKER)));
-    for (Path b : brokerDirs()) {
-      if (!b.getFileName().toString().equals(DEFAULT_BROKER)) {
-        for (Doc d : pubsubs(folder(root.relativize(b).toString()))) {
-          all.add(d);
-          sameTopicScopes(defaults.get(d.name()), d);
-        }
+    // The other brokers' topic scoping equals the default's (rule broker-swap).
+    for (String b : brokerNames()) {
+      if (!b.equals(DEFAULT_BROKER)) {
+        all.addAll(pubsubs(folder(BROKERS + "/" + b)));
       }
     }
     Map<String, Doc> localByName = byName(local);
@@ -316,7 +532,9 @@ public final class DaprLint {
     // The default broker's pubsub, as dapr.yaml loads it; the others are checked by brokers().
     localComponents.addAll(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
     subscriptions.addAll(ofKind(folder("subscriptions"), "Subscription"));
-    resiliencies.addAll(ofKind(folder("resiliency"), "Resiliency"));
+    // The Resiliency objects of the default broker's sidecars; the other brokers' have the same
+    // targets (broker-swap) and are checked together with what they are loaded with (resiliency).
+    resiliencies.addAll(ofKind(sidecarResources(DEFAULT_BROKER), "Resiliency"));
     Path run = root.resolve("dapr.yaml");
     if (Files.exists(run)) {
       runFile = Doc.load(root, run).get(0);
@@ -458,14 +676,15 @@ public final class DaprLint {
       s.str("spec", "pubsubname").ifPresent(p -> {
         if (!local.contains(p) || !k8s.isEmpty() && !k8s.contains(p)) {
           problem(s, s.line("spec", "pubsubname"), "unknown-component", "subscription " + s.name() + ": pubsubname " + p
-              + " is not a component" + (local.contains(p) ? " in k8s/" : " in components/"));
+              + " is not a component" + (local.contains(p) ? " in k8s/base" : " in components/ or " + BROKERS + "/" + DEFAULT_BROKER));
         }
       });
     }
     for (Doc r : resiliencies) {
       Doc.entries(r.node("spec", "targets", "components")).forEach((name, node) -> {
         if (!local.contains(name)) {
-          problem(r, r.line(node) - 1, "unknown-component", "resiliency " + r.name() + " targets component " + name + ", which components/ does not define");
+          problem(r, r.line(node) - 1, "unknown-component", "resiliency " + r.name() + " targets component " + name
+              + ", which neither components/ nor " + BROKERS + "/" + DEFAULT_BROKER + " defines");
         }
       });
     }
@@ -518,6 +737,7 @@ public final class DaprLint {
 
   private void plainTextSecrets() {
     List<Doc> all = new ArrayList<>(localComponents);
+    brokerNames().forEach(b -> all.addAll(folder(BROKERS + "/" + b)));
     all.addAll(k8sAll);
     all.addAll(subscriptions);
     all.addAll(resiliencies);

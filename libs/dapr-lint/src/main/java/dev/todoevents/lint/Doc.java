@@ -108,7 +108,20 @@ record Doc(String file, Node root, int lineOffset) {
     return out;
   }
 
-  /** Scalars of a sequence (e.g. scopes). */
+  /** A mapping's key nodes by key, in order: where an entry starts (empty if not a mapping). */
+  static Map<String, Node> keys(Optional<Node> n) {
+    Map<String, Node> out = new LinkedHashMap<>();
+    if (n.isPresent() && n.get() instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k) {
+          out.put(k.getValue(), k);
+        }
+      }
+    }
+    return out;
+  }
+
+    /** Scalars of a sequence (e.g. scopes). */
   static List<String> strings(Optional<Node> n) {
     return items(n).stream().flatMap(i -> scalar(i).stream()).toList();
   }

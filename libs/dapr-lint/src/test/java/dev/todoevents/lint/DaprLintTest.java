@@ -12,12 +12,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The linter on the project itself (clean) and on the broken corpus: for each rule, one file in
- * src/test/resources/broken/{rule}/ replaces its namesake in a copy of the project, and that rule
- * - and only that rule - must report it, with the file and line.
+ * The linter on the project itself (clean) and on the broken corpus: each folder
+ * src/test/resources/broken/{rule}/ or broken/{rule}--{case}/ holds one file that replaces its
+ * namesake in a copy of the project (or, named {file}.absent, removes it), and that rule - and
+ * only that rule - must report that file, with a line.
  */
 class DaprLintTest {
 
@@ -30,29 +31,53 @@ class DaprLintTest {
     assertThat(problems).as("problems in the project: %s", problems).isEmpty();
   }
 
+  @Test
+  void everyRuleHasABrokenSample() throws IOException {
+    assertThat(samples().stream().map(DaprLintTest::ruleOf).distinct()).containsExactlyInAnyOrderElementsOf(DaprLint.RULES);
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {
-      "no-dead-letter-topic", "undeclared-topic", "unknown-component", "unknown-app-id",
-      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared", "broker-swap", "topic-scopes"})
-  void eachBrokenSampleIsReportedByItsRule(String rule, @TempDir Path copy) throws IOException {
+  @MethodSource("samples")
+  void eachBrokenSampleIsReportedByItsRule(String name, @TempDir Path copy) throws IOException {
     copyProject(copy);
-    Path sample = CORPUS.resolve(rule);
+    String rule = ruleOf(name);
+    Path sample = CORPUS.resolve(name);
     List<Path> files;
     try (Stream<Path> s = Files.walk(sample)) {
       files = s.filter(Files::isRegularFile).toList();
     }
-    assertThat(files).as("broken files for %s", rule).hasSize(1);
+    assertThat(files).as("broken files for %s", name).hasSize(1);
     Path rel = sample.relativize(files.get(0));
-    Files.copy(files.get(0), copy.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
+    if (rel.toString().endsWith(ABSENT)) {
+      rel = Paths.get(rel.toString().substring(0, rel.toString().length() - ABSENT.length()));
+      Files.delete(copy.resolve(rel));
+    } else {
+      Files.copy(files.get(0), copy.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
+    }
 
     List<Problem> problems = new DaprLint(copy).run();
-    problems.forEach(p -> System.out.println("[lint " + rule + "] " + p));
-    assertThat(problems).as("%s reports %s", rule, rel).isNotEmpty()
+    problems.forEach(p -> System.out.println("[lint " + name + "] " + p));
+    String file = rel.toString();
+    assertThat(problems).as("%s reports %s", rule, file).isNotEmpty()
         .allSatisfy(p -> {
           assertThat(p.rule()).isEqualTo(rule);
-          assertThat(p.file()).isEqualTo(rel.toString());
+          assertThat(p.file()).isEqualTo(file);
           assertThat(p.line()).isPositive();
         });
+  }
+
+  /** A sample named {file}.absent stands for that file's removal. */
+  private static final String ABSENT = ".absent";
+
+  static List<String> samples() throws IOException {
+    try (Stream<Path> s = Files.list(CORPUS)) {
+      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String ruleOf(String sample) {
+    int i = sample.indexOf("--");
+    return i < 0 ? sample : sample.substring(0, i);
   }
 
   @Test
