@@ -71,10 +71,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Everything runs on its own Kafka node and sidecars on free ports, stopped at the end. Prints
  * markdown tables and writes them, with a CSV, to the results folder ({@link Report}).
  *
+ * <p>Besides the paths, {@code --audit-brokers kafka,redis,rabbitmq,jetstream} measures how fast
+ * audit-service drains a backlog of task events on each broker ({@link AuditRun}).
+ *
  * <p>Options: {@code --rates 250,500,1000,2000,4000 --sizes 200,1024 --seconds 10 --warmup 3
  * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws --out DIR} (rates up to 8000), and the knobs of
  * the tuning round: {@code --linger-ms 5 --compression none --partitions 3 --bulk-max 100
- * --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm "-Xmx160m -XX:+UseSerialGC"}.
+ * --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm "-Xmx160m -XX:+UseSerialGC"}; the audit mode's
+ * {@code --audit-brokers --audit-events 5000 --audit-warmup 500 --audit-publishers 4 --audit-await-ms N}.
  */
 public final class Benchmark {
 
@@ -117,6 +121,9 @@ public final class Benchmark {
       }
       if (o.paths().contains("post-ws")) {
         SystemRun.measure(o, report, b.http);
+      }
+      if (!o.auditBrokers().isEmpty()) {
+        AuditRun.measure(o, report);
       }
     } finally {
       b.handlerThreads.shutdownNow();

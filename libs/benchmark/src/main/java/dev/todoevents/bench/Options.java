@@ -1,6 +1,7 @@
 package dev.todoevents.bench;
 
 import dev.todoevents.testsupport.ProjectPaths;
+import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.ServiceApp;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -13,10 +14,11 @@ import java.util.Set;
 /** The benchmark's command line: what to run, and the knobs of the tuning round. */
 record Options(int[] rates, int[] sizes, double seconds, double warmup, int repeat, List<String> paths, Path out,
     int lingerMs, String compression, int partitions, int bulkMax, int bulkAwaitMs, int publishBatch, int wsRate,
-    List<String> appJvm) {
+    List<String> appJvm, List<String> auditBrokers, int auditEvents, int auditWarmup, int auditPublishers, Integer auditAwaitMs) {
 
   private static final Set<String> KNOWN = Set.of("rates", "sizes", "seconds", "warmup", "repeat", "paths", "out", "linger-ms",
-      "compression", "partitions", "bulk-max", "bulk-await-ms", "publish-batch", "ws-rate", "app-jvm");
+      "compression", "partitions", "bulk-max", "bulk-await-ms", "publish-batch", "ws-rate", "app-jvm",
+      "audit-brokers", "audit-events", "audit-warmup", "audit-publishers", "audit-await-ms");
 
   static Options parse(String[] args) {
     Map<String, String> m = new HashMap<>();
@@ -27,7 +29,15 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
       }
       m.put(key, args[i + 1]);
     }
-    List<String> paths = List.of(m.getOrDefault("paths", "kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws").split(","));
+    List<String> auditBrokers = m.containsKey("audit-brokers") ? List.of(m.get("audit-brokers").split(",")) : List.of();
+    for (String b : auditBrokers) {
+      if (!PubSubBroker.NAMES.contains(b)) {
+        throw new IllegalArgumentException("--audit-brokers: no broker " + b + "; the brokers are " + PubSubBroker.NAMES);
+      }
+    }
+    // The audit mode alone runs no path unless --paths names some.
+    String allPaths = auditBrokers.isEmpty() ? "kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws" : "";
+    List<String> paths = List.of(m.getOrDefault("paths", allPaths).split(",")).stream().filter(p -> !p.isEmpty()).toList();
     for (String p : paths) {
       if (!Benchmark.MICRO_PATHS.contains(p) && !p.equals("post-ws")) {
         throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + Benchmark.MICRO_PATHS + " and post-ws");
@@ -48,7 +58,21 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
         Integer.parseInt(m.getOrDefault("bulk-await-ms", "20")),
         Integer.parseInt(m.getOrDefault("publish-batch", "100")),
         Integer.parseInt(m.getOrDefault("ws-rate", "200")),
-        m.containsKey("app-jvm") ? List.of(m.get("app-jvm").trim().split("\\s+")) : ServiceApp.DEFAULT_JVM_FLAGS);
+        m.containsKey("app-jvm") ? List.of(m.get("app-jvm").trim().split("\\s+")) : ServiceApp.DEFAULT_JVM_FLAGS,
+        auditBrokers,
+        Integer.parseInt(m.getOrDefault("audit-events", "5000")),
+        Integer.parseInt(m.getOrDefault("audit-warmup", "500")),
+        Integer.parseInt(m.getOrDefault("audit-publishers", "4")),
+        m.containsKey("audit-await-ms") ? Integer.valueOf(m.get("audit-await-ms")) : null);
+  }
+
+  /** The audit mode's settings, for its report. */
+  String describeAudit() {
+    return String.format(java.util.Locale.ROOT,
+        "%d task events per broker after a %d-event warm-up, published by %d threads through task-service's sidecar;"
+            + " audit-service's bulkSubscribe maxAwaitDurationMs %s; app JVM flags %s",
+        auditEvents, auditWarmup, auditPublishers, auditAwaitMs == null ? "as in subscriptions/" : auditAwaitMs + " (a copy of subscriptions/)",
+        String.join(" ", appJvm));
   }
 
   private static int[] ints(String csv) {

@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The benchmark's results: markdown tables (rows with repeats folded to medians, the highest
  * rate each path keeps up with, Dapr / raw Kafka ratios, the whole system's start) printed and
- * written to results.md, every row to results.csv (which tools/bench-plot.py draws).
+ * written to results.md, every row to results.csv (which tools/bench-plot.py draws); the audit
+ * mode's drain rates per broker to audit.md and audit.csv.
  */
 final class Report {
 
@@ -42,6 +43,8 @@ final class Report {
   private final Options options;
   private final List<Row> rows = new ArrayList<>();
   private final List<String> system = new ArrayList<>();
+  private final List<AuditRun.Row> audit = new ArrayList<>();
+  private final List<String> auditFailures = new ArrayList<>();
 
   Report(Options options) {
     this.options = options;
@@ -57,17 +60,69 @@ final class Report {
     System.out.println("[bench] " + markdownLine);
   }
 
+  synchronized void audit(AuditRun.Row row) {
+    audit.add(row);
+  }
+
+  /** A broker whose audit run could not be measured (it failed to start, or threw). */
+  synchronized void auditFailed(String broker, Exception e) {
+    auditFailures.add(broker + ": " + e);
+  }
+
   static double ms(Histogram h, double percentile) {
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
   }
 
+  /**
+   * results.md and results.csv when paths ran; audit.md and audit.csv when the audit mode ran (a
+   * run of the audit mode alone leaves the paths' results as they were).
+   */
   void write() throws IOException {
     Files.createDirectories(options.out());
-    String md = markdown();
-    System.out.println(md);
-    Files.writeString(options.out().resolve("results.md"), md);
-    Files.writeString(options.out().resolve("results.csv"), csv());
-    System.out.println("written: " + options.out().resolve("results.md") + ", " + options.out().resolve("results.csv"));
+    if (!rows.isEmpty() || !system.isEmpty()) {
+      String md = markdown();
+      System.out.println(md);
+      Files.writeString(options.out().resolve("results.md"), md);
+      Files.writeString(options.out().resolve("results.csv"), csv());
+      System.out.println("written: " + options.out().resolve("results.md") + ", " + options.out().resolve("results.csv"));
+    }
+    if (!audit.isEmpty() || !auditFailures.isEmpty()) {
+      String md = auditMarkdown();
+      System.out.println(md);
+      Files.writeString(options.out().resolve("audit.md"), md);
+      Files.writeString(options.out().resolve("audit.csv"), auditCsv());
+      System.out.println("written: " + options.out().resolve("audit.md") + ", " + options.out().resolve("audit.csv"));
+    }
+  }
+
+  String auditMarkdown() {
+    StringBuilder b = new StringBuilder("audit-service drain rate per broker. Settings: ").append(options.describeAudit()).append(".\n\n");
+    b.append("Audited /s: events recorded from the first publish to the last record. Dead-lettered: audit-service's own"
+        + " (todo_events_deadlettered_total) / messages in task-events-dlq. CPU over the run, in cores.\n\n");
+    b.append("| broker | maxAwaitDurationMs | events | published /s | audited /s | drain s | recorded | events per bulk request |"
+        + " duplicates | dead-lettered | CPU audit-service / its daprd / publisher daprd |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (AuditRun.Row r : audit) {
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f%s | %.1f | %.1f | %d%s | %.1f | %d | %d / %d | %.2f / %.2f / %.2f |%n",
+          r.broker(), r.awaitMs(), r.events(), r.publishedPerSecond(), r.publishErrors() > 0 ? " (" + r.publishErrors() + " failed)" : "",
+          r.auditedPerSecond(), r.drainSeconds(), r.recorded(), r.recorded() < r.published() ? " of " + r.published() : "",
+          r.bulkRequests() == 0 ? 0.0 : (double) r.recorded() / r.bulkRequests(), r.duplicates(), r.deadLetteredByApp(), r.dlqMessages(),
+          r.cpu().getOrDefault("audit-service", 0.0), r.cpu().getOrDefault("daprd-audit", 0.0), r.cpu().getOrDefault("daprd-publisher", 0.0)));
+    }
+    auditFailures.forEach(f -> b.append("\nNot measured: ").append(f).append("\n"));
+    return b.toString();
+  }
+
+  String auditCsv() {
+    StringBuilder b = new StringBuilder("broker,await_ms,events,published,publish_errors,publish_s,recorded,drain_s,audited_per_s,"
+        + "duplicates,deadlettered_app,dlq_messages,bulk_requests,cpu_audit,cpu_daprd_audit,cpu_daprd_publisher\n");
+    for (AuditRun.Row r : audit) {
+      b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.3f,%d,%.3f,%.1f,%d,%d,%d,%d,%.2f,%.2f,%.2f%n", r.broker(), r.awaitMs(),
+          r.events(), r.published(), r.publishErrors(), r.publishSeconds(), r.recorded(), r.drainSeconds(), r.auditedPerSecond(),
+          r.duplicates(), r.deadLetteredByApp(), r.dlqMessages(), r.bulkRequests(), r.cpu().getOrDefault("audit-service", 0.0),
+          r.cpu().getOrDefault("daprd-audit", 0.0), r.cpu().getOrDefault("daprd-publisher", 0.0)));
+    }
+    return b.toString();
   }
 
   /** Rows of the same path, size and rate (one per repeat), in the order first measured. */
