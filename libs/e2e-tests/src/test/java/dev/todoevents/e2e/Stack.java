@@ -33,6 +33,10 @@ final class Stack implements AutoCloseable {
   /** The broker behind the component pubsub. */
   PubSubBroker pubsub;
   private Sentry sentry;
+  private Path work;
+  private String broker;
+  private Map<String, String> sidecarEnv;
+  private String zipkinSpans;
   private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
   private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
 
@@ -76,22 +80,42 @@ final class Stack implements AutoCloseable {
       TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
       stack.pubsub = PubSubBroker.start(broker, work.resolve(broker), stack.kafka);
       stack.sentry = Sentry.start(work.resolve("sentry"));
-      Map<String, String> sidecarEnv = SystemEnv.sidecars(work, stack.kafka, stack.pubsub, zipkinSpans);
+      stack.work = work;
+      stack.broker = broker;
+      stack.zipkinSpans = zipkinSpans;
+      stack.sidecarEnv = SystemEnv.sidecars(work, stack.kafka, stack.pubsub, zipkinSpans);
       for (String instance : instances) {
-        String id = instance.split("#")[0];
-        int port = Ports.free();
-        Path dir = work.resolve(instance.replace('#', '-'));
-        Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, stack.sentry, broker);
-        stack.sidecars.put(instance, sidecar);
-        Map<String, String> env = SystemEnv.app(sidecar, dir, zipkinSpans);
-        ServiceApp app = new ServiceApp(id, port, dir, env);
-        stack.apps.put(instance, notStarted.contains(instance) ? app : app.start());
+        stack.launchInstance(instance, !notStarted.contains(instance));
       }
       return stack;
     } catch (RuntimeException e) {
       stack.close();
       throw e;
     }
+  }
+
+  private ServiceApp launchInstance(String instance, boolean startApp) {
+    String id = instance.split("#")[0];
+    int port = Ports.free();
+    Path dir = work.resolve(instance.replace('#', '-'));
+    Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, broker);
+    sidecars.put(instance, sidecar);
+    Map<String, String> env = SystemEnv.app(sidecar, dir, zipkinSpans);
+    ServiceApp app = new ServiceApp(id, port, dir, env);
+    apps.put(instance, startApp ? app.start() : app);
+    return app;
+  }
+
+  /**
+   * Starts an instance that was not named when the stack started, sidecar and app: a consumer
+   * whose sidecar subscribes for the first time now (unlike {@code notStarted}, where the sidecar
+   * is up from the start and only the app comes late). Stopped with the rest by {@link #close()}.
+   */
+  ServiceApp startLater(String instance) {
+    if (sidecars.containsKey(instance)) {
+      throw new IllegalStateException(instance + " is already part of the stack");
+    }
+    return launchInstance(instance, true);
   }
 
   /** Where the notification-outbox binding writes (one file per notification). */
