@@ -1,10 +1,11 @@
 package dev.todoevents.testsupport;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import dev.todoevents.contracts.Topic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -23,18 +25,24 @@ import java.util.concurrent.TimeoutException;
  * {@code dir}. Debian's /usr/sbin wrapper switches to the rabbitmq user, so this runs the
  * script behind it.
  *
- * <p>RabbitMQ keeps nothing for an exchange without a bound queue: the component makes an
- * app's queue ({@code <app-id>-<topic>}) when the app subscribes, but nobody subscribes to a
- * dead-letter topic. So this declares a durable queue named like each dead-letter topic, bound
- * to its exchange (declared as the component declares it: fanout, durable, not auto-deleted),
- * where dead letters are kept for the DLQ retention; the counterpart of the Kafka DLQ topics.
+ * <p>RabbitMQ keeps nothing for an exchange without a bound queue, and the component makes an
+ * app's queue only when the app first subscribes. So before {@link #start} returns, this
+ * declares {@link RabbitMqTopology}: every subscriber's queue ({@code <app-id>-<topic>}, as the
+ * component declares it) and a queue per dead-letter topic, bound to their exchanges, and the
+ * policy that removes live-pubsub's per-instance queues. On Kubernetes, k8s/rabbitmq does it.
  */
 final class RabbitMqServer implements PubSubBroker {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final String nodeName;
   private final int amqpPort;
   private final int epmdPort;
   private final ManagedProcess process;
 
-  private RabbitMqServer(int amqpPort, int epmdPort, ManagedProcess process) {
+  private RabbitMqServer(Path dir, String nodeName, int amqpPort, int epmdPort, ManagedProcess process) {
+    this.dir = dir;
+    this.nodeName = nodeName;
     this.amqpPort = amqpPort;
     this.epmdPort = epmdPort;
     this.process = process;
@@ -59,7 +67,8 @@ final class RabbitMqServer implements PubSubBroker {
     }
     Map<String, String> env = new HashMap<>();
     env.put("HOME", dir.toString()); // the Erlang cookie
-    env.put("RABBITMQ_NODENAME", "rabbit-" + amqpPort + "@localhost");
+    String nodeName = "rabbit-" + amqpPort + "@localhost";
+    env.put("RABBITMQ_NODENAME", nodeName);
     env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
     env.put("RABBITMQ_NODE_PORT", Integer.toString(amqpPort));
     env.put("RABBITMQ_DIST_PORT", Integer.toString(distPort));
@@ -73,10 +82,10 @@ final class RabbitMqServer implements PubSubBroker {
     env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString());
     env.put("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString());
     ManagedProcess p = ManagedProcess.start("rabbitmq-server", List.of(bin), env, dir, dir.resolve("rabbitmq.log"));
-    RabbitMqServer server = new RabbitMqServer(amqpPort, epmdPort, p);
+    RabbitMqServer server = new RabbitMqServer(dir, nodeName, amqpPort, epmdPort, p);
     try {
       p.awaitLog("Server startup complete", Duration.ofSeconds(90));
-      server.ensureDeadLetterQueues();
+      server.declare(RabbitMqTopology.ofProject());
       return server;
     } catch (RuntimeException e) {
       server.close();
@@ -88,17 +97,65 @@ final class RabbitMqServer implements PubSubBroker {
     return "amqp://guest:guest@127.0.0.1:" + amqpPort;
   }
 
-  /** A durable queue per dead-letter topic, bound to the topic's exchange, kept for the DLQ retention. */
-  void ensureDeadLetterQueues() {
+  /**
+   * Declares the exchanges, queues and bindings over AMQP with the component's flags, and the
+   * policy with rabbitmqctl (AMQP cannot set policies). Declaring again is a no-op, so a restart
+   * on the same data (tools/run.sh) is fine.
+   */
+  void declare(RabbitMqTopology topology) {
     try (Connection c = connect(); Channel ch = c.createChannel()) {
-      for (Topic t : Topic.values()) {
-        String dlq = t.dlqName();
-        ch.exchangeDeclare(dlq, "fanout", true, false, null);
-        ch.queueDeclare(dlq, true, false, false, Map.of("x-message-ttl", Topic.DLQ_RETENTION.toMillis()));
-        ch.queueBind(dlq, dlq, "");
+      for (String exchange : topology.exchanges()) {
+        ch.exchangeDeclare(exchange, RabbitMqTopology.EXCHANGE_TYPE, true, false, false, null);
+      }
+      for (RabbitMqTopology.Queue q : topology.queues()) {
+        ch.queueDeclare(q.name(), true, false, false, q.arguments());
+        ch.queueBind(q.name(), q.topic(), "");
       }
     } catch (IOException | TimeoutException e) {
-      throw new IllegalStateException("cannot declare the dead-letter queues on " + this + ": " + e, e);
+      throw new IllegalStateException("cannot declare the queues on " + this + ": " + e, e);
+    }
+    RabbitMqTopology.Policy live = RabbitMqTopology.LIVE;
+    try {
+      rabbitmqctl("set_policy", "--apply-to", live.applyTo(), live.name(), live.pattern(),
+          JSON.writeValueAsString(live.definition()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Debian's rabbitmqctl on this node (the script behind the /usr/sbin wrapper, which would switch
+   * users): its output; fails unless it exits 0 within a minute.
+   */
+  String rabbitmqctl(String... args) {
+    String bin = ProjectPaths.requireCommand("rabbitmqctl", "apt-get install rabbitmq-server");
+    if (bin.startsWith("/usr/sbin/")) {
+      bin = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+    }
+    List<String> command = new ArrayList<>(List.of(bin, "-n", nodeName));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile(dir, "rabbitmqctl", ".out");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+      pb.environment().put("HOME", dir.toString()); // the node's Erlang cookie
+      pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+      Process p = pb.start();
+      boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+      if (!exited) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      String output = Files.readString(out);
+      Files.delete(out);
+      if (!exited || p.exitValue() != 0) {
+        throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + this
+            + (exited ? " exited " + p.exitValue() : " did not exit within 60 s") + ":\n" + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running rabbitmqctl", e);
     }
   }
 
@@ -150,7 +207,7 @@ final class RabbitMqServer implements PubSubBroker {
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
       Process kill = pb.start();
-      kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      kill.waitFor(10, TimeUnit.SECONDS);
     } catch (IOException | IllegalStateException e) {
       System.err.println("could not stop epmd on port " + epmdPort + ": " + e);
     } catch (InterruptedException e) {
