@@ -139,12 +139,14 @@ if (( WITH_K8S )); then
   build_go kubectl "$ROOT/tools/k8s" "$RT/k8s/bin/kubectl" "$k8s_ldflags" k8s.io/kubernetes/cmd/kubectl
   build_go etcd "$ROOT/tools/k8s" "$RT/k8s/bin/etcd" "" go.etcd.io/etcd/server/v3
   # The CRDs the manifests use, from the projects themselves: Dapr's from the dapr module daprd
-  # is built from, Strimzi's from its Maven artifact (tools/k8s/pom.xml).
-  crd_stamp=$( (cat "$ROOT/tools/k8s/pom.xml"; echo "$DAPR_VERSION") | sha256sum | cut -c1-16)
+  # is built from, Strimzi's from its Maven artifact (tools/k8s/pom.xml), and the RabbitMQ
+  # messaging-topology operator's (k8s/rabbitmq) from its Go module.
+  TOPOLOGY_OPERATOR_VERSION=v1.16.0
+  crd_stamp=$( (cat "$ROOT/tools/k8s/pom.xml"; echo "$DAPR_VERSION $TOPOLOGY_OPERATOR_VERSION") | sha256sum | cut -c1-16)
   if [[ -f "$RT/k8s/crds.stamp" && "$(cat "$RT/k8s/crds.stamp")" == "$crd_stamp" ]]; then
     say "crds: up to date ($RT/k8s/crds)"
   else
-    rm -rf "$RT/k8s/crds"; mkdir -p "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi"
+    rm -rf "$RT/k8s/crds"; mkdir -p "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq"
     dapr_dir=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr) \
       || die "cannot find the github.com/dapr/dapr module (it is downloaded when daprd is built)"
     for crd in components subscription resiliency configuration; do
@@ -157,9 +159,17 @@ if (( WITH_K8S )); then
     fi
     ls "$RT/k8s/crds/strimzi/"*.yaml >/dev/null 2>&1 \
       || die "Strimzi's CRDs were not unpacked into $RT/k8s/crds/strimzi (log: $RT/logs/strimzi-crds.log)"
+    # (from $RT: outside any module, so the download needs no go.mod entry)
+    topology_dir=$(cd "$RT" && go mod download -json "github.com/rabbitmq/messaging-topology-operator@$TOPOLOGY_OPERATOR_VERSION" \
+      | awk -F'"' '$2 == "Dir" {print $4}') && [[ -n "$topology_dir" ]] \
+      || die "could not download github.com/rabbitmq/messaging-topology-operator@$TOPOLOGY_OPERATOR_VERSION (GOPROXY: $(go env GOPROXY))"
+    for crd in exchanges queues bindings policies; do
+      cp "$topology_dir/config/crd/bases/rabbitmq.com_$crd.yaml" "$RT/k8s/crds/rabbitmq/" \
+        || die "no $crd CRD in $topology_dir/config/crd/bases"
+    done
     chmod -R u+w "$RT/k8s/crds"
     echo "$crd_stamp" >"$RT/k8s/crds.stamp"
-    say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" | grep -c yaml) CRD files in $RT/k8s/crds"
+    say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq" | grep -c yaml) CRD files in $RT/k8s/crds"
   fi
 fi
 

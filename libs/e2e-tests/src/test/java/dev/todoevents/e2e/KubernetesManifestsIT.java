@@ -15,14 +15,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every overlay in k8s/ renders with kubectl's kustomize and a real kube-apiserver (with etcd,
  * both built from their Go modules) accepts all of it in a server-side dry run, with strict field
- * validation against the Kubernetes built-in schemas and the official Dapr and Strimzi CRDs. A
- * broken manifest is refused, so the check is not a formality. On the objects the server accepted
+ * validation against the Kubernetes built-in schemas and the official Dapr and Strimzi CRDs; so is
+ * k8s/rabbitmq (RabbitMQ's queues before the first publish) against the messaging-topology
+ * operator's CRDs. A broken manifest is refused, so the check is not a formality. On the objects the server accepted
  * it then checks the security controls of issue 16: every app's sidecar and app read their tokens
  * from that app's own Secrets, ingress is denied by default, and on Strimzi each app has its own
  * KafkaUser whose ACLs are exactly its pub/sub topic scopes, and its sidecar signs in with it.
@@ -42,7 +44,7 @@ class KubernetesManifestsIT {
       Path crds = ProjectPaths.k8sCrds();
       // Server-side: Strimzi's Kafka CRD is too large for client-side apply's annotation.
       KubeApiServer.Result installed = api.kubectl("apply", "--server-side",
-          "-f", crds.resolve("dapr").toString(), "-f", crds.resolve("strimzi").toString());
+          "-f", crds.resolve("dapr").toString(), "-f", crds.resolve("strimzi").toString(), "-f", crds.resolve("rabbitmq").toString());
       assertThat(installed.ok()).as("CRDs installed: %s", installed.output()).isTrue();
       // kubectl wait errors out on a CRD that has no status yet (right after the apply): ask again.
       KubeApiServer.Result established = null;
@@ -66,7 +68,7 @@ class KubernetesManifestsIT {
         assertThat(dryRun.ok()).as("server-side dry run of %s:%n%s", overlay, dryRun.output()).isTrue();
         List<JsonNode> objects = accepted(dryRun.output());
         System.out.printf("[k8s] overlay %s: %d objects accepted by kube-apiserver (dry run, strict)%n", overlay, objects.size());
-        assertThat(objects).as("objects in %s", overlay).hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 50 : 32);
+        assertThat(objects).as("objects in %s", overlay).hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 51 : 33);
 
         List<JsonNode> apps = ofKind(objects, "Deployment");
         assertThat(apps).as("app Deployments in %s", overlay).extracting(KubernetesManifestsIT::name).containsExactlyInAnyOrderElementsOf(APPS);
@@ -79,6 +81,20 @@ class KubernetesManifestsIT {
         }
       }
       System.out.println("[k8s] per-app token Secrets, default-deny ingress, and a KafkaUser per app (ACLs == topic scopes) checked");
+
+      // RabbitMQ's topology (no overlay uses it yet); RabbitMqTopologyTest checks it against subscriptions/.
+      Path rabbitmq = k8s.resolve("rabbitmq");
+      KubeApiServer.Result topology = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-o", "json", "-k", rabbitmq.toString());
+      assertThat(topology.ok()).as("server-side dry run of k8s/rabbitmq:%n%s", topology.output()).isTrue();
+      List<JsonNode> rabbitObjects = accepted(topology.output());
+      System.out.printf("[k8s] k8s/rabbitmq: %d objects accepted by kube-apiserver (dry run, strict)%n", rabbitObjects.size());
+      Map<String, Long> kinds = new TreeMap<>();
+      rabbitObjects.forEach(o -> kinds.merge(o.path("kind").asText(), 1L, Long::sum));
+      // A queue and a binding per subscriber (4) and per dead-letter topic (3), an exchange per topic they read.
+      assertThat(kinds).isEqualTo(Map.of("Exchange", 5L, "Queue", 7L, "Binding", 7L, "Policy", 1L));
+      // Free-form arguments survive the server's pruning: the sidecar's declaration must find them.
+      assertThat(named(rabbitObjects, "Queue", "audit-service-task-events").at("/spec/arguments/x-single-active-consumer").asBoolean())
+          .isTrue();
 
       // The schemas bite: an unknown field in a Dapr Component and a wrong type in a Deployment.
       Path broken = work.resolve("broken.yaml");
@@ -116,7 +132,23 @@ class KubernetesManifestsIT {
           """);
       refused = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-f", broken.toString());
       assertThat(refused.ok()).as("a wrong type is refused: %s", refused.output()).isFalse();
-      System.out.println("[k8s] a misspelt Component field and a wrongly typed Deployment field were refused");
+      // The operator's schema too: a misspelt Queue field.
+      Files.writeString(broken, """
+          apiVersion: rabbitmq.com/v1beta1
+          kind: Queue
+          metadata:
+            name: broken
+            namespace: todo-events
+          spec:
+            name: broken
+            durabel: true
+            rabbitmqClusterReference:
+              name: todo-rabbitmq
+          """);
+      refused = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-f", broken.toString());
+      assertThat(refused.ok()).as("a misspelt Queue field is refused: %s", refused.output()).isFalse();
+      assertThat(refused.output()).contains("durabel");
+      System.out.println("[k8s] a misspelt Component field, a wrongly typed Deployment field and a misspelt Queue field were refused");
     }
   }
 
