@@ -9,6 +9,8 @@
 #   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws  --out libs/benchmark/results
 #   tuning: --linger-ms 5  --compression none|gzip|snappy|lz4|zstd  --partitions 3  --bulk-max 100
 #   --bulk-await-ms 20 (Dapr: 1000)  --publish-batch 100  --ws-rate 200  --app-jvm "-Xmx160m -XX:+UseSerialGC"
+#   audit-service's drain rate per broker (audit.md, audit.csv): --audit-brokers kafka,redis,rabbitmq,jetstream
+#   --audit-events 5000  --audit-warmup 500  --audit-publishers 4  --audit-await-ms (subscriptions/' value)
 # Prints markdown tables (results.md), writes every row to results.csv and draws
 # latency-vs-rate.png and throughput.png (matplotlib) in the --out folder (git-ignored by default).
 # Run it on an idle machine: the figures are only as quiet as the machine.
@@ -46,4 +48,7 @@ fi
 # shellcheck source=java-tool.sh
 source "$ROOT/tools/java-tool.sh"
 (run_java_tool benchmark dev.todoevents.bench.Benchmark -Xmx768m "$@")
-"$RT/bench-python/bin/python" "$ROOT/libs/benchmark/plot.py" "$out/results.csv"
+# The audit mode alone writes no results.csv: nothing to plot.
+if [[ -f "$out/results.csv" ]]; then
+  "$RT/bench-python/bin/python" "$ROOT/libs/benchmark/plot.py" "$out/results.csv"
+fi
