@@ -109,21 +109,13 @@ final class AuditRun implements AutoCloseable {
 
     System.out.printf("[bench] audit %s: starting the broker, Sentry, audit-service and the publisher sidecar%n", broker);
     sentry = Sentry.start(work.resolve("sentry"));
-    Map<String, String> env;
     if (broker.equals("kafka")) {
       kafka = KafkaBroker.start(work.resolve("kafka"));
       TopicAdmin.ensureTopics(kafka.bootstrapServers());
-      pubsub = PubSubBroker.start(broker, work.resolve(broker), kafka);
-      env = SystemEnv.sidecars(work, kafka, pubsub, null);
-    } else {
-      // No Kafka node on the other brokers (SystemEnv.sidecars asks for one): it would only take
-      // CPU from what is measured. The rest is what SystemEnv gives every sidecar.
-      pubsub = PubSubBroker.start(broker, work.resolve(broker), null);
-      env = new HashMap<>(pubsub.sidecarEnv());
-      env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
-      env.put("TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
-      env.put("TODO_NOTIFICATIONS_DIR", SystemEnv.notificationsDir(work).toString());
     }
+    // No Kafka node on the other brokers: nothing reads it, and it would take CPU from what is measured.
+    pubsub = PubSubBroker.start(broker, work.resolve(broker), kafka);
+    Map<String, String> env = SystemEnv.sidecars(work, kafka, pubsub, null);
     int auditPort = Ports.free();
     Path auditDir = work.resolve(AppIds.AUDIT_SERVICE);
     Daprd auditSidecar = sidecar(AppIds.AUDIT_SERVICE, auditPort, auditDir, env, resources);

@@ -28,7 +28,7 @@ import java.util.Set;
 final class Stack implements AutoCloseable {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** Kafka: the component live-pubsub's broker, and pubsub's unless another is chosen. */
+  /** Kafka, when it is the broker (pubsub and live-pubsub); null when another broker replaces it. */
   final KafkaBroker kafka;
   /** The broker behind the component pubsub. */
   PubSubBroker pubsub;
@@ -75,9 +75,12 @@ final class Stack implements AutoCloseable {
    *     null: no traces (the apps' tracing is off, the sidecars export none)
    */
   private static Stack launch(Path work, String broker, Set<String> notStarted, String zipkinSpans, String[] instances) {
-    Stack stack = new Stack(KafkaBroker.start(work.resolve("kafka")));
+    // Another broker replaces Kafka (pubsub and live-pubsub both move): no Kafka node then.
+    Stack stack = new Stack(broker.equals("kafka") ? KafkaBroker.start(work.resolve("kafka")) : null);
     try {
-      TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
+      if (stack.kafka != null) {
+        TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
+      }
       stack.pubsub = PubSubBroker.start(broker, work.resolve(broker), stack.kafka);
       stack.sentry = Sentry.start(work.resolve("sentry"));
       stack.work = work;

@@ -15,11 +15,14 @@ public final class SystemEnv {
 
   /**
    * @param work the folder of this run (the state store's SQLite file, the notifications)
+   * @param kafka the Kafka node; null when another broker replaces it (no component reads Kafka then)
    * @param zipkinSpans a Zipkin span endpoint for the sidecars' traces; null: none exported
    */
   public static Map<String, String> sidecars(Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
     Map<String, String> env = new HashMap<>(pubsub.sidecarEnv());
-    env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
+    if (kafka != null) {
+      env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
+    }
     env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
     env.put("TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
     env.put("TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
