@@ -90,7 +90,7 @@ class BrokerMatrixIT {
     long t0 = System.nanoTime();
     try (Stack stack = Stack.start(work, broker, Set.of(), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE,
         AppIds.RECURRING_TASK_SERVICE, AppIds.NOTIFICATION_SERVICE, AppIds.REALTIME_SERVICE, REALTIME_2)) {
-      FIGURES.put(broker, "stack up (broker, Kafka node, 6 apps + sidecars)", "%.1f s", secondsSince(t0));
+      FIGURES.put(broker, "stack up (broker, 6 apps + sidecars)", "%.1f s", secondsSince(t0));
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       String tag = broker + "-" + UUID.randomUUID();
 
