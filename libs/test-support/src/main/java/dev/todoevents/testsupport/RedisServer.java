@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -50,6 +51,28 @@ final class RedisServer implements PubSubBroker {
   @Override
   public Map<String, String> sidecarEnv() {
     return Map.of("TODO_REDIS_HOST", "127.0.0.1:" + port);
+  }
+
+  /** A per-instance consumer group (live-pubsub's consumerID {appID}-{uuid}). */
+  private static final Pattern PER_INSTANCE = Pattern.compile(".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
+  /**
+   * Removes the per-instance consumer groups of {@code stream} (live-pubsub's, named
+   * {appID}-{uuid}): Redis keeps a group until it is destroyed, so every realtime-service instance
+   * that ever ran would leave one behind. Only for a start when none of them runs any more.
+   *
+   * @return the groups removed
+   */
+  List<String> dropPerInstanceGroups(String stream) {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      if (!jedis.exists(stream)) {
+        return List.of();
+      }
+      List<String> stale = jedis.xinfoGroups(stream).stream().map(g -> g.getName())
+          .filter(n -> PER_INSTANCE.matcher(n).matches()).toList();
+      stale.forEach(g -> jedis.xgroupDestroy(stream, g));
+      return stale;
+    }
   }
 
   /** XRANGE over the topic's stream: the component writes each message as the field "data". */
