@@ -58,6 +58,8 @@ final class SystemRun implements AutoCloseable {
       system.start(work, o.appJvm());
       double cold = (System.nanoTime() - t0) / 1e9;
       Map<String, double[]> idle = new Usage.Span(system.pids()).end();
+      // Each app runs in its own folder here (its log; a JFR file named relative to it in --app-jvm).
+      report.system("run folder (kept): " + work);
       report.system(String.format(Locale.ROOT, "cold start, from nothing to Kafka, Sentry and all 6 apps and sidecars ready: %.1f s", cold));
       report.system(String.format(Locale.ROOT, "RSS right after the start: %.0f MB in all (%s)", total(idle), rss(idle)));
       system.postToWebSocket(o, report, http);
@@ -150,6 +152,7 @@ final class SystemRun implements AutoCloseable {
         OpenLoop loop = new OpenLoop(o.wsRate(), o.warmup(), o.seconds());
         loops.put(repeat, loop);
         String prefix = "bench-" + repeat + "-";
+        long windowStart = System.currentTimeMillis();
         Usage.Span usage = new Usage.Span(pids());
         loop.run(seq -> http.sendAsync(post(tasks, tokens[(int) (seq % USERS)], prefix + seq), HttpResponse.BodyHandlers.discarding())
             .whenComplete((r, e) -> {
@@ -159,6 +162,7 @@ final class SystemRun implements AutoCloseable {
             }));
         loop.drain(10);
         Map<String, double[]> used = usage.end();
+        long windowEnd = System.currentTimeMillis();
         long received = loop.received();
         loop.settle(60);
         Report.Row r = new Report.Row("post-ws", 0, o.wsRate(), repeat, loop.sent(), received, loop.sendErrors(),
@@ -166,6 +170,9 @@ final class SystemRun implements AutoCloseable {
         report.add(r);
         System.out.printf("[bench] post-ws %d/s #%d: sent %d framed %d errors %d, p50 %.2f ms p99 %.2f ms, max lag %d%n",
             o.wsRate(), repeat, r.sent(), r.received(), r.errors(), Report.ms(r.h(), 50), Report.ms(r.h(), 99), r.maxLag());
+        // Per task framed in the window: a request that timed out at the client may still have been
+        // created, so sent - errors is no count of the work done once the system falls behind.
+        report.system(cpuPerTask(o.wsRate(), repeat, windowStart, windowEnd, used, received));
       }
     } finally {
       sockets.forEach(WebSocket::abort);
@@ -204,6 +211,21 @@ final class SystemRun implements AutoCloseable {
         return null;
       }
     };
+  }
+
+  /**
+   * The whole system's CPU per task framed over one repeat (its warm-up seconds, the measured
+   * ones and the drain), with the window in epoch ms so that a profile can be cut to it
+   * (ProfileSummary --from --to).
+   */
+  private static String cpuPerTask(int rate, int repeat, long from, long to, Map<String, double[]> used, long tasks) {
+    double wall = (to - from) / 1000.0;
+    double total = used.values().stream().mapToDouble(v -> v[0] * wall).sum();
+    List<String> parts = new ArrayList<>();
+    used.forEach((name, v) -> parts.add(String.format(Locale.ROOT, "%s %.1f s", name, v[0] * wall)));
+    return String.format(Locale.ROOT, "post-ws %d/s #%d: window %d-%d epoch ms (%.1f s); %d tasks framed; CPU %.1f s in all,"
+        + " %.1f ms per task (%s)", rate, repeat, from, to, wall, tasks, total, tasks == 0 ? Double.NaN : total * 1000 / tasks,
+        String.join(", ", parts));
   }
 
   private static double total(Map<String, double[]> usage) {
