@@ -218,13 +218,9 @@ final class AuditRun implements AutoCloseable {
     return copy;
   }
 
-  /** A sidecar with these resources folders and the app's Dapr Configuration without Zipkin (as the e2e stack runs them). */
-  private Daprd sidecar(String appId, int appPort, Path dir, Map<String, String> env, List<Path> resources) throws IOException {
-    Files.createDirectories(dir);
-    Path config = dir.resolve("dapr-config-" + appId + ".yaml");
-    Files.writeString(config, Files.readString(ProjectPaths.daprConfig(appId))
-        .replaceAll("(?m)^    zipkin:\\n      endpointAddress: .*\\n", ""));
-    Daprd d = Daprd.start(appId, appPort, dir, env, sentry, resources, config);
+  /** A sidecar with these resources folders, stopped with the run. */
+  private Daprd sidecar(String appId, int appPort, Path dir, Map<String, String> env, List<Path> resources) {
+    Daprd d = Daprd.start(appId, appPort, dir, env, sentry, resources);
     sidecars.add(d);
     return d;
   }

@@ -80,19 +80,19 @@ final class Report {
   void write() throws IOException {
     Files.createDirectories(options.out());
     if (!rows.isEmpty() || !system.isEmpty()) {
-      String md = markdown();
-      System.out.println(md);
-      Files.writeString(options.out().resolve("results.md"), md);
-      Files.writeString(options.out().resolve("results.csv"), csv());
-      System.out.println("written: " + options.out().resolve("results.md") + ", " + options.out().resolve("results.csv"));
+      write("results", markdown(), csv());
     }
     if (!audit.isEmpty() || !auditFailures.isEmpty()) {
-      String md = auditMarkdown();
-      System.out.println(md);
-      Files.writeString(options.out().resolve("audit.md"), md);
-      Files.writeString(options.out().resolve("audit.csv"), auditCsv());
-      System.out.println("written: " + options.out().resolve("audit.md") + ", " + options.out().resolve("audit.csv"));
+      write("audit", auditMarkdown(), auditCsv());
     }
+  }
+
+  /** {@code name}.md (also printed) and {@code name}.csv in the output folder. */
+  private void write(String name, String md, String csv) throws IOException {
+    System.out.println(md);
+    Files.writeString(options.out().resolve(name + ".md"), md);
+    Files.writeString(options.out().resolve(name + ".csv"), csv);
+    System.out.println("written: " + options.out().resolve(name + ".md") + ", " + options.out().resolve(name + ".csv"));
   }
 
   String auditMarkdown() {

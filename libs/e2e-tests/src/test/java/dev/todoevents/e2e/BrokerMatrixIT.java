@@ -97,7 +97,7 @@ class BrokerMatrixIT {
       // Started first, checked later: the reminder comes due while the live path is measured.
       String reminded = "rita-" + tag;
       Instant remindAt = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
-      String reminderTask = createReminder(tasks, reminded, "Take the bins out", remindAt);
+      String reminderTask = ReminderFlowIT.createReminder(tasks, reminded, "Take the bins out", remindAt);
 
       // Published before stats-service ever subscribed: neither it nor its sidecar is running.
       String early = "emma-" + tag;
@@ -134,7 +134,9 @@ class BrokerMatrixIT {
     ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
     ServiceApp live1 = stack.app(AppIds.REALTIME_SERVICE);
     ServiceApp live2 = stack.app(REALTIME_2);
-    awaitLiveConsumers(broker, tasks, live1, live2, "probe-" + tag);
+    double live = RealtimeFlowIT.awaitLiveConsumers("[" + broker + "] both realtime-service instances consuming task-updates",
+        tasks, live1, live2, "probe-" + tag, Duration.ofMillis(500));
+    FIGURES.put(broker, "both realtime instances receiving (probe tasks)", "%.1f s", live);
     String alice = "alice-" + tag;
     String bob = "bob-" + tag;
     try (LiveClient alice1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(alice));
@@ -184,27 +186,6 @@ class BrokerMatrixIT {
           p50(ms[0]), max(ms[0]), p50(ms[1]), max(ms[1]), FRAME_SAMPLES);
       FIGURES.put(broker, "POST /tasks answered, p50 / max", "%d / %d ms", p50(answered), max(answered));
       FIGURES.put(broker, "frames on another user's sockets", "0 (of %d + 1 on 2 instances)", FRAME_SAMPLES);
-    }
-  }
-
-  /**
-   * A realtime-service instance's consumer starts at the newest message once the broker has
-   * given it its subscription (Kafka: partitions assigned), which the app cannot tell. Probe
-   * tasks are created until a client on each instance has received one: from then on nothing
-   * published is missed.
-   */
-  private static void awaitLiveConsumers(String broker, ServiceApp tasks, ServiceApp live1, ServiceApp live2, String probe) {
-    try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(probe));
-        LiveClient c2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(probe))) {
-      long start = System.nanoTime();
-      await("[" + broker + "] both realtime-service instances consuming task-updates")
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> {
-            createTask(tasks, probe, "probe");
-            return !c1.updates().isEmpty() && !c2.updates().isEmpty();
-          });
-      FIGURES.put(broker, "both realtime instances receiving (probe tasks)", "%.1f s", secondsSince(start));
     }
   }
 
@@ -413,14 +394,8 @@ class BrokerMatrixIT {
     for (int i = 0; i < WHILE_DOWN; i++) {
       whileDown.add(createTask(tasks, user, "while down " + i));
     }
-    long back = System.nanoTime();
-    auditSidecar.restart();
-    audit.start();
-    await("[" + broker + "] the tasks created while audit-service was down, audited")
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> auditedOnce(audit, whileDown) == WHILE_DOWN);
-    double recovered = secondsSince(back);
+    double recovered = restartAndAwaitAudited(broker, audit, auditSidecar, whileDown,
+        "the tasks created while audit-service was down", Duration.ofSeconds(120));
     int outOfOrder = 0;
     int expected = 0;
     for (JsonNode e : auditEntries(audit, "user_id=" + user + "&limit=1000")) {
@@ -455,23 +430,24 @@ class BrokerMatrixIT {
     // JetStream ~10 s), after which it would dead-letter them.
     Thread.sleep(2000);
     auditSidecar.kill();
-    long back = System.nanoTime();
-    auditSidecar.restart();
-    audit.start();
-    await("[" + broker + "] the tasks in flight when audit-service's sidecar died, audited")
-        .atMost(Duration.ofSeconds(150))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> auditedOnce(audit, inFlight) == IN_FLIGHT);
+    double recovered = restartAndAwaitAudited(broker, audit, auditSidecar, inFlight,
+        "the tasks in flight when audit-service's sidecar died", Duration.ofSeconds(150));
     FIGURES.put(broker, "in flight when the sidecar died (app SIGKILLed, " + IN_FLIGHT + " created, then sidecar)",
-        "all audited once %.1f s after the restart", secondsSince(back));
+        "all audited once %.1f s after the restart", recovered);
     return inFlight;
   }
 
-  private static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
-    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
-        "application/json", Stack.auth(user));
-    assertThat(r.status()).as("POST /tasks with remind_at: %s", r.body()).isEqualTo(201);
-    return r.body().get("id").asText();
+  /** Restarts audit-service's sidecar and app: the seconds until each of {@code tasks} is audited exactly once. */
+  private static double restartAndAwaitAudited(String broker, ServiceApp audit, Daprd auditSidecar, List<String> tasks,
+      String what, Duration atMost) {
+    long back = System.nanoTime();
+    auditSidecar.restart();
+    audit.start();
+    await("[" + broker + "] " + what + ", audited")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> auditedOnce(audit, tasks) == tasks.size());
+    return secondsSince(back);
   }
 
   private static List<JsonNode> notifications(Stack stack, String user) {

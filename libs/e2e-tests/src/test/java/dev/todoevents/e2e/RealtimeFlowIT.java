@@ -60,24 +60,32 @@ class RealtimeFlowIT {
     }
   }
 
-  /**
-   * Each instance's consumer group starts at the newest offset once Kafka has assigned it its
-   * partitions, which the apps cannot see. Probe tasks are created until a client on each
-   * instance has received one: from then on nothing published is missed.
-   */
   private void awaitLiveConsumers() {
-    String probe = "probe-" + UUID.randomUUID();
+    double seconds = awaitLiveConsumers("both realtime-service instances consuming task-updates", tasks, live1, live2,
+        "probe-" + UUID.randomUUID(), Duration.ofSeconds(2));
+    System.out.printf("[realtime] both instances live after %.1f s%n", seconds);
+  }
+
+  /**
+   * Each instance's consumer starts at the newest message once its broker has set it up, which
+   * the apps cannot see. Tasks of the user {@code probe} are created every {@code poll} until a
+   * client on each instance has received one: from then on nothing published is missed.
+   *
+   * @return the seconds that took
+   */
+  static double awaitLiveConsumers(String what, ServiceApp tasks, ServiceApp live1, ServiceApp live2, String probe,
+      Duration poll) {
     try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(probe));
         LiveClient c2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(probe))) {
       long start = System.nanoTime();
-      await("both realtime-service instances consuming task-updates")
+      await(what)
           .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofSeconds(2))
+          .pollInterval(poll)
           .until(() -> {
-            createTask(probe, "probe");
+            TaskAuditFlowIT.createTask(tasks, probe, "probe");
             return !c1.updates().isEmpty() && !c2.updates().isEmpty();
           });
-      System.out.printf("[realtime] both instances live after %.1f s%n", (System.nanoTime() - start) / 1e9);
+      return (System.nanoTime() - start) / 1e9;
     }
   }
 

@@ -32,9 +32,9 @@ class ReminderFlowIT {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       String user = "dave-" + UUID.randomUUID();
       Instant remindAt = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
-      String open = create(tasks, user, "Take the bins out", remindAt);
-      String completed = create(tasks, user, "Already done", remindAt);
-      String deleted = create(tasks, user, "Never mind", remindAt);
+      String open = createReminder(tasks, user, "Take the bins out", remindAt);
+      String completed = createReminder(tasks, user, "Already done", remindAt);
+      String deleted = createReminder(tasks, user, "Never mind", remindAt);
       assertThat(Http.post(tasks.baseUrl() + "/tasks/" + completed + "/complete", "", "application/json", Stack.auth(user)).status()).isEqualTo(200);
       assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted, Stack.auth(user))).isEqualTo(204);
 
@@ -102,7 +102,7 @@ class ReminderFlowIT {
       // A reminder due in 3 s: notified once, at most 2 s after its time.
       String erin = "erin-" + UUID.randomUUID();
       Instant soon = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.MILLIS);
-      String quick = create(tasks, erin, "Stand up and stretch", soon);
+      String quick = createReminder(tasks, erin, "Stand up and stretch", soon);
       await("the notification of the 3 s reminder")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
@@ -118,14 +118,11 @@ class ReminderFlowIT {
     }
   }
 
-  private static String create(ServiceApp tasks, String user, String title, Instant remindAt) {
-    Http.Reply r =
-        Http.post(
-            tasks.baseUrl() + "/tasks",
-            "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
-            "application/json",
-            Stack.auth(user));
-    assertThat(r.status()).isEqualTo(201);
+  /** A task of {@code user} with a reminder at {@code remindAt}: its id. */
+  static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
+    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
+        "application/json", Stack.auth(user));
+    assertThat(r.status()).as("POST /tasks with remind_at: %s", r.body()).isEqualTo(201);
     return r.body().get("id").asText();
   }
 

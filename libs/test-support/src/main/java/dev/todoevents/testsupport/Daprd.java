@@ -50,8 +50,16 @@ public final class Daprd implements AutoCloseable {
    * @param broker whose pubsub component to load ({@link PubSubBroker#NAMES})
    */
   public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry, String broker) {
-    return start(appId, appPort, workDir, env, sentry, List.of(ProjectPaths.resourcesPaths(broker)),
-        configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
+    return start(appId, appPort, workDir, env, sentry, List.of(ProjectPaths.resourcesPaths(broker)));
+  }
+
+  /**
+   * Like the one above, with the given resources folders (e.g. a copy of subscriptions/ with a
+   * setting changed) and the app's own Configuration, as {@code env}'s Zipkin endpoint says.
+   */
+  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry,
+      List<Path> resources) {
+    return start(appId, appPort, workDir, env, sentry, resources, configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
   }
 
   /**

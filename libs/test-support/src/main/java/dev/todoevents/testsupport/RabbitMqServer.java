@@ -53,10 +53,7 @@ final class RabbitMqServer implements PubSubBroker {
   }
 
   static RabbitMqServer start(Path dir, int amqpPort, int distPort, int epmdPort) {
-    String bin = ProjectPaths.requireCommand("rabbitmq-server", "apt-get install rabbitmq-server");
-    if (bin.startsWith("/usr/sbin/")) {
-      bin = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-    }
+    String bin = script("rabbitmq-server");
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
@@ -124,14 +121,20 @@ final class RabbitMqServer implements PubSubBroker {
   }
 
   /**
+   * A RabbitMQ command: Debian's /usr/sbin wrapper switches to the rabbitmq user, so the script
+   * behind it, which runs as this user.
+   */
+  private static String script(String name) {
+    String bin = ProjectPaths.requireCommand(name, "apt-get install rabbitmq-server");
+    return bin.startsWith("/usr/sbin/") ? "/usr/lib/rabbitmq/bin/" + name : bin;
+  }
+
+  /**
    * Debian's rabbitmqctl on this node (the script behind the /usr/sbin wrapper, which would switch
    * users): its output; fails unless it exits 0 within a minute.
    */
   String rabbitmqctl(String... args) {
-    String bin = ProjectPaths.requireCommand("rabbitmqctl", "apt-get install rabbitmq-server");
-    if (bin.startsWith("/usr/sbin/")) {
-      bin = "/usr/lib/rabbitmq/bin/rabbitmqctl";
-    }
+    String bin = script("rabbitmqctl");
     List<String> command = new ArrayList<>(List.of(bin, "-n", nodeName));
     command.addAll(List.of(args));
     try {

@@ -14,6 +14,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * {@code dir} that is fsynced every second, for the Redis Streams pubsub component.
  */
 final class RedisServer implements PubSubBroker {
+  /** A per-instance consumer group (live-pubsub's consumerID {appID}-{uuid}). */
+  private static final Pattern PER_INSTANCE = Pattern.compile(".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
   private final int port;
   private final ManagedProcess process;
 
@@ -52,9 +55,6 @@ final class RedisServer implements PubSubBroker {
   public Map<String, String> sidecarEnv() {
     return Map.of("TODO_REDIS_HOST", "127.0.0.1:" + port);
   }
-
-  /** A per-instance consumer group (live-pubsub's consumerID {appID}-{uuid}). */
-  private static final Pattern PER_INSTANCE = Pattern.compile(".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
   /**
    * Removes the per-instance consumer groups of {@code stream} (live-pubsub's, named

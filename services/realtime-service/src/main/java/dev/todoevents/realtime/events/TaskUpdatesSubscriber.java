@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Delivery endpoint of subscriptions/realtime-task-updates.yaml. Each instance consumes
- * task-updates in a consumer group of its own (component live-pubsub, consumerID
- * {appID}-{uuid}), so every instance sees every update and forwards it to its own clients of
+ * task-updates through a consumer of its own (component live-pubsub, one per broker in
+ * components/brokers/), so every instance sees every update and forwards it to its own clients of
  * that user. The frame is the event's JSON exactly as published (schemas/task-update-event).
  *
  * <p>A live view does not replay history: an update stamped more than
