@@ -31,10 +31,11 @@ public class RecordingPublisher implements EventPublisher {
   private final List<Update> updates = new CopyOnWriteArrayList<>();
   private final List<ReminderEvent> reminders = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
+  private volatile String failingUser;
 
   @Override
   public void publish(Outgoing out) {
-    if (failing) {
+    if (failing || out.partitionKey().equals(failingUser)) {
       throw new PublishFailedException("sidecar unavailable (test)", new RuntimeException("down"));
     }
     CloudEvent envelope = Events.parseEnvelope(out.cloudEvent().getBytes(StandardCharsets.UTF_8));
@@ -66,6 +67,12 @@ public class RecordingPublisher implements EventPublisher {
     published.clear();
     updates.clear();
     failing = false;
+    failingUser = null;
+  }
+
+  /** Fail only the events keyed by this user (null: none). */
+  public void failingFor(String user) {
+    this.failingUser = user;
   }
 
   public void failing(boolean failing) {

@@ -22,28 +22,36 @@ import jakarta.enterprise.event.TransactionPhase;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the outbox, oldest first, and deletes each entry once the sidecar acknowledged it.
+ * Publishes the outbox and deletes each entry once the sidecar acknowledged it.
  *
- * <p>It runs right after each commit that wrote to the outbox (in the committing thread, so an
- * API call normally returns with its events already on Kafka, as before the outbox), and every
- * {@code poll-interval} for whatever is left: entries of a process that died after its commit,
- * or of a time the sidecar or broker was down. One pass at a time in this process (a lock), and
- * the entries are row-locked while they are sent, so a second instance waits instead of sending
- * them again; a pass stops at the first failed publish so nothing overtakes an unsent event.
+ * <p>One relay thread per process runs the passes: woken by each commit that wrote to the outbox,
+ * and every {@code poll-interval} for whatever is left (entries of a process that died after its
+ * commit, or of a time the sidecar or broker was down). The request thread only wakes it, so an
+ * API call returns once its change and events are committed, without waiting for the broker;
+ * commits that arrive during a pass are taken by the next one, in one batch. Entries are
+ * row-locked while they are sent, so a second instance waits instead of sending them again.
+ *
+ * <p>Order is per key, as consumers see it: Kafka keeps order per partition, and the key is the
+ * user. A batch is split into chains, one per topic and user, each in outbox sequence order. The
+ * first entries of all chains are published concurrently, then the second ones, and so on; a failed
+ * publish ends its chain for this pass, so nothing overtakes an unsent event of the same user, while
+ * other users' events go on. (Before, a pass published one event at a time and stopped at the first
+ * failure: the same order per user, but one broker round trip per event for the whole process.)
  *
  * <p>An entry that can never be published - unreadable, or breaking the envelope or event schema
- * that every consumer checks - would stop every pass at the same place. It is set aside instead:
+ * that every consumer checks - would stop its chain at every pass. It is set aside instead:
  * marked {@code failed} with its error (it stays in the table for an operator), logged with its
  * ids and counted ({@code todo.outbox.failed{reason}}), and the entries after it go on.
  * (task-service publishes only its own topics, not a dead-letter topic, so the table is where
@@ -52,21 +60,24 @@ import org.jboss.logging.Logger;
  * <p>A crash after the broker's acknowledgement and before the delete sends that event again
  * on the next pass: the same event_id, which every consumer deduplicates.
  *
- * <p>Order is the outbox's sequence order. Two transactions that commit out of sequence order
- * (changes to two different tasks of one user at the same moment) can be published in commit
- * order instead; changes to one task are serialised by its version column and keep their order.
+ * <p>Two transactions that commit out of sequence order (changes to two different tasks of one
+ * user at the same moment) can be published in commit order instead; changes to one task are
+ * serialised by its version column and keep their order.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-  private static final int BATCH = 50;
 
   @ConfigMapping(prefix = "task.outbox")
   public interface Settings {
     /** How often the relay looks for entries left over (the commit itself triggers a pass). */
     @WithDefault("1s")
     Duration pollInterval();
+
+    /** Entries one pass reads (and locks) at a time; their chains are published concurrently. */
+    @WithDefault("200")
+    int batchSize();
 
     /**
      * Once publishing has failed for this long, writes are refused with 503 + Retry-After instead
@@ -82,12 +93,10 @@ public class OutboxRelay {
   private final ReentrantLock onePass = new ReentrantLock();
   private final AtomicLong failingSinceMs = new AtomicLong(0);
   private final AtomicLong pending = new AtomicLong(0);
-  private final ScheduledExecutorService poller =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outbox-relay");
-        t.setDaemon(true);
-        return t;
-      });
+  private final Object wake = new Object();
+  private boolean wanted; // guarded by wake: a commit asked for a pass
+  private volatile boolean running;
+  private Thread relayThread;
 
   public OutboxRelay(EventPublisher publisher, Settings settings, MeterRegistry metrics) {
     this.publisher = publisher;
@@ -100,26 +109,59 @@ public class OutboxRelay {
   }
 
   void start(@Observes StartupEvent e) {
-    long ms = settings.pollInterval().toMillis();
-    if (LaunchMode.current() != LaunchMode.TEST) {
-      poller.scheduleWithFixedDelay(this::runQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    if (LaunchMode.current() == LaunchMode.TEST) {
+      return; // unit tests run passes themselves (afterCommit, relay())
+    }
+    running = true;
+    relayThread = new Thread(this::loop, "outbox-relay");
+    relayThread.setDaemon(true);
+    relayThread.start();
+  }
+
+  void stop(@Observes ShutdownEvent e) throws InterruptedException {
+    running = false;
+    wakeUp();
+    if (relayThread != null) {
+      // Let a pass in progress finish: its events are acknowledged and deleted, not sent twice.
+      relayThread.join(settings.refuseWritesAfter().toMillis() + 5_000);
     }
   }
 
-  void stop(@Observes ShutdownEvent e) {
-    poller.shutdown();
-    // Let a pass in progress finish: its events are acknowledged and deleted, not sent twice.
-    onePass.lock();
-    onePass.unlock();
+  void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Written written) {
+    if (LaunchMode.current() == LaunchMode.TEST) {
+      runQuietly();
+      return;
+    }
+    if (failingSinceMs.get() != 0) {
+      // While publishing fails, the relay's passes fail too: count here, so the backlog the
+      // caller just added shows at once.
+      countPending();
+    }
+    wakeUp();
   }
 
-  void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Written written) {
-    // While publishing fails, a caller does not wait for another failing attempt: the poller
-    // keeps trying, and the answer (201, stored) does not depend on it.
-    if (failingSinceMs.get() == 0 || LaunchMode.current() == LaunchMode.TEST) {
+  private void wakeUp() {
+    synchronized (wake) {
+      wanted = true;
+      wake.notifyAll();
+    }
+  }
+
+  private void loop() {
+    long pollMs = settings.pollInterval().toMillis();
+    while (running) {
+      synchronized (wake) {
+        if (!wanted) {
+          try {
+            wake.wait(pollMs);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        wanted = false;
+      }
       runQuietly();
-    } else {
-      countPending();
     }
   }
 
@@ -146,49 +188,66 @@ public class OutboxRelay {
         Batch batch = QuarkusTransaction.requiringNew().call(this::sendBatch);
         sent += batch.sent();
         if (batch.failed()) {
-          return sent; // a publish failed: stop, keep the order
+          return sent; // a chain stopped at a failed publish: the next pass retries it first
         }
-        if (batch.seen() < BATCH) {
+        if (batch.seen() < settings.batchSize()) {
           failingSinceMs.set(0);
           return sent;
         }
       }
     } finally {
+      // One count per pass, not per request: passes batch whatever committed meanwhile.
       countPending();
       onePass.unlock();
     }
   }
 
-  /** What one batch did: entries it looked at, how many it sent, whether it stopped at a failed publish. */
+  /** What one batch did: entries it looked at, how many it sent, whether a publish failed. */
   private record Batch(int seen, int sent, boolean failed) {}
 
   private Batch sendBatch() {
-    List<OutboxEntry> entries = OutboxEntry.oldest(BATCH);
-    int sent = 0;
+    List<OutboxEntry> entries = OutboxEntry.oldest(settings.batchSize());
+    Map<String, Deque<OutboxEntry>> chains = new LinkedHashMap<>();
     for (OutboxEntry e : entries) {
       Problem problem = check(e);
       if (problem != null) {
         setAside(e, problem);
-        continue;
+      } else {
+        chains.computeIfAbsent(e.topic + '|' + e.partitionKey, k -> new ArrayDeque<>()).add(e);
       }
-      try {
-        publisher.publish(EventPublisher.Outgoing.of(e));
-      } catch (PublishFailedException ex) {
-        e.attempts++;
-        e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
-        failingSinceMs.compareAndSet(0, System.currentTimeMillis());
-        LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
-            e.eventId, e.attempts, e.lastError);
-        return new Batch(entries.size(), sent, true);
-      } catch (RuntimeException ex) {
-        // Not the sidecar or the broker (those are PublishFailedException): this entry itself.
-        setAside(e, new Problem("error", ex.toString()));
-        continue;
-      }
-      e.delete();
-      sent++;
     }
-    return new Batch(entries.size(), sent, false);
+    List<Long> published = new ArrayList<>();
+    boolean failed = false;
+    while (!chains.isEmpty()) {
+      List<OutboxEntry> wave = new ArrayList<>(chains.size());
+      for (Deque<OutboxEntry> chain : chains.values()) {
+        wave.add(chain.poll());
+      }
+      chains.values().removeIf(Deque::isEmpty);
+      List<EventPublisher.Outgoing> outgoing = wave.stream().map(EventPublisher.Outgoing::of).toList();
+      Map<UUID, RuntimeException> failures = publisher.publishAll(outgoing);
+      for (OutboxEntry e : wave) {
+        RuntimeException ex = failures.get(e.eventId);
+        if (ex == null) {
+          published.add(e.seq);
+        } else if (ex instanceof PublishFailedException) {
+          failed = true;
+          chains.remove(e.topic + '|' + e.partitionKey); // nothing overtakes it
+          e.attempts++;
+          e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
+          failingSinceMs.compareAndSet(0, System.currentTimeMillis());
+          LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
+              e.eventId, e.attempts, e.lastError);
+        } else {
+          // Not the sidecar or the broker (those are PublishFailedException): this entry itself.
+          setAside(e, new Problem("error", ex.toString()));
+        }
+      }
+    }
+    if (!published.isEmpty()) {
+      OutboxEntry.delete("seq in ?1", published);
+    }
+    return new Batch(entries.size(), published.size(), failed);
   }
 
   private static final Map<String, Class<? extends Event>> EVENT_TYPES = Map.of(

@@ -1,6 +1,6 @@
 package dev.todoevents.task.events;
 
-/** The sidecar or the broker did not take an event; the change that caused it is rolled back. */
+/** The sidecar or the broker did not take an event; it stays in the outbox for the next pass. */
 public class PublishFailedException extends RuntimeException {
   public PublishFailedException(String message, Throwable cause) {
     super(message, cause);
