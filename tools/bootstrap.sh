@@ -6,7 +6,8 @@
 #   PostgreSQL server from Debian's packages, only with --with-postgres (tests need it)
 #   Chromium + ChromeDriver from Debian's packages, only with --with-browser (the browser test)
 #   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
-#              only with --with-k8s (the manifest tests run a real API server)
+#              only with --with-k8s (the manifest tests run a real API server), with the CRDs
+#              of Dapr, Strimzi, RabbitMQ's topology operator and KEDA (.runtime/k8s/crds)
 #   Zipkin     the trace server's jar from Maven Central (tools/run.sh and the tracing test start it)
 #   Python     a venv for stats-service with its requirements.txt (pip)
 #   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules;
@@ -31,7 +32,7 @@ for arg in "$@"; do
     --with-k8s) WITH_K8S=1 ;;
     --with-promtool) WITH_PROMTOOL=1 ;;
     --with-brokers) WITH_BROKERS=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -170,6 +171,24 @@ if (( WITH_K8S )); then
     chmod -R u+w "$RT/k8s/crds"
     echo "$crd_stamp" >"$RT/k8s/crds.stamp"
     say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq" | grep -c yaml) CRD files in $RT/k8s/crds"
+  fi
+  # KEDA's (k8s/components/keda: autoscaling on consumer lag) from its Go module. Its stamp lives
+  # inside its folder, so a refetch of the others above (rm -rf crds) refetches it too.
+  KEDA_VERSION=v2.21.0
+  if [[ -f "$RT/k8s/crds/keda/.stamp" && "$(cat "$RT/k8s/crds/keda/.stamp")" == "$KEDA_VERSION" ]]; then
+    say "crds: KEDA up to date ($RT/k8s/crds/keda, $KEDA_VERSION)"
+  else
+    rm -rf "$RT/k8s/crds/keda"; mkdir -p "$RT/k8s/crds/keda"
+    keda_dir=$(cd "$RT" && go mod download -json "github.com/kedacore/keda/v2@$KEDA_VERSION" \
+      | awk -F'"' '$2 == "Dir" {print $4}') && [[ -n "$keda_dir" ]] \
+      || die "could not download github.com/kedacore/keda/v2@$KEDA_VERSION (GOPROXY: $(go env GOPROXY))"
+    for crd in scaledobjects triggerauthentications; do
+      cp "$keda_dir/config/crd/bases/keda.sh_$crd.yaml" "$RT/k8s/crds/keda/" \
+        || die "no $crd CRD in $keda_dir/config/crd/bases"
+    done
+    chmod -R u+w "$RT/k8s/crds/keda"
+    echo "$KEDA_VERSION" >"$RT/k8s/crds/keda/.stamp"
+    say "crds: KEDA $KEDA_VERSION's ScaledObject and TriggerAuthentication in $RT/k8s/crds/keda"
   fi
 fi
 

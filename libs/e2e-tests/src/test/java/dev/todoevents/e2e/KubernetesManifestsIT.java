@@ -28,12 +28,17 @@ import org.junit.jupiter.api.Test;
  * it then checks the security controls of issue 16: every app's sidecar and app read their tokens
  * from that app's own Secrets, ingress is denied by default, and on Strimzi each app has its own
  * KafkaUser whose ACLs are exactly its pub/sub topic scopes, and its sidecar signs in with it.
+ * KEDA's ScaledObjects (issue 18) are checked against KEDA's CRDs too, and against the rest of the
+ * overlay: each reads the consumer group Dapr uses for its app on the topic the app subscribes to,
+ * never scales past that topic's partitions, and signs in as the broker allows.
  */
 class KubernetesManifestsIT {
 
   private static final List<String> OVERLAYS = List.of("local", "redpanda", "confluent-cloud");
   private static final List<String> APPS = List.of(
       "task-service", "audit-service", "recurring-task-service", "notification-service", "realtime-service", "stats-service");
+  /** The apps KEDA scales on lag; task-, realtime- and stats-service are left out on purpose (k8s/components/keda). */
+  private static final List<String> LAG_SCALED = List.of("audit-service", "recurring-task-service", "notification-service");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -44,7 +49,8 @@ class KubernetesManifestsIT {
       Path crds = ProjectPaths.k8sCrds();
       // Server-side: Strimzi's Kafka CRD is too large for client-side apply's annotation.
       KubeApiServer.Result installed = api.kubectl("apply", "--server-side",
-          "-f", crds.resolve("dapr").toString(), "-f", crds.resolve("strimzi").toString(), "-f", crds.resolve("rabbitmq").toString());
+          "-f", crds.resolve("dapr").toString(), "-f", crds.resolve("strimzi").toString(), "-f", crds.resolve("rabbitmq").toString(),
+          "-f", crds.resolve("keda").toString());
       assertThat(installed.ok()).as("CRDs installed: %s", installed.output()).isTrue();
       // kubectl wait errors out on a CRD that has no status yet (right after the apply): ask again.
       KubeApiServer.Result established = null;
@@ -68,7 +74,7 @@ class KubernetesManifestsIT {
         assertThat(dryRun.ok()).as("server-side dry run of %s:%n%s", overlay, dryRun.output()).isTrue();
         List<JsonNode> objects = accepted(dryRun.output());
         System.out.printf("[k8s] overlay %s: %d objects accepted by kube-apiserver (dry run, strict)%n", overlay, objects.size());
-        assertThat(objects).as("objects in %s", overlay).hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 51 : 33);
+        assertThat(objects).as("objects in %s", overlay).hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 57 : 38);
 
         List<JsonNode> apps = ofKind(objects, "Deployment");
         assertThat(apps).as("app Deployments in %s", overlay).extracting(KubernetesManifestsIT::name).containsExactlyInAnyOrderElementsOf(APPS);
@@ -79,8 +85,10 @@ class KubernetesManifestsIT {
         if (overlay.equals("local")) {
           assertStrimziUsers(objects);
         }
+        assertScaledOnLag(overlay, objects);
       }
       System.out.println("[k8s] per-app token Secrets, default-deny ingress, and a KafkaUser per app (ACLs == topic scopes) checked");
+      System.out.println("[k8s] KEDA: a ScaledObject per lag-scaled consumer, on its Dapr group and topic, at most one replica per partition");
 
       // RabbitMQ's topology (no overlay uses it yet); RabbitMqTopologyTest checks it against subscriptions/.
       Path rabbitmq = k8s.resolve("rabbitmq");
@@ -148,7 +156,27 @@ class KubernetesManifestsIT {
       refused = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-f", broken.toString());
       assertThat(refused.ok()).as("a misspelt Queue field is refused: %s", refused.output()).isFalse();
       assertThat(refused.output()).contains("durabel");
-      System.out.println("[k8s] a misspelt Component field, a wrongly typed Deployment field and a misspelt Queue field were refused");
+      // And KEDA's: a misspelt ScaledObject field.
+      Files.writeString(broken, """
+          apiVersion: keda.sh/v1alpha1
+          kind: ScaledObject
+          metadata:
+            name: broken
+            namespace: todo-events
+          spec:
+            scaleTargetRef:
+              name: audit-service
+            maxReplicaCont: 3
+            triggers:
+              - type: kafka
+                metadata:
+                  topic: task-events
+          """);
+      refused = api.kubectl("apply", "--dry-run=server", "--validate=strict", "-f", broken.toString());
+      assertThat(refused.ok()).as("a misspelt ScaledObject field is refused: %s", refused.output()).isFalse();
+      assertThat(refused.output()).contains("maxReplicaCont");
+      System.out.println("[k8s] a misspelt Component field, a wrongly typed Deployment field, a misspelt Queue field and a misspelt"
+          + " ScaledObject field were refused");
     }
   }
 
@@ -256,6 +284,69 @@ class KubernetesManifestsIT {
       }
       assertThat(named(objects, "Deployment", app).at("/spec/template/metadata/annotations").path("dapr.io/env-from-secret").asText())
           .as("%s's sidecar password", app).isEqualTo("TODO_KAFKA_SASL_PASSWORD=kafka-user-" + app + ":password");
+    }
+  }
+
+  /**
+   * KEDA: a ScaledObject for each lag-scaled consumer and for no other app, each on its own
+   * Deployment; its kafka trigger reads the group Dapr consumes in (the app-id, as long as the
+   * pubsub component sets no consumerGroup or consumerID) on the topic the app's Subscription
+   * names; maxReplicaCount is that topic's partition count where the overlay declares the topic
+   * (Strimzi), and its TriggerAuthentication exists. On Strimzi KEDA has a KafkaUser that may only
+   * describe, and the listener's network policy lets the KEDA operator in.
+   */
+  private static void assertScaledOnLag(String overlay, List<JsonNode> objects) {
+    List<JsonNode> scaled = ofKind(objects, "ScaledObject");
+    assertThat(scaled).as("ScaledObjects in %s", overlay).extracting(KubernetesManifestsIT::name)
+        .containsExactlyInAnyOrderElementsOf(LAG_SCALED);
+    for (JsonNode m : named(objects, "Component", "pubsub").at("/spec/metadata")) {
+      assertThat(m.path("name").asText()).as("pubsub's consumer group must stay the app-id for KEDA").isNotIn("consumerGroup", "consumerID");
+    }
+    Map<String, Integer> partitions = new HashMap<>();
+    ofKind(objects, "KafkaTopic").forEach(t -> partitions.put(name(t), t.at("/spec/partitions").asInt()));
+    for (JsonNode so : scaled) {
+      String app = name(so);
+      assertThat(so.at("/spec/scaleTargetRef/name").asText()).as(app).isEqualTo(app);
+      named(objects, "Deployment", app);
+      assertThat(so.at("/spec/minReplicaCount").asInt()).as("%s keeps one instance", app).isEqualTo(1);
+      JsonNode triggers = so.at("/spec/triggers");
+      assertThat(triggers).as("%s's triggers", app).hasSize(1);
+      JsonNode trigger = triggers.get(0);
+      assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+      JsonNode meta = trigger.path("metadata");
+      assertThat(meta.path("consumerGroup").asText()).as("%s's group", app).isEqualTo(app);
+      List<String> subscribed = ofKind(objects, "Subscription").stream()
+          .filter(sub -> sub.at("/spec/pubsubname").asText().equals("pubsub"))
+          .filter(sub -> sub.path("scopes").toString().contains("\"" + app + "\""))
+          .map(sub -> sub.at("/spec/topic").asText()).toList();
+      assertThat(subscribed).as("%s's subscribed topics", app).containsExactly(meta.path("topic").asText());
+      assertThat(meta.path("version").asText()).as("Kafka 4 needs a 4.x client version").isEqualTo("4.0.0");
+      assertThat(Integer.parseInt(meta.path("lagThreshold").asText())).as("%s's lagThreshold", app).isPositive();
+      if (!partitions.isEmpty()) {
+        assertThat(so.at("/spec/maxReplicaCount").asInt()).as("%s: at most one replica per partition of %s", app, meta.path("topic").asText())
+            .isEqualTo(partitions.get(meta.path("topic").asText()));
+      } else {
+        assertThat(so.at("/spec/maxReplicaCount").asInt()).as("%s's maxReplicaCount", app).isPositive();
+      }
+      named(objects, "TriggerAuthentication", trigger.at("/authenticationRef/name").asText());
+    }
+    JsonNode auth = named(objects, "TriggerAuthentication", "todo-keda-kafka");
+    Set<String> params = new TreeSet<>();
+    auth.at("/spec/secretTargetRef").forEach(r -> params.add(r.path("parameter").asText()));
+    auth.at("/spec/configMapTargetRef").forEach(r -> params.add(r.path("parameter").asText()));
+    assertThat(params).as("KEDA's sign-in on %s", overlay).contains("username", "password", "sasl", "tls");
+    JsonNode config = named(objects, "ConfigMap", "todo-keda-kafka");
+    assertThat(config.at("/data/tls").asText()).isEqualTo("enable");
+    if (overlay.equals("local")) {
+      assertThat(config.at("/data/sasl").asText()).isEqualTo("scram_sha512");
+      assertThat(config.at("/data/username").asText()).isEqualTo("todo-keda");
+      JsonNode keda = named(objects, "KafkaUser", "todo-keda");
+      assertThat(keda.at("/spec/authentication/type").asText()).isEqualTo("scram-sha-512");
+      assertThat(keda.at("/spec/authorization/acls")).isNotEmpty().allSatisfy(acl ->
+          assertThat(acl.path("operations").toString()).as("KEDA may only describe: %s", acl).isEqualTo("[\"Describe\"]"));
+      assertThat(auth.at("/spec/secretTargetRef").toString()).contains("kafka-user-todo-keda", "todo-kafka-cluster-ca-cert");
+      assertThat(named(objects, "Kafka", "todo-kafka").at("/spec/kafka/listeners/0/networkPolicyPeers").toString())
+          .as("the KEDA operator may reach the listener").contains("keda-operator");
     }
   }
 
