@@ -5,14 +5,19 @@
 #   tools/bench.sh                          # everything with the defaults (about 10 minutes)
 #   tools/bench.sh --paths kafka,dapr-http --rates 500,1000 --sizes 200 --seconds 5
 #   tools/bench.sh --repeat 3 --compression lz4 --bulk-await-ms 20 --out /tmp/bench-tuned
+#   tools/bench.sh --paths system --system-rates 50,100,200 --seconds 20   # the whole system at rising rates
 # Options (defaults): --rates 250,500,1000,2000,4000,8000  --sizes 200,1024  --seconds 10  --warmup 3
-#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws  --out libs/benchmark/results
+#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system  --out libs/benchmark/results
 #   tuning: --linger-ms 5  --compression none|gzip|snappy|lz4|zstd  --partitions 3  --bulk-max 100
 #   --bulk-await-ms 20 (Dapr: 1000)  --publish-batch 100  --ws-rate 200  --app-jvm "-Xmx160m -XX:+UseSerialGC"
 #   audit-service's drain rate per broker (audit.md, audit.csv): --audit-brokers kafka,redis,rabbitmq,jetstream
 #   --audit-events 5000  --audit-warmup 500  --audit-publishers 4  --audit-await-ms (subscriptions/' value)
-# Prints markdown tables (results.md), writes every row to results.csv and draws
-# latency-vs-rate.png and throughput.png (matplotlib) in the --out folder (git-ignored by default).
+#   the system path (its own cold start; --seconds per rate after --warmup; stops at the first rate not kept up):
+#   --system-rates 50,100,200,500,1000  --system-users 1000  --system-ws-users 50  --system-audit-samples 50
+#   --system-drain-s 30
+# Prints markdown tables (results.md), writes every row to results.csv (the system path: system.csv,
+# system-usage.csv) and draws latency-vs-rate.png, throughput.png and system-latency-vs-rate.png
+# (matplotlib) in the --out folder (git-ignored by default).
 # Run it on an idle machine: the figures are only as quiet as the machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,8 +1,11 @@
-"""Plots of a benchmark run (tools/bench.sh): reads results.csv, writes PNGs next to it.
+"""Plots of a benchmark run (tools/bench.sh): reads results.csv (and system.csv next to it, when
+the system path ran), writes PNGs next to it.
 
-latency-vs-rate.png  p50 and p99 per path against the offered rate, one panel per message size
-throughput.png       per path and size: the highest rate kept up with, and what the path
-                     delivered at the first rate where it fell behind
+latency-vs-rate.png         p50 and p99 per path against the offered rate, one panel per message size
+throughput.png              per path and size: the highest rate kept up with, and what the path
+                            delivered at the first rate where it fell behind
+system-latency-vs-rate.png  the system path: POST -> 201, POST -> WebSocket frame and POST -> visible
+                            in /audit (p50, p99) against the offered rate, and acknowledged tasks/s
 """
 import csv
 import statistics
@@ -84,12 +87,55 @@ def throughput_plot(groups, out):
     fig.savefig(out / "throughput.png", dpi=110)
 
 
+def system_plot(system_csv, out):
+    with open(system_csv, newline="") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: int(r["rate"]))
+    if not rows:
+        return False
+    rates = [int(r["rate"]) for r in rows]
+    kept = [r["kept_up"] == "true" for r in rows]
+    fig, (lat, thr) = plt.subplots(1, 2, figsize=(13, 5))
+    for key, color, label in (("post", "tab:purple", "POST -> 201"), ("frame", "tab:green", "POST -> WebSocket frame"),
+                              ("audit", "tab:orange", "POST -> visible in /audit")):
+        for pct, style in (("p99", "-"), ("p50", ":")):
+            ys = [float(r[f"{key}_{pct}_ms"]) for r in rows]
+            lat.plot(rates, ys, style, color=color, label=f"{label} {pct}")
+            lat.scatter([x for x, k in zip(rates, kept) if k], [y for y, k in zip(ys, kept) if k], color=color, s=18)
+            lat.scatter([x for x, k in zip(rates, kept) if not k], [y for y, k in zip(ys, kept) if not k], color=color,
+                        marker="x", s=40)
+    lat.set_xscale("log", base=2)
+    lat.set_yscale("log")
+    lat.set_xlabel("offered POST /tasks per second")
+    lat.set_ylabel("latency (ms) from the due time")
+    lat.set_title("whole system (x: not kept up)")
+    lat.grid(True, which="both", alpha=0.3)
+    lat.legend(fontsize=7)
+    thr.plot(rates, rates, ":", color="grey", label="offered")
+    thr.plot(rates, [float(r["acked_per_s"]) for r in rows], "-o", color="tab:purple", label="acknowledged (201) per second")
+    thr.set_xscale("log", base=2)
+    thr.set_yscale("log")
+    thr.set_xlabel("offered POST /tasks per second")
+    thr.set_ylabel("tasks per second")
+    thr.set_title("whole system throughput")
+    thr.grid(True, which="both", alpha=0.3)
+    thr.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "system-latency-vs-rate.png", dpi=110)
+    return True
+
+
 def main():
     csv_path = Path(sys.argv[1])
     groups = load(csv_path)
-    latency_plot(groups, csv_path.parent)
-    throughput_plot(groups, csv_path.parent)
-    print(f"plots: {csv_path.parent / 'latency-vs-rate.png'}, {csv_path.parent / 'throughput.png'}")
+    written = []
+    if groups:
+        latency_plot(groups, csv_path.parent)
+        throughput_plot(groups, csv_path.parent)
+        written += [csv_path.parent / "latency-vs-rate.png", csv_path.parent / "throughput.png"]
+    system_csv = csv_path.parent / "system.csv"
+    if system_csv.exists() and system_plot(system_csv, csv_path.parent):
+        written.append(csv_path.parent / "system-latency-vs-rate.png")
+    print("plots: " + (", ".join(str(w) for w in written) or "none (no rows)"))
 
 
 if __name__ == "__main__":

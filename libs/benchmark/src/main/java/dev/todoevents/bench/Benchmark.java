@@ -66,7 +66,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       each arrival on the machine's monotonic clock for this JVM to collect;
  *   <li>{@code dapr-bulk}: dapr-sdk's bulk {@code publishEvents} (batches of the messages due
  *       within a few ms), delivered by a bulkSubscribe subscription in batches over HTTP;
- *   <li>{@code post-ws}: the user-visible path on the whole system ({@link SystemRun}).
+ *   <li>{@code post-ws}: the user-visible path on the whole system ({@link SystemRun});
+ *   <li>{@code system}: the whole system under rising open-loop rates over many users, until it
+ *       no longer keeps up ({@link SystemPath}).
  * </ul>
  * Everything runs on its own Kafka node and sidecars on free ports, stopped at the end. Prints
  * markdown tables and writes them, with a CSV, to the results folder ({@link Report}).
@@ -75,10 +77,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * audit-service drains a backlog of task events on each broker ({@link AuditRun}).
  *
  * <p>Options: {@code --rates 250,500,1000,2000,4000 --sizes 200,1024 --seconds 10 --warmup 3
- * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws --out DIR} (rates up to 8000), and the knobs of
+ * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system --out DIR} (rates up to 8000), and the knobs of
  * the tuning round: {@code --linger-ms 5 --compression none --partitions 3 --bulk-max 100
  * --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm "-Xmx160m -XX:+UseSerialGC"}; the audit mode's
- * {@code --audit-brokers --audit-events 5000 --audit-warmup 500 --audit-publishers 4 --audit-await-ms N}.
+ * {@code --audit-brokers --audit-events 5000 --audit-warmup 500 --audit-publishers 4 --audit-await-ms N}; the system path's
+ * {@code --system-rates 50,100,200,500,1000 --system-users 1000 --system-ws-users 50 --system-audit-samples 50 --system-drain-s 30}.
  */
 public final class Benchmark {
 
@@ -121,6 +124,9 @@ public final class Benchmark {
       }
       if (o.paths().contains("post-ws")) {
         SystemRun.measure(o, report, b.http);
+      }
+      if (o.paths().contains("system")) {
+        SystemRun.climb(o, report);
       }
       if (!o.auditBrokers().isEmpty()) {
         AuditRun.measure(o, report);

@@ -14,11 +14,16 @@ import java.util.Set;
 /** The benchmark's command line: what to run, and the knobs of the tuning round. */
 record Options(int[] rates, int[] sizes, double seconds, double warmup, int repeat, List<String> paths, Path out,
     int lingerMs, String compression, int partitions, int bulkMax, int bulkAwaitMs, int publishBatch, int wsRate,
-    List<String> appJvm, List<String> auditBrokers, int auditEvents, int auditWarmup, int auditPublishers, Integer auditAwaitMs) {
+    List<String> appJvm, List<String> auditBrokers, int auditEvents, int auditWarmup, int auditPublishers, Integer auditAwaitMs,
+    int[] systemRates, int systemUsers, int systemWsUsers, int systemAuditSamples, int systemDrainSeconds) {
+
+  /** Every path; a run without --paths runs them all. */
+  static final List<String> ALL_PATHS = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws", "system");
 
   private static final Set<String> KNOWN = Set.of("rates", "sizes", "seconds", "warmup", "repeat", "paths", "out", "linger-ms",
       "compression", "partitions", "bulk-max", "bulk-await-ms", "publish-batch", "ws-rate", "app-jvm",
-      "audit-brokers", "audit-events", "audit-warmup", "audit-publishers", "audit-await-ms");
+      "audit-brokers", "audit-events", "audit-warmup", "audit-publishers", "audit-await-ms",
+      "system-rates", "system-users", "system-ws-users", "system-audit-samples", "system-drain-s");
 
   static Options parse(String[] args) {
     Map<String, String> m = new HashMap<>();
@@ -36,12 +41,17 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
       }
     }
     // The audit mode alone runs no path unless --paths names some.
-    String allPaths = auditBrokers.isEmpty() ? "kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws" : "";
+    String allPaths = auditBrokers.isEmpty() ? String.join(",", ALL_PATHS) : "";
     List<String> paths = List.of(m.getOrDefault("paths", allPaths).split(",")).stream().filter(p -> !p.isEmpty()).toList();
     for (String p : paths) {
-      if (!Benchmark.MICRO_PATHS.contains(p) && !p.equals("post-ws")) {
-        throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + Benchmark.MICRO_PATHS + " and post-ws");
+      if (!ALL_PATHS.contains(p)) {
+        throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + ALL_PATHS);
       }
+    }
+    int systemUsers = Integer.parseInt(m.getOrDefault("system-users", "1000"));
+    int systemWsUsers = Integer.parseInt(m.getOrDefault("system-ws-users", "50"));
+    if (systemUsers < 1 || systemWsUsers < 1 || systemWsUsers > systemUsers) {
+      throw new IllegalArgumentException("--system-users and --system-ws-users: 1 <= ws users <= users, got " + systemWsUsers + " of " + systemUsers);
     }
     return new Options(
         ints(m.getOrDefault("rates", "250,500,1000,2000,4000,8000")),
@@ -63,7 +73,12 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
         Integer.parseInt(m.getOrDefault("audit-events", "5000")),
         Integer.parseInt(m.getOrDefault("audit-warmup", "500")),
         Integer.parseInt(m.getOrDefault("audit-publishers", "4")),
-        m.containsKey("audit-await-ms") ? Integer.valueOf(m.get("audit-await-ms")) : null);
+        m.containsKey("audit-await-ms") ? Integer.valueOf(m.get("audit-await-ms")) : null,
+        ints(m.getOrDefault("system-rates", "50,100,200,500,1000")),
+        systemUsers,
+        systemWsUsers,
+        Integer.parseInt(m.getOrDefault("system-audit-samples", "50")),
+        Integer.parseInt(m.getOrDefault("system-drain-s", "30")));
   }
 
   /** The audit mode's settings, for its report. */
@@ -84,7 +99,10 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
     return String.format(java.util.Locale.ROOT,
         "%.0f s measured after %.0f s warm-up per row, %d repeat(s); %d partitions; raw producer linger.ms %d; compression %s;"
             + " bulk publish batches of up to %d (5 ms); bulkSubscribe maxMessagesCount %d, maxAwaitDurationMs %d;"
-            + " POST -> WebSocket at %d/s; app JVM flags %s",
-        seconds, warmup, repeat, partitions, lingerMs, compression, publishBatch, bulkMax, bulkAwaitMs, wsRate, String.join(" ", appJvm));
+            + " POST -> WebSocket at %d/s; system path at %s/s over %d users (%d with a WebSocket client, %d /audit samples per rate,"
+            + " %d s drain); app JVM flags %s",
+        seconds, warmup, repeat, partitions, lingerMs, compression, publishBatch, bulkMax, bulkAwaitMs, wsRate,
+        Arrays.stream(systemRates).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")), systemUsers, systemWsUsers,
+        systemAuditSamples, systemDrainSeconds, String.join(" ", appJvm));
   }
 }

@@ -45,6 +45,8 @@ final class Report {
   private final List<String> system = new ArrayList<>();
   private final List<AuditRun.Row> audit = new ArrayList<>();
   private final List<String> auditFailures = new ArrayList<>();
+  private final List<SystemPath.Row> systemRows = new ArrayList<>();
+  private final List<String> systemNotes = new ArrayList<>();
 
   Report(Options options) {
     this.options = options;
@@ -58,6 +60,17 @@ final class Report {
   synchronized void system(String markdownLine) {
     system.add(markdownLine);
     System.out.println("[bench] " + markdownLine);
+  }
+
+  /** A rate of the system path. */
+  synchronized void systemRow(SystemPath.Row row) {
+    systemRows.add(row);
+  }
+
+  /** A line for the system path's section (its start, settings, where it stopped). */
+  synchronized void systemNote(String markdownLine) {
+    systemNotes.add(markdownLine);
+    System.out.println("[bench] system: " + markdownLine);
   }
 
   synchronized void audit(AuditRun.Row row) {
@@ -79,8 +92,13 @@ final class Report {
    */
   void write() throws IOException {
     Files.createDirectories(options.out());
-    if (!rows.isEmpty() || !system.isEmpty()) {
+    if (!rows.isEmpty() || !system.isEmpty() || !systemRows.isEmpty() || !systemNotes.isEmpty()) {
       write("results", markdown(), csv());
+    }
+    if (!systemRows.isEmpty()) {
+      Files.writeString(options.out().resolve("system.csv"), systemCsv());
+      Files.writeString(options.out().resolve("system-usage.csv"), systemUsageCsv());
+      System.out.println("written: " + options.out().resolve("system.csv") + ", " + options.out().resolve("system-usage.csv"));
     }
     if (!audit.isEmpty() || !auditFailures.isEmpty()) {
       write("audit", auditMarkdown(), auditCsv());
@@ -208,6 +226,82 @@ final class Report {
     if (!system.isEmpty()) {
       b.append("\nThe whole system (post-ws):\n\n");
       system.forEach(l -> b.append("- ").append(l).append("\n"));
+    }
+    if (!systemRows.isEmpty() || !systemNotes.isEmpty()) {
+      b.append(systemMarkdown());
+    }
+    return b.toString();
+  }
+
+  /** The system path's table: one row per rate, up to the first one not kept up. */
+  String systemMarkdown() {
+    StringBuilder b = new StringBuilder("\nThe whole system under rising load (system path):\n\n");
+    systemNotes.forEach(l -> b.append("- ").append(l).append("\n"));
+    b.append("\nPer rate: the rate's warm-up seconds and measured seconds sent open-loop; latencies (measured seconds) from each"
+        + " request's due time: POST -> its 201, POST -> the frame at the owner's WebSocket client (sampled users), POST -> the"
+        + " task-created entry in GET /audit as the owner (sampled tasks; polled again after a fifth of the time since the 201, at least 25 ms: up to ~20% late). 201 / other / timeout /"
+        + " shed: answers to all of the rate's requests (shed: not sent, too many in flight). Framed, audit seen: of the sampled."
+        + " Stats, audited: tasks counted by stats-service and stored by audit-service since the rate began (of the 201s)."
+        + " Acked /s: 201 answers that arrived during the measured seconds, per second. Kept up: at least "
+        + Math.round(SystemPath.MIN_ACKED_SHARE * 100) + "% of the rate acked /s, no request failed, and within the drain window"
+        + " every 201 task counted, stored, framed and visible and every group's lag < " + SystemPath.MAX_LAG
+        + ". CPU: cores while sending, all processes (bench included).\n\n");
+    b.append("| rate /s | sent | 201 | other / timeout / shed | POST p50 ms | POST p99 ms | acked /s | frame p50 ms | frame p99 ms |"
+        + " framed | audit p50 ms | audit p99 ms | audit seen | stats | audited | max lag (group) | drain s | CPU cores | RSS MB |"
+        + " kept up |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (SystemPath.Row r : systemRows) {
+      b.append(String.format(Locale.ROOT, "| %d | %d | %d | %d / %d / %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d/%d | %.1f | %.1f | %d/%d |"
+              + " %d | %d | %d (%s) | %.1f | %.2f | %.0f | %s |%n",
+          r.rate(), r.sent(), r.acked(), r.otherStatus(), r.timeouts(), r.shed(), ms(r.post(), 50), ms(r.post(), 99), r.ackedPerSecond(),
+          ms(r.frame(), 50), ms(r.frame(), 99), r.framed(), r.framesExpected(), ms(r.audit(), 50), ms(r.audit(), 99), r.auditVisible(),
+          r.auditSampled(), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(), r.drainSeconds(),
+          r.usage().values().stream().mapToDouble(v -> v[0]).sum(), r.usage().values().stream().mapToDouble(v -> v[1]).sum(),
+          r.keptUp() ? "yes" : "**no**"));
+    }
+    b.append("\nCPU cores while sending / RSS MB at the end of sending, per process:\n\n| rate /s |");
+    List<String> names = systemRows.isEmpty() ? List.of() : new ArrayList<>(systemRows.get(0).usage().keySet());
+    names.forEach(n -> b.append(' ').append(n).append(" |"));
+    b.append("\n|---|").append("---|".repeat(names.size())).append('\n');
+    for (SystemPath.Row r : systemRows) {
+      b.append("| ").append(r.rate()).append(" |");
+      names.forEach(n -> {
+        double[] v = r.usage().getOrDefault(n, new double[] {Double.NaN, Double.NaN});
+        b.append(String.format(Locale.ROOT, " %.2f / %.0f |", v[0], v[1]));
+      });
+      b.append('\n');
+    }
+    for (SystemPath.Row r : systemRows) {
+      if (!r.keptUp()) {
+        b.append("\nNot kept up at ").append(r.rate()).append("/s: ").append(String.join("; ", r.why())).append(".\n");
+      }
+      b.append("\nLag per group/topic at the end of ").append(r.rate()).append("/s: ");
+      List<String> parts = new ArrayList<>();
+      r.lag().forEach((g, l) -> parts.add(g + " " + l));
+      b.append(String.join(", ", parts)).append('\n');
+    }
+    return b.toString();
+  }
+
+  String systemCsv() {
+    StringBuilder b = new StringBuilder("rate,sent,acked,other,timeouts,shed,post_p50_ms,post_p99_ms,post_p999_ms,post_max_ms,acked_per_s,"
+        + "frames_expected,framed,frame_p50_ms,frame_p99_ms,audit_sampled,audit_visible,audit_p50_ms,audit_p99_ms,stats_counted,"
+        + "audited,max_lag,max_lag_group,drain_s,cpu_total,rss_total_mb,kept_up,why\n");
+    for (SystemPath.Row r : systemRows) {
+      b.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.1f,%d,%d,%.3f,%.3f,%d,%d,%.3f,%.3f,%d,%d,%d,%s,%.1f,%.2f,%.0f,%b,\"%s\"%n",
+          r.rate(), r.sent(), r.acked(), r.otherStatus(), r.timeouts(), r.shed(), ms(r.post(), 50), ms(r.post(), 99), ms(r.post(), 99.9),
+          ms(r.post(), 100), r.ackedPerSecond(), r.framesExpected(), r.framed(), ms(r.frame(), 50), ms(r.frame(), 99), r.auditSampled(),
+          r.auditVisible(), ms(r.audit(), 50), ms(r.audit(), 99), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(),
+          r.drainSeconds(), r.usage().values().stream().mapToDouble(v -> v[0]).sum(), r.usage().values().stream().mapToDouble(v -> v[1]).sum(),
+          r.keptUp(), String.join("; ", r.why()).replace("\"", "'")));
+    }
+    return b.toString();
+  }
+
+  String systemUsageCsv() {
+    StringBuilder b = new StringBuilder("rate,process,cpu_cores,rss_mb\n");
+    for (SystemPath.Row r : systemRows) {
+      r.usage().forEach((n, v) -> b.append(String.format(Locale.ROOT, "%d,%s,%.3f,%.1f%n", r.rate(), n, v[0], v[1])));
     }
     return b.toString();
   }

@@ -1,6 +1,7 @@
 package dev.todoevents.bench;
 
 import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.exporter.KafkaExporter;
 import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.KafkaBroker;
@@ -65,6 +66,39 @@ final class SystemRun implements AutoCloseable {
       system.postToWebSocket(o, report, http);
       Map<String, double[]> after = new Usage.Span(system.pids()).end();
       report.system(String.format(Locale.ROOT, "RSS after the POST -> WebSocket runs: %.0f MB in all (%s)", total(after), rss(after)));
+    }
+  }
+
+  /**
+   * The {@code system} path: the whole system cold-started on its own (so that post-ws's overload
+   * does not carry over), the project's kafka-exporter for the groups' lag, then {@link SystemPath}.
+   */
+  static void climb(Options o, Report report) throws Exception {
+    Path work = Files.createTempDirectory("todo-bench-system-path");
+    long t0 = System.nanoTime();
+    try (SystemRun system = new SystemRun()) {
+      system.start(work, o.appJvm());
+      double cold = (System.nanoTime() - t0) / 1e9;
+      Map<String, double[]> idle = new Usage.Span(system.pids()).end();
+      // Each process runs in its own folder of the run (its log; a JFR file named relative to it in --app-jvm).
+      report.systemNote("run folder (kept): " + work + "; each app, its sidecar's log and a relative JFR file in "
+          + work + "/<app-id>, Kafka in " + work + "/kafka");
+      report.systemNote(String.format(Locale.ROOT, "cold start: %.1f s; RSS right after the start: %.0f MB in all (%s)", cold,
+          total(idle), rss(idle)));
+      try (KafkaExporter exporter = KafkaExporter.start(system.kafka.bootstrapServers(), "127.0.0.1", 0)) {
+        String realtime = system.apps.get(AppIds.REALTIME_SERVICE).baseUrl();
+        String audit = system.apps.get(AppIds.AUDIT_SERVICE).baseUrl();
+        SystemPath.Endpoints at = new SystemPath.Endpoints(system.apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks", audit + "/audit",
+            realtime.replaceFirst("^http", "ws") + "/updates", system.apps.get(AppIds.STATS_SERVICE).baseUrl() + "/q/metrics",
+            audit + "/q/metrics", "http://127.0.0.1:" + exporter.port() + "/metrics");
+        new SystemPath(o, report, at, () -> {
+          Map<String, Long> p = system.pids();
+          p.put("bench", ProcessHandle.current().pid());
+          return p;
+        }).run();
+      }
+      Map<String, double[]> after = new Usage.Span(system.pids()).end();
+      report.systemNote(String.format(Locale.ROOT, "RSS at the end: %.0f MB in all (%s)", total(after), rss(after)));
     }
   }
 
