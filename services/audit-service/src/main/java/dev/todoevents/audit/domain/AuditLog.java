@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * The append-only audit log. Recording is idempotent: a redelivered event (at-least-once
- * delivery) finds its event_id already stored and has no second effect; the unique constraint
- * settles the race between two concurrent deliveries of one event.
+ * delivery) hits the unique constraint on event_id and has no second effect, also when two
+ * instances get it at the same moment.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -26,11 +26,13 @@ public class AuditLog {
     this.inserter = inserter;
   }
 
-  /** @return true if stored now, false if this event_id was already in the log */
+  /**
+   * Inserts first and looks only when the insert fails: a duplicate is rare (a redelivery the
+   * in-memory set of ProcessedEvents did not know), so the usual event costs one statement.
+   *
+   * @return true if stored now, false if this event_id was already in the log
+   */
   public boolean record(TaskEvent event, CloudEvent envelope) {
-    if (inserter.exists(event.eventId())) {
-      return false;
-    }
     try {
       inserter.insert(entry(event, envelope));
       return true;
