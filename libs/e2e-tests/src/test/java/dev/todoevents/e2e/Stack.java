@@ -4,6 +4,7 @@ import dev.todoevents.testsupport.Daprd;
 import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.KafkaBroker;
 import dev.todoevents.testsupport.Ports;
+import dev.todoevents.testsupport.PostgresServer;
 import dev.todoevents.testsupport.PubSubBroker;
 import dev.todoevents.testsupport.Sentry;
 import dev.todoevents.testsupport.SystemEnv;
@@ -37,6 +38,8 @@ final class Stack implements AutoCloseable {
   private String broker;
   private Map<String, String> sidecarEnv;
   private String zipkinSpans;
+  /** JDBC URLs by app-id: that app's instances run its PostgreSQL package on this database. */
+  private Map<String, String> databases = Map.of();
   private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
   private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
 
@@ -62,19 +65,31 @@ final class Stack implements AutoCloseable {
 
   /** @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES}) */
   static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
-    return launch(work, broker, notStarted, null, instances);
+    return launch(work, broker, notStarted, null, Map.of(), instances);
+  }
+
+  /**
+   * Like {@link #start(Path, String...)}, with the apps named in {@code databases} on
+   * PostgreSQL: their instances run the app's {@code quarkus-app-postgresql} package, all of
+   * them on that one database, as on a cluster.
+   *
+   * @param databases JDBC URL by app-id (user {@link PostgresServer#USER}, trust auth)
+   */
+  static Stack startOnPostgres(Path work, Map<String, String> databases, String... instances) {
+    return launch(work, PubSubBroker.selected(), Set.of(), null, databases, instances);
   }
 
   /** Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to Zipkin. */
   static Stack startTraced(Path work, String zipkinSpans, String... instances) {
-    return launch(work, PubSubBroker.selected(), Set.of(), zipkinSpans, instances);
+    return launch(work, PubSubBroker.selected(), Set.of(), zipkinSpans, Map.of(), instances);
   }
 
   /**
    * @param zipkinSpans a Zipkin span endpoint that every sidecar and app exports its traces to;
    *     null: no traces (the apps' tracing is off, the sidecars export none)
    */
-  private static Stack launch(Path work, String broker, Set<String> notStarted, String zipkinSpans, String[] instances) {
+  private static Stack launch(Path work, String broker, Set<String> notStarted, String zipkinSpans,
+      Map<String, String> databases, String[] instances) {
     // Another broker replaces Kafka (pubsub and live-pubsub both move): no Kafka node then.
     Stack stack = new Stack(broker.equals("kafka") ? KafkaBroker.start(work.resolve("kafka")) : null);
     try {
@@ -86,6 +101,7 @@ final class Stack implements AutoCloseable {
       stack.work = work;
       stack.broker = broker;
       stack.zipkinSpans = zipkinSpans;
+      stack.databases = Map.copyOf(databases);
       stack.sidecarEnv = SystemEnv.sidecars(work, stack.kafka, stack.pubsub, zipkinSpans);
       for (String instance : instances) {
         stack.launchInstance(instance, !notStarted.contains(instance));
@@ -103,8 +119,17 @@ final class Stack implements AutoCloseable {
     Path dir = work.resolve(instance.replace('#', '-'));
     Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, broker);
     sidecars.put(instance, sidecar);
-    Map<String, String> env = SystemEnv.app(sidecar, dir, zipkinSpans);
+    Map<String, String> env = new LinkedHashMap<>(SystemEnv.app(sidecar, dir, zipkinSpans));
+    String jdbcUrl = databases.get(id);
+    if (jdbcUrl != null) {
+      env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+      env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+      env.put("QUARKUS_DATASOURCE_PASSWORD", "unused"); // trust auth
+    }
     ServiceApp app = new ServiceApp(id, port, dir, env);
+    if (jdbcUrl != null) {
+      app.packageDir("quarkus-app-postgresql");
+    }
     apps.put(instance, startApp ? app.start() : app);
     return app;
   }

@@ -69,7 +69,12 @@ public final class PostgresServer implements AutoCloseable {
               "-c", "fsync=off");
       ManagedProcess p =
           ManagedProcess.start("postgres", server, Map.of(), dir, dir.resolve("postgres.log"));
-      p.awaitLog("database system is ready to accept connections", Duration.ofSeconds(60));
+      try {
+        p.awaitLog("database system is ready to accept connections", Duration.ofSeconds(60));
+      } catch (RuntimeException e) {
+        p.close(); // not left running when it never became ready
+        throw e;
+      }
       ManagedProcess create =
           ManagedProcess.start(
               "createdb",
@@ -89,7 +94,32 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    return jdbcUrl(DATABASE);
+  }
+
+  /** The JDBC URL of another database in this server (see {@link #createDatabase(String)}). */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /**
+   * Creates another database, owned by {@link #USER}: e.g. one per service, as two services
+   * share one server on a cluster. @return its JDBC URL
+   */
+  public String createDatabase(String name) {
+    Path dir = process.log().getParent();
+    ManagedProcess create =
+        ManagedProcess.start(
+            "createdb-" + name,
+            List.of(binDir().resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-U", USER, name),
+            Map.of(),
+            dir,
+            dir.resolve("createdb-" + name + ".log"));
+    if (create.awaitExit(Duration.ofSeconds(30)) != 0) {
+      throw new IllegalStateException("createdb " + name + " failed:\n" + create.tail(20));
+    }
+    return jdbcUrl(name);
   }
 
   @Override

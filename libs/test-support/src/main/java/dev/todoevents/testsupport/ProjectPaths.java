@@ -110,9 +110,17 @@ public final class ProjectPaths {
 
   /** The fast-jar of a packaged service, e.g. services/task-service/target/quarkus-app. */
   public static Path serviceJar(String appId) {
+    return serviceJar(appId, "quarkus-app");
+  }
+
+  /**
+   * The fast-jar in another package folder of a service, e.g. {@code quarkus-app-postgresql}
+   * (task-service and audit-service built for PostgreSQL, see their pom.xml).
+   */
+  public static Path serviceJar(String appId, String packageDir) {
     return require(
-        root().resolve("services").resolve(appId).resolve("target/quarkus-app/quarkus-run.jar"),
-        appId + " package (run: mvn -DskipTests package)");
+        root().resolve("services").resolve(appId).resolve("target").resolve(packageDir).resolve("quarkus-run.jar"),
+        appId + " package " + packageDir + " (run: mvn -DskipTests package)");
   }
 
   public static Path java() {

@@ -14,6 +14,7 @@ public final class ServiceApp implements AutoCloseable {
   private final Path workDir;
   private final Map<String, String> env;
   private List<String> jvmFlags = DEFAULT_JVM_FLAGS;
+  private String packageDir = "quarkus-app";
   private ManagedProcess process;
 
   /** The JVM flags a Java app runs with unless {@link #jvmFlags(List)} says otherwise. */
@@ -29,6 +30,15 @@ public final class ServiceApp implements AutoCloseable {
   /** Other JVM flags for the next {@link #start()} of a Java app (the benchmark compares some). */
   public ServiceApp jvmFlags(List<String> flags) {
     this.jvmFlags = List.copyOf(flags);
+    return this;
+  }
+
+  /**
+   * Another package folder of the service for the next {@link #start()}, e.g. {@code
+   * quarkus-app-postgresql}: the same app built with other build-time settings.
+   */
+  public ServiceApp packageDir(String dir) {
+    this.packageDir = dir;
     return this;
   }
 
@@ -52,7 +62,7 @@ public final class ServiceApp implements AutoCloseable {
             // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
             ? List.of(ProjectPaths.python().toString(), python.toString())
             : java.util.stream.Stream.of(
-                    List.of(ProjectPaths.java().toString()), jvmFlags, List.of("-jar", ProjectPaths.serviceJar(appId).toString()))
+                    List.of(ProjectPaths.java().toString()), jvmFlags, List.of("-jar", ProjectPaths.serviceJar(appId, packageDir).toString()))
                 .flatMap(List::stream).toList();
     process = ManagedProcess.startReady(appId, cmd, all, workDir, workDir.resolve(appId + ".log"),
         baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
