@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -119,6 +120,9 @@ def system_plot(system_csv, out):
     thr.set_title("whole system throughput")
     thr.grid(True, which="both", alpha=0.3)
     thr.legend(fontsize=8)
+    for ax in (lat, thr):
+        ax.set_xticks(rates, [str(r) for r in rates])  # the rates tried, not powers of two
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     fig.tight_layout()
     fig.savefig(out / "system-latency-vs-rate.png", dpi=110)
     return True

@@ -247,15 +247,15 @@ final class Report {
         + " every 201 task counted, stored, framed and visible and every group's lag < " + SystemPath.MAX_LAG
         + ". CPU: cores while sending, all processes (bench included).\n\n");
     b.append("| rate /s | sent | 201 | other / timeout / shed | POST p50 ms | POST p99 ms | acked /s | frame p50 ms | frame p99 ms |"
-        + " framed | audit p50 ms | audit p99 ms | audit seen | stats | audited | max lag (group) | drain s | CPU cores | RSS MB |"
+        + " framed | audit p50 ms | audit p99 ms | audit seen (GETs) | stats | audited | max lag (group) | drain s | CPU cores | RSS MB |"
         + " kept up |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (SystemPath.Row r : systemRows) {
-      b.append(String.format(Locale.ROOT, "| %d | %d | %d | %d / %d / %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d/%d | %.1f | %.1f | %d/%d |"
+      b.append(String.format(Locale.ROOT, "| %d | %d | %d | %d / %d / %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d/%d | %.1f | %.1f | %d/%d (%d) |"
               + " %d | %d | %d (%s) | %.1f | %.2f | %.0f | %s |%n",
           r.rate(), r.sent(), r.acked(), r.otherStatus(), r.timeouts(), r.shed(), ms(r.post(), 50), ms(r.post(), 99), r.ackedPerSecond(),
           ms(r.frame(), 50), ms(r.frame(), 99), r.framed(), r.framesExpected(), ms(r.audit(), 50), ms(r.audit(), 99), r.auditVisible(),
-          r.auditSampled(), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(), r.drainSeconds(),
+          r.auditSampled(), r.auditGets(), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(), r.drainSeconds(),
           r.usage().values().stream().mapToDouble(v -> v[0]).sum(), r.usage().values().stream().mapToDouble(v -> v[1]).sum(),
           r.keptUp() ? "yes" : "**no**"));
     }
@@ -285,13 +285,13 @@ final class Report {
 
   String systemCsv() {
     StringBuilder b = new StringBuilder("rate,sent,acked,other,timeouts,shed,post_p50_ms,post_p99_ms,post_p999_ms,post_max_ms,acked_per_s,"
-        + "frames_expected,framed,frame_p50_ms,frame_p99_ms,audit_sampled,audit_visible,audit_p50_ms,audit_p99_ms,stats_counted,"
+        + "frames_expected,framed,frame_p50_ms,frame_p99_ms,audit_sampled,audit_visible,audit_gets,audit_p50_ms,audit_p99_ms,stats_counted,"
         + "audited,max_lag,max_lag_group,drain_s,cpu_total,rss_total_mb,kept_up,why\n");
     for (SystemPath.Row r : systemRows) {
-      b.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.1f,%d,%d,%.3f,%.3f,%d,%d,%.3f,%.3f,%d,%d,%d,%s,%.1f,%.2f,%.0f,%b,\"%s\"%n",
+      b.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.1f,%d,%d,%.3f,%.3f,%d,%d,%d,%.3f,%.3f,%d,%d,%d,%s,%.1f,%.2f,%.0f,%b,\"%s\"%n",
           r.rate(), r.sent(), r.acked(), r.otherStatus(), r.timeouts(), r.shed(), ms(r.post(), 50), ms(r.post(), 99), ms(r.post(), 99.9),
           ms(r.post(), 100), r.ackedPerSecond(), r.framesExpected(), r.framed(), ms(r.frame(), 50), ms(r.frame(), 99), r.auditSampled(),
-          r.auditVisible(), ms(r.audit(), 50), ms(r.audit(), 99), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(),
+          r.auditVisible(), r.auditGets(), ms(r.audit(), 50), ms(r.audit(), 99), r.statsCounted(), r.audited(), r.maxLag(), r.maxLagGroup(),
           r.drainSeconds(), r.usage().values().stream().mapToDouble(v -> v[0]).sum(), r.usage().values().stream().mapToDouble(v -> v[1]).sum(),
           r.keptUp(), String.join("; ", r.why()).replace("\"", "'")));
     }

@@ -48,7 +48,7 @@ final class SystemPath {
   static final long MAX_LAG = 100;
   private static final String CREATED = "todo.task.created";
   private static final int WARM_SECONDS = 10;
-  private static final int AUDIT_POLLS = 8;
+  private static final int AUDIT_POLLS = 4;
   /** Below this share of the rate acknowledged per second while sending, a rate is not sustained. */
   static final double MIN_ACKED_SHARE = 0.9;
 
@@ -61,6 +61,7 @@ final class SystemPath {
    * @param ackedPerSecond 201 answers that arrived during the measured seconds, per second
    * @param framesExpected acknowledged tasks of the users with a WebSocket client
    * @param auditSampled acknowledged tasks sampled for GET /audit (measured seconds)
+   * @param auditGets GET /audit requests the polling sent (they load audit-service too)
    * @param statsCounted tasks stats-service counted (todo_stats_events_total valid) since the rate began
    * @param audited task events audit-service stored since the rate began
    * @param lag group/topic -> lag at the end of the drain
@@ -69,7 +70,7 @@ final class SystemPath {
    * @param why what was not kept up; empty if kept up
    */
   record Row(int rate, long sent, long acked, long otherStatus, long timeouts, long shed, Histogram post, double ackedPerSecond,
-      long framesExpected, long framed, Histogram frame, long auditSampled, long auditVisible, Histogram audit,
+      long framesExpected, long framed, Histogram frame, long auditSampled, long auditVisible, long auditGets, Histogram audit,
       long statsCounted, long audited, Map<String, Long> lag, Map<String, double[]> usage, double drainSeconds, List<String> why) {
 
     boolean keptUp() {
@@ -274,6 +275,7 @@ final class SystemPath {
     final AtomicLong inFlight = new AtomicLong();
     final AtomicLong auditSampled = new AtomicLong();
     final AtomicLong auditVisible = new AtomicLong();
+    final AtomicLong auditGets = new AtomicLong();
     final Set<Long> expectFrames = ConcurrentHashMap.newKeySet();
     final Map<Long, Long> framedAt = new ConcurrentHashMap<>();
     final Map<Long, Sample> auditPending = new ConcurrentHashMap<>();
@@ -371,7 +373,7 @@ final class SystemPath {
       return new Row(rate, sent.get(), acked.get(), other.get(), timeouts.get(), shed.get(), post.getIntervalHistogram(),
           ackedPerSecond(), expectFrames.size(),
           expectFrames.stream().filter(framedAt::containsKey).count(), frame.getIntervalHistogram(), auditSampled.get(),
-          auditVisible.get(), audit.getIntervalHistogram(), c.stats, c.audited, c.lag, used, drained, c.why);
+          auditVisible.get(), auditGets.get(), audit.getIntervalHistogram(), c.stats, c.audited, c.lag, used, drained, c.why);
     }
   }
 
@@ -406,6 +408,7 @@ final class SystemPath {
         continue;
       }
       auditPolls.incrementAndGet();
+      s.auditGets.incrementAndGet();
       HttpRequest get = HttpRequest.newBuilder(URI.create(at.audit() + "?task_id=" + x.taskId + "&event_type=" + CREATED))
           .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + tokens[x.user]).GET().build();
       http.sendAsync(get, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
