@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +23,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -99,7 +102,7 @@ final class SystemPath {
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<Integer, Stage> stages = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> probed = new CompletableFuture<>();
-  private final java.util.concurrent.atomic.AtomicInteger auditPolls = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger auditPolls = new AtomicInteger();
   private String[] tokens;
 
   SystemPath(Options o, Report report, Endpoints at, Supplier<Map<String, Long>> pids) {
@@ -219,7 +222,7 @@ final class SystemPath {
     if (s.shed.get() > 0) {
       why.add(s.shed.get() + " requests not sent (" + MAX_IN_FLIGHT + " in flight)");
     }
-    int failed = (int) java.util.stream.Stream.of(s.other, s.timeouts, s.shed).filter(n -> n.get() > 0).count();
+    int failed = (int) Stream.of(s.other, s.timeouts, s.shed).filter(n -> n.get() > 0).count();
     // A short rate can leave a backlog that the drain window absorbs: it must also have been carried while sent.
     if (s.ackedPerSecond() < MIN_ACKED_SHARE * s.rate && s.measureEnd > s.measureStart) {
       why.add(String.format(Locale.ROOT, "%.1f tasks/s acknowledged while sending, under %.0f%% of %d/s", s.ackedPerSecond(),
@@ -317,8 +320,12 @@ final class SystemPath {
         long n = seq;
         inFlight.incrementAndGet();
         sent.incrementAndGet();
-        http.sendAsync(post(tokens[user], "sys-" + tag + "-" + seq), HttpResponse.BodyHandlers.ofString())
-            .whenComplete((r, e) -> answered(n, user, r, e));
+        try {
+          http.sendAsync(post(tokens[user], "sys-" + tag + "-" + seq), HttpResponse.BodyHandlers.ofString())
+              .whenComplete((r, e) -> answered(n, user, r, e));
+        } catch (RuntimeException e) {
+          answered(n, user, null, e);
+        }
       }
       sendEnd = System.nanoTime();
     }
@@ -327,7 +334,7 @@ final class SystemPath {
       long now = System.nanoTime();
       try {
         if (e != null) {
-          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           (cause instanceof HttpTimeoutException ? timeouts : other).incrementAndGet();
           return;
         }
