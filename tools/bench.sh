@@ -2,7 +2,7 @@
 # The benchmark: publish -> handler through raw Kafka and three Dapr paths, and the user-visible
 # POST /tasks -> WebSocket frame on the whole system, open-loop at constant rates, in one run on
 # this machine (its own Kafka node, Sentry and sidecars on free ports).
-#   tools/bench.sh                          # everything with the defaults (about 10 minutes)
+#   tools/bench.sh                          # everything with the defaults (about 10 minutes, plus 2-3 for the system path)
 #   tools/bench.sh --paths kafka,dapr-http --rates 500,1000 --sizes 200 --seconds 5
 #   tools/bench.sh --repeat 3 --compression lz4 --bulk-await-ms 20 --out /tmp/bench-tuned
 #   tools/bench.sh --paths system --system-rates 50,100,200 --seconds 20   # the whole system at rising rates
