@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
  * The benchmark (tools/bench.sh) for a few seconds per path, so it cannot rot: raw Kafka, the
  * four Dapr paths (HTTP, dapr-sdk over gRPC to a gRPC app and to a Quarkus app, bulk) on a real
  * Kafka node and real sidecars, and
- * POST /tasks -> WebSocket on the whole system, each with a row of latencies in the report. No
- * figure is asserted: speed is what the benchmark prints, not what a test decides.
+ * POST /tasks -> WebSocket on the whole system, each with a row of latencies in the report; and
+ * the system path (the whole system at one rate here) with its row in system.csv. No figure is
+ * asserted: speed is what the benchmark prints, not what a test decides.
  */
 class BenchmarkSmokeIT {
 
@@ -21,7 +22,7 @@ class BenchmarkSmokeIT {
   void everyPathRunsAndIsReported() throws Exception {
     Path out = WorkDirs.create("bench-smoke");
     Benchmark.run(new String[] {"--rates", "100", "--sizes", "200", "--seconds", "2", "--warmup", "1", "--ws-rate", "50",
-        "--bulk-await-ms", "20", "--out", out.toString()});
+        "--bulk-await-ms", "20", "--system-rates", "20", "--out", out.toString()});
     List<String> rows = Files.readAllLines(out.resolve("results.csv"));
     List<String> paths = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws");
     assertThat(rows).hasSize(1 + paths.size());
@@ -37,5 +38,13 @@ class BenchmarkSmokeIT {
     String md = Files.readString(out.resolve("results.md"));
     assertThat(md).contains("| kafka | 200 | 100 |").contains("| dapr-grpc | 200 | 100 |").contains("| dapr-quarkus | 200 | 100 |").contains("| post-ws | task | 50 |")
         .contains("cold start");
+
+    List<String> system = Files.readAllLines(out.resolve("system.csv"));
+    assertThat(system.get(0)).startsWith("rate,sent,acked,");
+    assertThat(system).hasSize(2);
+    String[] f = system.get(1).split(",");
+    assertThat(f[0]).isEqualTo("20");
+    assertThat(Long.parseLong(f[1])).as("sent in %s", system.get(1)).isPositive();
+    assertThat(Long.parseLong(f[2])).as("acknowledged in %s", system.get(1)).isPositive();
   }
 }

@@ -117,15 +117,28 @@ public class EventDelivery {
           ? SubscriberResult.success()
           : SubscriberResult.retry();
     }
+    metrics.counter("todo.events.bulk.requests", "topic", topic.topicName()).increment();
+    return bulkAnswer(bulk, message -> process(topic, message, type, schemaVersion, handler));
+  }
+
+  /**
+   * Acknowledges a delivery without looking at it (a route for events an app does not need),
+   * one message or a bulk request alike.
+   */
+  public Response acknowledge(byte[] body) {
+    JsonNode bulk = bulkRequest(body);
+    return bulk == null ? SubscriberResult.success() : bulkAnswer(bulk, message -> Outcome.SUCCESS);
+  }
+
+  /** Each entry of a bulk request through {@code step}, in order, and a status per entry. */
+  private static Response bulkAnswer(JsonNode bulk, java.util.function.Function<byte[], Outcome> step) {
     ArrayNode statuses = Events.MAPPER.createArrayNode();
     for (JsonNode entry : bulk.get("entries")) {
       JsonNode event = entry.path("event");
       // Published as a CloudEvent, the event arrives as a JSON object; anything else as text.
       byte[] message = (event.isTextual() ? event.asText() : event.toString()).getBytes(StandardCharsets.UTF_8);
-      Outcome outcome = process(topic, message, type, schemaVersion, handler);
-      statuses.addObject().put("entryId", entry.path("entryId").asText()).put("status", outcome.name());
+      statuses.addObject().put("entryId", entry.path("entryId").asText()).put("status", step.apply(message).name());
     }
-    metrics.counter("todo.events.bulk.requests", "topic", topic.topicName()).increment();
     ObjectNode answer = Events.MAPPER.createObjectNode();
     answer.set("statuses", statuses);
     return Response.ok(answer.toString(), MediaType.APPLICATION_JSON).build();

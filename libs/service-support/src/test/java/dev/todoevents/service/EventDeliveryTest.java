@@ -168,4 +168,23 @@ class EventDeliveryTest {
     assertThat(effects).hasValue(1);
     assertThat(metrics.counter("todo.events.failures", "topic", "task-events").count()).isEqualTo(3);
   }
+
+  @Test
+  void acknowledgeAnswersOneMessageOrEveryEntryOfABulkRequest() throws IOException {
+    EventDelivery delivery = delivery(6, 0);
+    Response one = delivery.acknowledge(event());
+    assertThat(status(one)).isEqualTo(200);
+    ObjectNode bulk = Events.MAPPER.createObjectNode();
+    var entries = bulk.putArray("entries");
+    entries.addObject().put("entryId", "a").set("event", Events.MAPPER.readTree(event()));
+    entries.addObject().put("entryId", "b").put("event", "not a cloud event");
+    Response answer = delivery.acknowledge(Events.MAPPER.writeValueAsBytes(bulk));
+    assertThat(status(answer)).isEqualTo(200);
+    var statuses = Events.MAPPER.readTree(answer.getEntity().toString()).get("statuses");
+    assertThat(statuses).hasSize(2);
+    assertThat(statuses.get(0).get("entryId").asText()).isEqualTo("a");
+    assertThat(statuses.get(1).get("entryId").asText()).isEqualTo("b");
+    statuses.forEach(st -> assertThat(st.get("status").asText()).isEqualTo("SUCCESS"));
+    assertThat(letters.written).isEmpty();
+  }
 }

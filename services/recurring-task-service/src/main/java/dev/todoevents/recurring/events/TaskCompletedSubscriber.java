@@ -8,7 +8,6 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.recurring.domain.NextOccurrence;
 import dev.todoevents.recurring.domain.TaskServiceClient;
 import dev.todoevents.service.EventDelivery;
-import dev.todoevents.service.SubscriberResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -23,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Delivery endpoints of subscriptions/recurring-task-completed.yaml: a routing rule sends only
  * todo.task.completed to {@code /completed}; everything else on task-events is acknowledged at
- * {@code /ignored} (without a default route Dapr would dead-letter non-matching events).
+ * {@code /ignored} (without a default route Dapr would dead-letter non-matching events). With
+ * bulkSubscribe on, Dapr groups a batch's records by route, so both take bulk requests.
  */
 @SidecarToken.FromSidecar
 @Path("/events/task-events")
@@ -100,7 +100,7 @@ public class TaskCompletedSubscriber {
   @POST
   @Path("/ignored")
   public Response onOther(byte[] body) {
-    return SubscriberResult.success();
+    return delivery.acknowledge(body);
   }
 
   private void count(String outcome) {
