@@ -79,7 +79,7 @@ public final class ProjectPaths {
 
   /** The official CRDs the manifests use: crds/dapr (from the dapr module), crds/strimzi. */
   public static Path k8sCrds() {
-    return require(runtime().resolve("k8s/crds"), "Dapr and Strimzi CRDs (run: tools/bootstrap.sh --with-k8s)");
+    return require(runtime().resolve("k8s/crds"), "Dapr, Strimzi, RabbitMQ topology and KEDA CRDs (run: tools/bootstrap.sh --with-k8s)");
   }
 
   /**
