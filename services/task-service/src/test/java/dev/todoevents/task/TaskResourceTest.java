@@ -26,6 +26,8 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Instant;
 import jakarta.inject.Inject;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import dev.todoevents.service.VerifiedTokens;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +41,7 @@ class TaskResourceTest {
   @Inject RecordingPublisher publisher;
 
   @Inject OutboxRelay relay;
+  @Inject JWTParser tokenParser;
 
   private String user;
 
@@ -465,6 +468,11 @@ class TaskResourceTest {
     api().get("/tasks/" + id).then().statusCode(200).body("title", equalTo("next"));
     given().contentType(ContentType.JSON).body("{\"title\":\"whose?\"}").post("/internal/tasks")
         .then().statusCode(400).body("details.field", hasItem("user_id"));
+  }
+
+  @Test
+  void bearerTokensGoThroughTheVerifiedTokenMemory() {
+    assertThat(tokenParser).isInstanceOf(VerifiedTokens.class);
   }
 
   @Test
