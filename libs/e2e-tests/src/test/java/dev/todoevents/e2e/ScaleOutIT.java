@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.TaskEventType;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.testsupport.KafkaRecords;
 import dev.todoevents.testsupport.DevIssuer;
 import dev.todoevents.testsupport.PostgresServer;
 import dev.todoevents.testsupport.ServiceApp;
@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,11 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +52,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("slow")
 class ScaleOutIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CLIENTS = 8;
   private static final int USERS = 64;
   /** The load stops at whichever comes first. */
@@ -250,28 +243,10 @@ class ScaleOutIT {
 
   /** Every record of the topic from the start, all partitions, with partition, offset and key. */
   private static List<Received> readAll(String bootstrapServers, String topic) throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(30));
-      List<Received> out = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("read %s to its end within 60 s", topic).isLessThan(deadline);
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode data = JSON.readTree(r.value()).path("data");
-          out.add(new Received(r.partition(), r.offset(), r.key(), data.path("event_id").asText(), data.path("user_id").asText(),
-              data.path("task_id").asText(), data.path("event_type").asText()));
-        }
-      }
-      return out;
-    }
+    return KafkaRecords.readAll(bootstrapServers, topic).stream().map(r -> {
+      JsonNode data = r.value().path("data");
+      return new Received(r.partition(), r.offset(), r.key(), data.path("event_id").asText(), data.path("user_id").asText(),
+          data.path("task_id").asText(), data.path("event_type").asText());
+    }).toList();
   }
 }
