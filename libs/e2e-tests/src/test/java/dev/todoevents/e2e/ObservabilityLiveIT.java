@@ -106,7 +106,7 @@ class ObservabilityLiveIT {
           .until(() -> value(prometheus, "count(up == 1)") == 6);
       String[] queries = {
           "sum(dapr_component_pubsub_egress_count{app_id=\"task-service\",success=\"true\"})",
-          "sum(dapr_component_pubsub_ingress_count{app_id=\"recurring-task-service\"})",
+          "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"recurring-task-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"recurring-task-service\"})",
           "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"audit-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"audit-service\"})",
           "sum(dapr_http_server_request_count{app_id=\"task-service\"}) or sum(dapr_grpc_io_server_completed_rpcs{app_id=\"task-service\"})",
           "sum(todo_events_published_total{job=\"apps\"})",
