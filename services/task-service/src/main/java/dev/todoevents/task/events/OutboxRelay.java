@@ -213,7 +213,7 @@ public class OutboxRelay {
       if (problem != null) {
         setAside(e, problem);
       } else {
-        chains.computeIfAbsent(e.topic + '|' + e.partitionKey, k -> new ArrayDeque<>()).add(e);
+        chains.computeIfAbsent(chainOf(e), k -> new ArrayDeque<>()).add(e);
       }
     }
     List<Long> published = new ArrayList<>();
@@ -232,7 +232,7 @@ public class OutboxRelay {
           published.add(e.seq);
         } else if (ex instanceof PublishFailedException) {
           failed = true;
-          chains.remove(e.topic + '|' + e.partitionKey); // nothing overtakes it
+          chains.remove(chainOf(e)); // nothing overtakes it
           e.attempts++;
           e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
           failingSinceMs.compareAndSet(0, System.currentTimeMillis());
@@ -248,6 +248,11 @@ public class OutboxRelay {
       OutboxEntry.delete("seq in ?1", published);
     }
     return new Batch(entries.size(), published.size(), failed);
+  }
+
+  /** The order that matters: per topic and key (the user), as Kafka keeps it per partition. */
+  private static String chainOf(OutboxEntry e) {
+    return e.topic + '|' + e.partitionKey;
   }
 
   private static final Map<String, Class<? extends Event>> EVENT_TYPES = Map.of(
