@@ -7,7 +7,7 @@
 #   tools/bench.sh --repeat 3 --compression lz4 --bulk-await-ms 20 --out /tmp/bench-tuned
 #   tools/bench.sh --paths system --system-rates 50,100,200 --seconds 20   # the whole system at rising rates
 # Options (defaults): --rates 250,500,1000,2000,4000,8000  --sizes 200,1024  --seconds 10  --warmup 3
-#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system  --out libs/benchmark/results
+#   --repeat 1  --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system  --out tools/benchmark/results
 #   tuning: --linger-ms 5  --compression none|gzip|snappy|lz4|zstd  --partitions 3  --bulk-max 100
 #   --bulk-await-ms 20 (Dapr: 1000)  --publish-batch 100  --ws-rate 200  --app-jvm "-Xmx160m -XX:+UseSerialGC"
 #   audit-service's drain rate per broker (audit.md, audit.csv): --audit-brokers kafka,redis,rabbitmq,jetstream
@@ -24,14 +24,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RT="$ROOT/.runtime"
 "$ROOT/tools/bootstrap.sh" >&2
 
-out="$ROOT/libs/benchmark/results"
+out="$ROOT/tools/benchmark/results"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   [[ "${args[$i]}" == "--out" ]] && out="${args[$((i + 1))]}"
 done
 
-# post-ws starts the packaged services, dapr-quarkus the packaged libs/bench-handler.
-if [[ ! -f "$ROOT/libs/bench-handler/target/quarkus-app/quarkus-run.jar" ]] \
+# post-ws starts the packaged services, dapr-quarkus the packaged tools/benchmark/handler.
+if [[ ! -f "$ROOT/tools/benchmark/handler/target/quarkus-app/quarkus-run.jar" ]] \
   || ! ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 \
   || [[ $(ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar | wc -l) -lt 5 ]]; then
   echo "[bench] packaging the services (mvn install, tests skipped) ..." >&2
@@ -39,8 +39,8 @@ if [[ ! -f "$ROOT/libs/bench-handler/target/quarkus-app/quarkus-run.jar" ]] \
     || { tail -n 30 "${TMPDIR:-/tmp}/bench-build.log" >&2; echo "[bench] build failed" >&2; exit 1; }
 fi
 
-# matplotlib for the plots, in its own venv (libs/benchmark/requirements.txt).
-REQ="$ROOT/libs/benchmark/requirements.txt"
+# matplotlib for the plots, in its own venv (tools/benchmark/requirements.txt).
+REQ="$ROOT/tools/benchmark/requirements.txt"
 stamp=$( (cat "$REQ"; python3 --version 2>&1) | sha256sum | cut -c1-16)
 if [[ ! -x "$RT/bench-python/bin/python" || "$(cat "$RT/bench-python/stamp" 2>/dev/null)" != "$stamp" ]]; then
   echo "[bench] making $RT/bench-python with $(grep -v '^#' "$REQ" | tr '\n' ' ')..." >&2
@@ -55,5 +55,5 @@ source "$ROOT/tools/java-tool.sh"
 (run_java_tool benchmark dev.todoevents.bench.Benchmark -Xmx768m "$@")
 # The audit mode alone writes no results.csv: nothing to plot.
 if [[ -f "$out/results.csv" ]]; then
-  "$RT/bench-python/bin/python" "$ROOT/libs/benchmark/plot.py" "$out/results.csv"
+  "$RT/bench-python/bin/python" "$ROOT/tools/benchmark/plot.py" "$out/results.csv"
 fi

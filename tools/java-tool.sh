@@ -4,14 +4,14 @@
 run_java_tool() {
   local module=$1 main=$2; shift 2
   local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  local jar="$root/libs/$module/target/$module-0.1.0-SNAPSHOT.jar"
+  local jar="$root/tools/ops/$module/target/$module-0.1.0-SNAPSHOT.jar"
   local log="${TMPDIR:-/tmp}/$module-build.log"
-  if [[ ! -f "$jar" || -n "$(find "$root/libs/$module/src" "$root/libs/event-contracts/src" -newer "$jar" -type f -print -quit)" ]]; then
-    echo "[$module] building it (mvn install -pl libs/$module -am) ..." >&2
-    mvn -B -q -f "$root/pom.xml" -pl "libs/$module" -am -DskipTests install >"$log" 2>&1 \
+  if [[ ! -f "$jar" || -n "$(find "$root/tools/ops/$module/src" "$root/libs/event-contracts/src" -newer "$jar" -type f -print -quit)" ]]; then
+    echo "[$module] building it (mvn install -pl tools/ops/$module -am) ..." >&2
+    mvn -B -q -f "$root/pom.xml" -pl "tools/ops/$module" -am -DskipTests install >"$log" 2>&1 \
       || { tail -n 30 "$log" >&2; echo "[$module] build failed (log: $log)" >&2; exit 1; }
   fi
   local jvm=()
   while [[ $# -gt 0 && "$1" == -X* ]]; do jvm+=("$1"); shift; done
-  exec java "${jvm[@]}" -cp "$jar:$root/libs/$module/target/lib/*" "$main" "$@"
+  exec java "${jvm[@]}" -cp "$jar:$root/tools/ops/$module/target/lib/*" "$main" "$@"
 }

@@ -151,16 +151,16 @@ trap cleanup EXIT INT TERM HUP
 
 if [[ "$TODO_BROKER" == kafka ]]; then
   say "starting Kafka on 127.0.0.1:$KAFKA_PORT (log: $RT/data/kafka/kafka.log) ..."
-  CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
-  java -Xmx64m -cp "$CP" dev.todoevents.testsupport.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
+  CP="$ROOT/tools/local-runtime/target/classes:$ROOT/libs/event-contracts/target/classes:$RT/kafka/libs/*"
+  java -Xmx64m -cp "$CP" dev.todoevents.runtime.LocalKafka "$RT/data/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" \
     >"$RT/logs/local-kafka.log" 2>&1 &
   KAFKA_PID=$!
   await_line "$KAFKA_PID" "$RT/logs/local-kafka.log" "KAFKA READY" Kafka 120
   say "Kafka ready; topics: task-events, reminders, task-updates (+ -dlq)"
 else
-  BROKER_CP="$ROOT/libs/test-support/target/classes:$ROOT/libs/event-contracts/target/classes:$ROOT/libs/test-support/target/lib/*"
+  BROKER_CP="$ROOT/tools/local-runtime/target/classes:$ROOT/libs/event-contracts/target/classes:$ROOT/tools/local-runtime/target/lib/*"
   say "starting $TODO_BROKER for the component pubsub (log: $RT/logs/local-broker.log) ..."
-  java -Xmx64m -cp "$BROKER_CP" dev.todoevents.testsupport.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
+  java -Xmx64m -cp "$BROKER_CP" dev.todoevents.runtime.LocalBroker "$TODO_BROKER" "$RT/data/$TODO_BROKER" \
     >"$RT/logs/local-broker.log" 2>&1 &
   BROKER_PID=$!
   await_line "$BROKER_PID" "$RT/logs/local-broker.log" "BROKER READY" "$TODO_BROKER" 120

@@ -12,7 +12,7 @@ import dev.todoevents.contracts.CloudEvent;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.Samples;
 import dev.todoevents.contracts.TaskUpdateEvent;
-import dev.todoevents.testsupport.LiveClient;
+import dev.todoevents.runtime.LiveClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;

@@ -1,6 +1,6 @@
 package dev.todoevents.task;
 
-import dev.todoevents.testsupport.PostgresServer;
+import dev.todoevents.runtime.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,57 @@
+package dev.todoevents.runtime;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The environment the system's processes get on this machine, as tools/run.sh gives them: what
+ * the component YAML's envRef values name (for every sidecar) and what each app needs besides
+ * its sidecar's {@link Daprd#appEnv()}. Shared by the e2e tests' stack and the benchmark.
+ */
+public final class SystemEnv {
+
+  private SystemEnv() {}
+
+  /**
+   * @param work the folder of this run (the state store's SQLite file, the notifications)
+   * @param kafka the Kafka node; null when another broker replaces it (no component reads Kafka then)
+   * @param zipkinSpans a Zipkin span endpoint for the sidecars' traces; null: none exported
+   */
+  public static Map<String, String> sidecars(Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
+    Map<String, String> env = new HashMap<>(pubsub.sidecarEnv());
+    if (kafka != null) {
+      env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
+    }
+    env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
+    env.put("TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+    env.put("TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
+    if (zipkinSpans != null) {
+      env.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);
+    }
+    return env;
+  }
+
+  /**
+   * @param dir the app's own folder (its H2 files)
+   * @param zipkinSpans where the app exports its traces; null: tracing off
+   */
+  public static Map<String, String> app(Daprd sidecar, Path dir, String zipkinSpans) {
+    Map<String, String> env = new HashMap<>(sidecar.appEnv());
+    // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
+    env.put("TODO_DATA_DIR", dir.resolve("data").toString());
+    // Bearer tokens of the test users are signed by the dev issuer.
+    env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", DevIssuer.shared().publicKeyFile().toString());
+    if (zipkinSpans != null) {
+      env.put("TODO_ZIPKIN_ENDPOINT", zipkinSpans);
+    } else {
+      env.put("TODO_TRACING_OFF", "true");
+    }
+    return env;
+  }
+
+  /** Where the notification-outbox binding writes (one file per notification). */
+  public static Path notificationsDir(Path work) {
+    return work.resolve("notifications");
+  }
+}
