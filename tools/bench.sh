@@ -35,7 +35,7 @@ if [[ ! -f "$ROOT/tools/benchmark/handler/target/quarkus-app/quarkus-run.jar" ]]
   || ! ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 \
   || [[ $(ls "$ROOT"/services/*/target/quarkus-app/quarkus-run.jar | wc -l) -lt 5 ]]; then
   echo "[bench] packaging the services (mvn install, tests skipped) ..." >&2
-  mvn -B -q -f "$ROOT/pom.xml" -DskipTests install >"${TMPDIR:-/tmp}/bench-build.log" 2>&1 \
+  "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -DskipTests install >"${TMPDIR:-/tmp}/bench-build.log" 2>&1 \
     || { tail -n 30 "${TMPDIR:-/tmp}/bench-build.log" >&2; echo "[bench] build failed" >&2; exit 1; }
 fi
 

@@ -45,7 +45,8 @@ command -v go >/dev/null 2>&1 || die "Go is not installed (needed to build daprd
   Install Go 1.25 or newer ('apt-get install golang-go' if your distribution's is new enough, else the
   official Go release archive) and put its bin/ folder on PATH."
 command -v java >/dev/null 2>&1 || die "Java is not installed. Install a JDK 17: 'apt-get install openjdk-17-jdk-headless'."
-command -v mvn >/dev/null 2>&1 || die "Maven is not installed. Install it: 'apt-get install maven'."
+command -v unzip >/dev/null 2>&1 || die "unzip is not installed (./mvnw unpacks Maven with it). Install it: 'apt-get install unzip'."
+mvn() { "$ROOT/mvnw" "$@"; } # the pinned Maven of .mvn/wrapper, fetched on first use
 
 go_version=$(go env GOVERSION | sed 's/^go//')
 go_major=${go_version%%.*}; go_rest=${go_version#*.}; go_minor=${go_rest%%.*}

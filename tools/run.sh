@@ -72,7 +72,7 @@ else
 fi
 
 say "building the services (mvn package, tests skipped) ..."
-mvn -B -q -DskipTests install >"$RT/logs/run-build.log" 2>&1 \
+"$ROOT/mvnw" -B -q -DskipTests install >"$RT/logs/run-build.log" 2>&1 \
   || { tail -n 40 "$RT/logs/run-build.log" >&2; die "build failed (log: $RT/logs/run-build.log)"; }
 
 mkdir -p "$RT/data" "$RT/logs"

@@ -12,4 +12,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 "$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers
-exec mvn -B verify "$@"
+exec "$ROOT/mvnw" -B verify "$@"

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * CloudEvents 1.0 envelope as published through and delivered by Dapr. {@code id} is the
- * event_id; {@code correlationid} / {@code causationid} are extension attributes that tie an
- * event to the request or event that caused it. Dapr adds {@code topic}, {@code pubsubname}
- * and {@code traceparent} on delivery.
+ * CloudEvents 1.0 envelope as published through and delivered by Dapr. {@code id} is the event_id;
+ * {@code correlationid} / {@code causationid} are extension attributes that tie an event to the
+ * request or event that caused it. Dapr adds {@code topic}, {@code pubsubname} and {@code
+ * traceparent} on delivery.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -2,15 +2,15 @@ package dev.todoevents.contracts;
 
 /**
  * Dapr component names and app-ids, matched by the YAML in components/, subscriptions/ and
- * dapr.yaml. Names are broker-neutral: swapping Kafka for another broker changes the file
- * behind {@link #PUBSUB}, never this class.
+ * dapr.yaml. Names are broker-neutral: swapping Kafka for another broker changes the file behind
+ * {@link #PUBSUB}, never this class.
  */
 public final class DaprNames {
   public static final String PUBSUB = "pubsub";
 
   /**
-   * The same broker read for live fan-out: one consumer group per instance (realtime-service),
-   * so every instance receives every update.
+   * The same broker read for live fan-out: one consumer group per instance (realtime-service), so
+   * every instance receives every update.
    */
   public static final String LIVE_PUBSUB = "live-pubsub";
 
@@ -30,6 +30,7 @@ public final class DaprNames {
     public static final String NOTIFICATION_SERVICE = "notification-service";
     public static final String AUDIT_SERVICE = "audit-service";
     public static final String REALTIME_SERVICE = "realtime-service";
+
     /** The Python consumer (services/stats-service). */
     public static final String STATS_SERVICE = "stats-service";
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
- * What a consumer writes to {@code {topic}-dlq} when it gives up on a message: the original
- * message untouched plus the error context an operator needs to decide on a replay.
+ * What a consumer writes to {@code {topic}-dlq} when it gives up on a message: the original message
+ * untouched plus the error context an operator needs to decide on a replay.
  *
  * <p>This is the app's layer of dead-lettering. Dapr's own layer (the subscription's
  * deadLetterTopic) forwards the original message alone, without any of these fields; it only
@@ -34,8 +34,13 @@ public record DeadLetter(
     String originalText) {
 
   public static final String TYPE = "todo.deadletter";
-  /** Input no retry can fix (malformed, schema-invalid, refused by a downstream as invalid): at once. */
+
+  /**
+   * Input no retry can fix (malformed, schema-invalid, refused by a downstream as invalid): at
+   * once.
+   */
   public static final String KIND_POISON = "poison";
+
   /** A handler failed on every delivery until the app's attempt limit: after the retries. */
   public static final String KIND_RETRIES_EXHAUSTED = "retries_exhausted";
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The JSON Schema files under {@code schemas/} (also usable by non-Java consumers) and a
- * validator for them. Formats (uuid, date-time) are asserted, not just annotated.
+ * The JSON Schema files under {@code schemas/} (also usable by non-Java consumers) and a validator
+ * for them. Formats (uuid, date-time) are asserted, not just annotated.
  */
 public final class EventSchemas {
 

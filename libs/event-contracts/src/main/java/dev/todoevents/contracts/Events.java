@@ -26,8 +26,8 @@ public final class Events {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** For reading an event or snapshot as a plain JSON-named map. */
-  public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>> MAP_TYPE =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+  public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>
+      MAP_TYPE = new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
   private Events() {}
 
@@ -117,7 +117,8 @@ public final class Events {
     try {
       return MAPPER.treeToValue(data, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new PoisonEventException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new PoisonEventException(
+          "cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

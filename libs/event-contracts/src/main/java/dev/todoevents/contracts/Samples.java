@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sample events shipped under {@code samples/}: one source of truth that every producer
- * and consumer test reads, so they all agree on the wire format.
+ * The sample events shipped under {@code samples/}: one source of truth that every producer and
+ * consumer test reads, so they all agree on the wire format.
  */
 public final class Samples {
 

@@ -33,8 +33,10 @@ public record TaskData(
 
   /** Regular expressions shared by the API's validation and the JSON Schema. */
   public static final String STATUSES = "pending|in_progress|completed";
+
   public static final String PRIORITIES = "low|medium|high";
-  public static final String RECURRENCES = "none|daily|weekly|monthly|every_([1-9]|[1-9][0-9]|[12][0-9][0-9]|3[0-5][0-9]|36[0-5])_days";
+  public static final String RECURRENCES =
+      "none|daily|weekly|monthly|every_([1-9]|[1-9][0-9]|[12][0-9][0-9]|3[0-5][0-9]|36[0-5])_days";
   public static final String RECURRENCES_SCHEMA_PATTERN = "^(" + RECURRENCES + ")" + Patterns.END;
 
   /** The last occurrence of a series: a series that reaches it ends there. */
@@ -62,11 +64,14 @@ public record TaskData(
   public static final String VISIBLE =
       "[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]";
 
-  public static final String TITLE_RULE = "must contain a visible character and no control characters";
-  public static final String DESCRIPTION_RULE = "must not contain control characters other than tab, CR and LF";
+  public static final String TITLE_RULE =
+      "must contain a visible character and no control characters";
+  public static final String DESCRIPTION_RULE =
+      "must not contain control characters other than tab, CR and LF";
 
   private static final Pattern TITLE_FORBIDDEN_PATTERN = Pattern.compile(TITLE_FORBIDDEN);
-  private static final Pattern DESCRIPTION_FORBIDDEN_PATTERN = Pattern.compile(DESCRIPTION_FORBIDDEN);
+  private static final Pattern DESCRIPTION_FORBIDDEN_PATTERN =
+      Pattern.compile(DESCRIPTION_FORBIDDEN);
   private static final Pattern VISIBLE_PATTERN = Pattern.compile(VISIBLE);
 
   /** Whether a title passes the text rules (its length aside); the schema says the same. */

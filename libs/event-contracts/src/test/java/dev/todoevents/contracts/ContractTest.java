@@ -52,7 +52,19 @@ class ContractTest {
             TaskEventType.CREATED,
             UUID.randomUUID(),
             "u1",
-            new TaskData("t", null, "pending", "medium", null, null, "every_10_days", Events.now(), Events.now(), null, UUID.randomUUID(), 1));
+            new TaskData(
+                "t",
+                null,
+                "pending",
+                "medium",
+                null,
+                null,
+                "every_10_days",
+                Events.now(),
+                Events.now(),
+                null,
+                UUID.randomUUID(),
+                1));
     JsonNode json = Events.MAPPER.valueToTree(event);
     assertThat(EventSchemas.validate(TaskEvent.class, json)).isEmpty();
     assertThat(json.get("timestamp").asText()).endsWith("Z");
@@ -62,22 +74,33 @@ class ContractTest {
 
   @Test
   void schemaAndJavaAgreeOnStatusesPrioritiesAndRecurrences() {
-    JsonNode schema = schemaOf("schemas/task-event.v1.schema.json").at("/$defs/task_data/properties");
-    assertThat(schema.at("/recurrence/pattern").asText()).isEqualTo(TaskData.RECURRENCES_SCHEMA_PATTERN);
+    JsonNode schema =
+        schemaOf("schemas/task-event.v1.schema.json").at("/$defs/task_data/properties");
+    assertThat(schema.at("/recurrence/pattern").asText())
+        .isEqualTo(TaskData.RECURRENCES_SCHEMA_PATTERN);
     assertThat(schema.at("/occurrence/maximum").asInt()).isEqualTo(TaskData.MAX_OCCURRENCE);
-    assertThat(String.join("|", Events.MAPPER.convertValue(schema.at("/status/enum"), String[].class)))
+    assertThat(
+            String.join("|", Events.MAPPER.convertValue(schema.at("/status/enum"), String[].class)))
         .isEqualTo(TaskData.STATUSES);
-    assertThat(String.join("|", Events.MAPPER.convertValue(schema.at("/priority/enum"), String[].class)))
+    assertThat(
+            String.join(
+                "|", Events.MAPPER.convertValue(schema.at("/priority/enum"), String[].class)))
         .isEqualTo(TaskData.PRIORITIES);
-    for (String ok : new String[] {"none", "daily", "weekly", "monthly", "every_1_days", "every_365_days"}) {
+    for (String ok :
+        new String[] {"none", "daily", "weekly", "monthly", "every_1_days", "every_365_days"}) {
       assertThat(ok).matches(TaskData.RECURRENCES);
     }
-    for (String bad : new String[] {"yearly", "every_0_days", "every_366_days", "every_x_days", "every_3_weeks"}) {
+    for (String bad :
+        new String[] {
+          "yearly", "every_0_days", "every_366_days", "every_x_days", "every_3_weeks"
+        }) {
       assertThat(bad).doesNotMatch(TaskData.RECURRENCES);
     }
     ObjectNode event = (ObjectNode) Samples.load("task-event.created.json");
     ((ObjectNode) event.get("task_data")).put("recurrence", "daily\n");
-    assertThat(EventSchemas.validate(TaskEvent.class, event)).as("a trailing line break").isNotEmpty();
+    assertThat(EventSchemas.validate(TaskEvent.class, event))
+        .as("a trailing line break")
+        .isNotEmpty();
   }
 
   /** The edges of the range: the first and last instant in it, and the nearest one outside each. */
@@ -100,7 +123,10 @@ class ContractTest {
     assertThat(Timestamps.matchesSchema(written)).isEqualTo(inRange);
 
     ObjectNode task = (ObjectNode) Samples.load("task-event.created.json");
-    ((ObjectNode) task.get("task_data")).put("due_at", written).put("remind_at", written).put("created_at", written);
+    ((ObjectNode) task.get("task_data"))
+        .put("due_at", written)
+        .put("remind_at", written)
+        .put("created_at", written);
     task.put("timestamp", written);
     assertThat(EventSchemas.validate(TaskEvent.class, task).isEmpty()).isEqualTo(inRange);
     ObjectNode reminder = (ObjectNode) Samples.load("reminder-event.triggered.json");
@@ -113,21 +139,39 @@ class ContractTest {
 
   @Test
   void everyDateTimeInEverySchemaCarriesTheRangePattern() {
-    assertThat(Timestamps.RANGE).isEqualTo("from " + Timestamps.FIRST + " to " + Timestamps.LAST + " (UTC)");
-    for (String file : new String[] {
-        "schemas/task-event.v1.schema.json", "schemas/reminder-event.v1.schema.json",
-        "schemas/task-update-event.v1.schema.json"}) {
-      List<JsonNode> dateTimes = schemaOf(file).findParents("format").stream()
-          .filter(n -> n.get("format").asText().equals("date-time")).toList();
+    assertThat(Timestamps.RANGE)
+        .isEqualTo("from " + Timestamps.FIRST + " to " + Timestamps.LAST + " (UTC)");
+    for (String file :
+        new String[] {
+          "schemas/task-event.v1.schema.json",
+          "schemas/reminder-event.v1.schema.json",
+          "schemas/task-update-event.v1.schema.json"
+        }) {
+      List<JsonNode> dateTimes =
+          schemaOf(file).findParents("format").stream()
+              .filter(n -> n.get("format").asText().equals("date-time"))
+              .toList();
       assertThat(dateTimes).as(file).isNotEmpty();
-      assertThat(dateTimes).as(file).allSatisfy(n -> assertThat(n.path("pattern").asText()).isEqualTo(Timestamps.SCHEMA_PATTERN));
+      assertThat(dateTimes)
+          .as(file)
+          .allSatisfy(
+              n -> assertThat(n.path("pattern").asText()).isEqualTo(Timestamps.SCHEMA_PATTERN));
     }
-    for (String bad : new String[] {"2026-11-24T17:00:00Z\n", "2026-11-24T17:00:00+01:00", "2026-11-24 17:00:00Z", "2026-13-01T00:00:00Z"}) {
+    for (String bad :
+        new String[] {
+          "2026-11-24T17:00:00Z\n",
+          "2026-11-24T17:00:00+01:00",
+          "2026-11-24 17:00:00Z",
+          "2026-13-01T00:00:00Z"
+        }) {
       assertThat(Timestamps.matchesSchema(bad)).as(bad).isFalse();
     }
   }
 
-  /** Titles and descriptions: what the Java rule (the API's) accepts, the schema accepts, and no more. */
+  /**
+   * Titles and descriptions: what the Java rule (the API's) accepts, the schema accepts, and no
+   * more.
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -147,25 +191,35 @@ class ContractTest {
         "c1 control       | a\\u0085b                  | false | false",
         "c1 csi           | a\\u009bb                  | false | false",
       })
-  void javaAndSchemaAgreeOnTitlesAndDescriptions(String name, String escaped, boolean title, boolean description) {
+  void javaAndSchemaAgreeOnTitlesAndDescriptions(
+      String name, String escaped, boolean title, boolean description) {
     String text = unescape(escaped);
     assertThat(TaskData.isValidTitle(text)).isEqualTo(title);
     assertThat(TaskData.isValidDescription(text)).isEqualTo(description);
     ObjectNode event = (ObjectNode) Samples.load("task-event.created.json");
     ((ObjectNode) event.get("task_data")).put("title", text);
-    assertThat(EventSchemas.validate(TaskEvent.class, event).isEmpty()).as("title in the schema").isEqualTo(title);
+    assertThat(EventSchemas.validate(TaskEvent.class, event).isEmpty())
+        .as("title in the schema")
+        .isEqualTo(title);
     ObjectNode reminder = (ObjectNode) Samples.load("reminder-event.triggered.json");
     reminder.put("title", text);
-    assertThat(EventSchemas.validate(ReminderEvent.class, reminder).isEmpty()).as("reminder title").isEqualTo(title);
+    assertThat(EventSchemas.validate(ReminderEvent.class, reminder).isEmpty())
+        .as("reminder title")
+        .isEqualTo(title);
     event = (ObjectNode) Samples.load("task-event.created.json");
     ((ObjectNode) event.get("task_data")).put("description", text);
-    assertThat(EventSchemas.validate(TaskEvent.class, event).isEmpty()).as("description in the schema").isEqualTo(description);
+    assertThat(EventSchemas.validate(TaskEvent.class, event).isEmpty())
+        .as("description in the schema")
+        .isEqualTo(description);
   }
 
   @Test
   void theSchemasCarryTheJavaTextRules() {
     JsonNode task = schemaOf("schemas/task-event.v1.schema.json");
-    for (JsonNode title : List.of(task.at("/$defs/title"), schemaOf("schemas/reminder-event.v1.schema.json").at("/$defs/title"))) {
+    for (JsonNode title :
+        List.of(
+            task.at("/$defs/title"),
+            schemaOf("schemas/reminder-event.v1.schema.json").at("/$defs/title"))) {
       assertThat(title.at("/pattern").asText()).isEqualTo(TaskData.VISIBLE);
       assertThat(title.at("/not/pattern").asText()).isEqualTo(TaskData.TITLE_FORBIDDEN);
       assertThat(title.at("/maxLength").asInt()).isEqualTo(TaskData.TITLE_MAX_LENGTH);
@@ -178,33 +232,70 @@ class ContractTest {
   @Test
   void theEnvelopeSchemaTakesTheCausalityIdsAndTraceparentsJavaTakes() {
     JsonNode props = schemaOf(Causality.ENVELOPE_SCHEMA).at("/properties");
-    assertThat(props.at("/correlationid/pattern").asText()).isEqualTo("^" + Causality.ID + Patterns.END);
-    assertThat(props.at("/causationid/pattern").asText()).isEqualTo("^" + Causality.ID + Patterns.END);
-    assertThat(props.at("/traceparent/pattern").asText()).isEqualTo("^" + Causality.TRACEPARENT + Patterns.END);
+    assertThat(props.at("/correlationid/pattern").asText())
+        .isEqualTo("^" + Causality.ID + Patterns.END);
+    assertThat(props.at("/causationid/pattern").asText())
+        .isEqualTo("^" + Causality.ID + Patterns.END);
+    assertThat(props.at("/traceparent/pattern").asText())
+        .isEqualTo("^" + Causality.TRACEPARENT + Patterns.END);
 
     String longest = "a".repeat(Causality.ID_MAX_LENGTH);
-    for (String id : new String[] {"chat-turn-7", "a", longest, "user@example.com/req:1+2=3_x.y",
-        UUID.randomUUID().toString(), longest + "a", "", "two words", "new\\nline", "ä", "a;b", "id\\n"}) {
+    for (String id :
+        new String[] {
+          "chat-turn-7",
+          "a",
+          longest,
+          "user@example.com/req:1+2=3_x.y",
+          UUID.randomUUID().toString(),
+          longest + "a",
+          "",
+          "two words",
+          "new\\nline",
+          "ä",
+          "a;b",
+          "id\\n"
+        }) {
       String value = unescape(id);
-      assertThat(envelopeValid("correlationid", value)).as("correlationid %s", id).isEqualTo(Causality.isValidId(value));
-      assertThat(envelopeValid("causationid", value)).as("causationid %s", id).isEqualTo(Causality.isValidId(value));
+      assertThat(envelopeValid("correlationid", value))
+          .as("correlationid %s", id)
+          .isEqualTo(Causality.isValidId(value));
+      assertThat(envelopeValid("causationid", value))
+          .as("causationid %s", id)
+          .isEqualTo(Causality.isValidId(value));
     }
     assertThat(Causality.isValidId(longest)).isTrue();
     assertThat(Causality.isValidId(longest + "a")).isFalse();
 
     String good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    for (String tp : new String[] {good, "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", good + "-extra", "garbage", good + "\\n"}) {
+    for (String tp :
+        new String[] {
+          good,
+          "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+          "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+          "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",
+          good + "-extra",
+          "garbage",
+          good + "\\n"
+        }) {
       String value = unescape(tp);
-      assertThat(envelopeValid("traceparent", value)).as(tp).isEqualTo(Causality.validTraceparent(value) != null);
+      assertThat(envelopeValid("traceparent", value))
+          .as(tp)
+          .isEqualTo(Causality.validTraceparent(value) != null);
     }
     assertThat(Causality.validTraceparent(good)).isEqualTo(good);
-    assertThat(Causality.validTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x")).isNull();
+    assertThat(
+            Causality.validTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x"))
+        .isNull();
   }
 
   private static boolean envelopeValid(String attribute, String value) {
-    CloudEvent ce = Events.envelope(Events.read(Samples.load("task-event.created.json"), TaskEvent.class), "task-service", null, null);
+    CloudEvent ce =
+        Events.envelope(
+            Events.read(Samples.load("task-event.created.json"), TaskEvent.class),
+            "task-service",
+            null,
+            null);
     ObjectNode json = Events.MAPPER.valueToTree(ce);
     json.put(attribute, value);
     return EventSchemas.validateEnvelope(json).isEmpty();

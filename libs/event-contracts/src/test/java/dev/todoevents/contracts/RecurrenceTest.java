@@ -21,18 +21,24 @@ class RecurrenceTest {
 
   @Test
   void aNextDateOutsideTheTimestampRangeIsNone() {
-    assertThat(Recurrence.next("daily", Instant.parse("2199-12-30T23:59:59Z"))).contains(Instant.parse("2199-12-31T23:59:59Z"));
+    assertThat(Recurrence.next("daily", Instant.parse("2199-12-30T23:59:59Z")))
+        .contains(Instant.parse("2199-12-31T23:59:59Z"));
     assertThat(Recurrence.next("daily", Instant.parse("2199-12-31T00:00:00Z"))).isEmpty();
     assertThat(Recurrence.next("every_365_days", Timestamps.LAST)).isEmpty();
-    assertThat(Recurrence.next("monthly", Instant.MAX)).as("no overflow even beyond the range").isEmpty();
+    assertThat(Recurrence.next("monthly", Instant.MAX))
+        .as("no overflow even beyond the range")
+        .isEmpty();
   }
 
   @Test
   void occurrenceIdsAreDeterministicDistinctAndScopedToTheOwner() {
     UUID series = UUID.fromString("6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a41");
-    assertThat(Recurrence.occurrenceId("alice", series, 2)).isEqualTo(Recurrence.occurrenceId("alice", series, 2));
-    assertThat(Recurrence.occurrenceId("alice", series, 2)).isNotEqualTo(Recurrence.occurrenceId("alice", series, 3));
-    assertThat(Recurrence.occurrenceId("alice", series, 2)).isNotEqualTo(Recurrence.occurrenceId("mallory", series, 2));
+    assertThat(Recurrence.occurrenceId("alice", series, 2))
+        .isEqualTo(Recurrence.occurrenceId("alice", series, 2));
+    assertThat(Recurrence.occurrenceId("alice", series, 2))
+        .isNotEqualTo(Recurrence.occurrenceId("alice", series, 3));
+    assertThat(Recurrence.occurrenceId("alice", series, 2))
+        .isNotEqualTo(Recurrence.occurrenceId("mallory", series, 2));
     assertThat(Recurrence.occurrenceId("alice", series, 2).version()).isEqualTo(3);
   }
 }

@@ -16,14 +16,15 @@ import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Maps bad input to 400 with an {@link ApiError} naming the problem: malformed JSON, a value of
- * the wrong type, an unknown field, a constraint violation. Shared by every service's REST API.
+ * Maps bad input to 400 with an {@link ApiError} naming the problem: malformed JSON, a value of the
+ * wrong type, an unknown field, a constraint violation. Shared by every service's REST API.
  */
 public class ApiErrorMappers {
 
   @ServerExceptionMapper
   public Response malformedJson(JsonParseException e) {
-    return badRequest(ApiError.of("malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()));
+    return badRequest(
+        ApiError.of("malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()));
   }
 
   @ServerExceptionMapper
@@ -48,7 +49,10 @@ public class ApiErrorMappers {
       return badRequest(ApiError.of("invalid_body", "request body must be a JSON object"));
     }
     return badRequest(
-        new ApiError("invalid_type", field + " " + problem, List.of(new ApiError.FieldProblem(field, problem))));
+        new ApiError(
+            "invalid_type",
+            field + " " + problem,
+            List.of(new ApiError.FieldProblem(field, problem))));
   }
 
   @ServerExceptionMapper
@@ -57,7 +61,10 @@ public class ApiErrorMappers {
       String field = path(de);
       String reason = rootMessage(e);
       return badRequest(
-          new ApiError("invalid_value", field + ": " + reason, List.of(new ApiError.FieldProblem(field, reason))));
+          new ApiError(
+              "invalid_value",
+              field + ": " + reason,
+              List.of(new ApiError.FieldProblem(field, reason))));
     }
     return badRequest(ApiError.of("invalid_body", rootMessage(e)));
   }
@@ -110,7 +117,10 @@ public class ApiErrorMappers {
   }
 
   public static Response badRequest(ApiError body) {
-    return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(body).build();
+    return Response.status(Response.Status.BAD_REQUEST)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(body)
+        .build();
   }
 
   private static String field(ConstraintViolation<?> v) {
@@ -153,6 +163,8 @@ public class ApiErrorMappers {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(t.getMessage());
+    return t instanceof JsonProcessingException j
+        ? j.getOriginalMessage()
+        : String.valueOf(t.getMessage());
   }
 }

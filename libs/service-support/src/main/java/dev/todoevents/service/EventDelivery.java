@@ -3,11 +3,11 @@ package dev.todoevents.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todoevents.contracts.Causality;
 import dev.todoevents.contracts.CloudEvent;
 import dev.todoevents.contracts.DeadLetter;
 import dev.todoevents.contracts.Event;
 import dev.todoevents.contracts.Events;
-import dev.todoevents.contracts.Causality;
 import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,21 +21,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * What every subscriber endpoint does with a message Dapr delivers, so that each endpoint is a
- * thin adapter: unwrap the CloudEvent; skip (log, count, acknowledge) an unknown schema_version;
- * check the payload against its JSON Schema and read it as the typed event; hand it to the
- * handler unless {@link ProcessedEvents} says this event_id was processed before; map the
- * outcome to SUCCESS or RETRY.
+ * What every subscriber endpoint does with a message Dapr delivers, so that each endpoint is a thin
+ * adapter: unwrap the CloudEvent; skip (log, count, acknowledge) an unknown schema_version; check
+ * the payload against its JSON Schema and read it as the typed event; hand it to the handler unless
+ * {@link ProcessedEvents} says this event_id was processed before; map the outcome to SUCCESS or
+ * RETRY.
  *
  * <p>Failure classes: poison (bad JSON, schema violation, or a {@link PoisonEventException} from
  * the handler) goes to {@code {topic}-dlq} at once with its error. Any other exception from the
- * handler (a downstream 5xx, a timeout, a database error) is transient: RETRY, and Dapr
- * redelivers under the resiliency policy's backoff. The app counts the failed attempts of each
- * event ({@link FailedAttempts}); at {@code todo.events.max-attempts} (default 6: the first
- * delivery and 5 retries) it writes the event to {@code {topic}-dlq} itself, with the exception,
- * the attempts and the first and last failure time, and acknowledges it - so it is not
- * redelivered after a restart. If that write fails, RETRY again: Dapr's own deadLetterTopic is the
- * layer underneath.
+ * handler (a downstream 5xx, a timeout, a database error) is transient: RETRY, and Dapr redelivers
+ * under the resiliency policy's backoff. The app counts the failed attempts of each event ({@link
+ * FailedAttempts}); at {@code todo.events.max-attempts} (default 6: the first delivery and 5
+ * retries) it writes the event to {@code {topic}-dlq} itself, with the exception, the attempts and
+ * the first and last failure time, and acknowledges it - so it is not redelivered after a restart.
+ * If that write fails, RETRY again: Dapr's own deadLetterTopic is the layer underneath.
  */
 @ApplicationScoped
 public class EventDelivery {
@@ -46,8 +45,8 @@ public class EventDelivery {
   public record Delivery<T extends Event>(CloudEvent envelope, T event) {}
 
   /**
-   * The work a subscriber does with one event. Returning acknowledges it; throwing
-   * {@link PoisonEventException} dead-letters it at once; any other exception has it retried.
+   * The work a subscriber does with one event. Returning acknowledges it; throwing {@link
+   * PoisonEventException} dead-letters it at once; any other exception has it retried.
    */
   @FunctionalInterface
   public interface Handler<T extends Event> {
@@ -78,9 +77,11 @@ public class EventDelivery {
       ProcessedEvents processed,
       MeterRegistry metrics,
       @ConfigProperty(name = "todo.events.max-attempts", defaultValue = "6") int maxAttempts,
-      @ConfigProperty(name = "todo.events.fault-injection.fail-attempts", defaultValue = "0") int injectedFailures) {
+      @ConfigProperty(name = "todo.events.fault-injection.fail-attempts", defaultValue = "0")
+          int injectedFailures) {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("todo.events.max-attempts must be at least 1, not " + maxAttempts);
+      throw new IllegalArgumentException(
+          "todo.events.max-attempts must be at least 1, not " + maxAttempts);
     }
     this.deadLetters = deadLetters;
     this.processed = processed;
@@ -88,7 +89,8 @@ public class EventDelivery {
     this.maxAttempts = maxAttempts;
     this.injectedFailures = injectedFailures;
     if (injectedFailures > 0) {
-      LOG.warnf("fault injection on: the first %d deliveries of every event fail", injectedFailures);
+      LOG.warnf(
+          "fault injection on: the first %d deliveries of every event fail", injectedFailures);
     }
   }
 
@@ -101,13 +103,13 @@ public class EventDelivery {
   }
 
   /**
-   * A delivery from Dapr: one CloudEvent, or - when the subscription has bulkSubscribe enabled -
-   * a bulk request ({@code {"entries":[{"entryId":..,"event":{CloudEvent}},..]}}). Both shapes
-   * are accepted on the same route, so an operator turns bulkSubscribe on or off in the
-   * subscription YAML alone. In a bulk request each entry goes through the same steps as a
-   * single message, in order, and gets its own status
-   * ({@code {"statuses":[{"entryId":..,"status":"SUCCESS"|"RETRY"}]}}); Dapr retries only the
-   * RETRY entries and dead-letters those still failing when the policy is spent.
+   * A delivery from Dapr: one CloudEvent, or - when the subscription has bulkSubscribe enabled - a
+   * bulk request ({@code {"entries":[{"entryId":..,"event":{CloudEvent}},..]}}). Both shapes are
+   * accepted on the same route, so an operator turns bulkSubscribe on or off in the subscription
+   * YAML alone. In a bulk request each entry goes through the same steps as a single message, in
+   * order, and gets its own status ({@code
+   * {"statuses":[{"entryId":..,"status":"SUCCESS"|"RETRY"}]}}); Dapr retries only the RETRY entries
+   * and dead-letters those still failing when the policy is spent.
    */
   public <T extends Event> Response deliver(
       Topic topic, byte[] body, Class<T> type, int schemaVersion, Handler<T> handler) {
@@ -122,8 +124,8 @@ public class EventDelivery {
   }
 
   /**
-   * Acknowledges a delivery without looking at it (a route for events an app does not need),
-   * one message or a bulk request alike.
+   * Acknowledges a delivery without looking at it (a route for events an app does not need), one
+   * message or a bulk request alike.
    */
   public Response acknowledge(byte[] body) {
     JsonNode bulk = bulkRequest(body);
@@ -131,13 +133,18 @@ public class EventDelivery {
   }
 
   /** Each entry of a bulk request through {@code step}, in order, and a status per entry. */
-  private static Response bulkAnswer(JsonNode bulk, java.util.function.Function<byte[], Outcome> step) {
+  private static Response bulkAnswer(
+      JsonNode bulk, java.util.function.Function<byte[], Outcome> step) {
     ArrayNode statuses = Events.MAPPER.createArrayNode();
     for (JsonNode entry : bulk.get("entries")) {
       JsonNode event = entry.path("event");
       // Published as a CloudEvent, the event arrives as a JSON object; anything else as text.
-      byte[] message = (event.isTextual() ? event.asText() : event.toString()).getBytes(StandardCharsets.UTF_8);
-      statuses.addObject().put("entryId", entry.path("entryId").asText()).put("status", step.apply(message).name());
+      byte[] message =
+          (event.isTextual() ? event.asText() : event.toString()).getBytes(StandardCharsets.UTF_8);
+      statuses
+          .addObject()
+          .put("entryId", entry.path("entryId").asText())
+          .put("status", step.apply(message).name());
     }
     ObjectNode answer = Events.MAPPER.createObjectNode();
     answer.set("statuses", statuses);
@@ -193,15 +200,20 @@ public class EventDelivery {
       seen.eventType = envelope.type() == null ? "unknown" : envelope.type();
       if (Events.schemaVersionOf(envelope.data()) != schemaVersion) {
         seen.result = "skipped";
-        metrics.counter("todo.events.skipped", "topic", topic.topicName(), "reason", "schema_version").increment();
-        LOG.warnf("skipped event_id=%s topic=%s: unknown schema_version=%s (this consumer reads %d)",
+        metrics
+            .counter("todo.events.skipped", "topic", topic.topicName(), "reason", "schema_version")
+            .increment();
+        LOG.warnf(
+            "skipped event_id=%s topic=%s: unknown schema_version=%s (this consumer reads %d)",
             eventId, topic.topicName(), envelope.data().get("schema_version"), schemaVersion);
         return Outcome.SUCCESS;
       }
       if (processed.alreadyProcessed(topic, eventId)) {
         seen.result = "duplicate";
         metrics.counter("todo.events.duplicates", "topic", topic.topicName()).increment();
-        LOG.infof("duplicate event_id=%s topic=%s acknowledged, processed before", eventId, topic.topicName());
+        LOG.infof(
+            "duplicate event_id=%s topic=%s acknowledged, processed before",
+            eventId, topic.topicName());
         return Outcome.SUCCESS;
       }
       T event = Events.read(envelope.data(), type);
@@ -215,7 +227,11 @@ public class EventDelivery {
       metrics.counter("todo.events.invalid", "topic", topic.topicName()).increment();
       String id = eventId;
       String key = userId;
-      return deadLetter(topic, id, DeadLetter.KIND_POISON, poison.getMessage(),
+      return deadLetter(
+          topic,
+          id,
+          DeadLetter.KIND_POISON,
+          poison.getMessage(),
           () -> deadLetters.poison(topic, body, id, key, poison));
     } catch (Exception e) {
       return failed(topic, body, eventId, userId, e);
@@ -228,9 +244,13 @@ public class EventDelivery {
    * the reason, instead of failing the store on every retry.
    */
   private static void requireCausalityIds(CloudEvent envelope) {
-    for (String[] attribute : new String[][] {{"correlationid", envelope.correlationid()}, {"causationid", envelope.causationid()}}) {
+    for (String[] attribute :
+        new String[][] {
+          {"correlationid", envelope.correlationid()}, {"causationid", envelope.causationid()}
+        }) {
       if (attribute[1] != null && !Causality.isValidId(attribute[1])) {
-        throw new PoisonEventException("envelope attribute " + attribute[0] + " " + Causality.ID_RULE);
+        throw new PoisonEventException(
+            "envelope attribute " + attribute[0] + " " + Causality.ID_RULE);
       }
     }
   }
@@ -241,8 +261,12 @@ public class EventDelivery {
     }
     int failedSoFar = attempts.attempts(topic, eventId);
     if (failedSoFar < injectedFailures) {
-      throw new InjectedFailure("injected failure " + (failedSoFar + 1) + " of " + injectedFailures
-          + " (todo.events.fault-injection.fail-attempts)");
+      throw new InjectedFailure(
+          "injected failure "
+              + (failedSoFar + 1)
+              + " of "
+              + injectedFailures
+              + " (todo.events.fault-injection.fail-attempts)");
     }
   }
 
@@ -250,29 +274,43 @@ public class EventDelivery {
   private Outcome failed(Topic topic, byte[] body, String eventId, String userId, Exception e) {
     metrics.counter("todo.events.failures", "topic", topic.topicName()).increment();
     if (eventId == null) {
-      LOG.errorf("failed a delivery on topic=%s, asking Dapr to retry: %s", topic.topicName(), e.toString());
+      LOG.errorf(
+          "failed a delivery on topic=%s, asking Dapr to retry: %s",
+          topic.topicName(), e.toString());
       return Outcome.RETRY;
     }
     FailedAttempts.Failures failures = attempts.failed(topic, eventId, e);
     if (failures.attempts() < maxAttempts) {
-      LOG.errorf("failed event_id=%s topic=%s attempt %d of %d, asking Dapr to retry: %s",
+      LOG.errorf(
+          "failed event_id=%s topic=%s attempt %d of %d, asking Dapr to retry: %s",
           eventId, topic.topicName(), failures.attempts(), maxAttempts, e.toString());
       return Outcome.RETRY;
     }
-    return deadLetter(topic, eventId, DeadLetter.KIND_RETRIES_EXHAUSTED, e.toString(),
+    return deadLetter(
+        topic,
+        eventId,
+        DeadLetter.KIND_RETRIES_EXHAUSTED,
+        e.toString(),
         () -> deadLetters.retriesExhausted(topic, body, eventId, userId, failures));
   }
 
-  /** Writes the dead letter; acknowledge if it was written, else RETRY (Dapr's DLQ is underneath). */
-  private Outcome deadLetter(Topic topic, String eventId, String kind, String reason, Runnable write) {
+  /**
+   * Writes the dead letter; acknowledge if it was written, else RETRY (Dapr's DLQ is underneath).
+   */
+  private Outcome deadLetter(
+      Topic topic, String eventId, String kind, String reason, Runnable write) {
     try {
       write.run();
-      metrics.counter("todo.events.deadlettered", "topic", topic.topicName(), "kind", kind).increment();
+      metrics
+          .counter("todo.events.deadlettered", "topic", topic.topicName(), "kind", kind)
+          .increment();
       processed.markProcessed(topic, eventId); // a redelivery is not dead-lettered twice
       attempts.forget(topic, eventId);
       return Outcome.SUCCESS;
     } catch (RuntimeException e) {
-      LOG.errorf("could not dead-letter event_id=%s (%s), asking Dapr to retry: %s", eventId, reason, e.getMessage());
+      LOG.errorf(
+          "could not dead-letter event_id=%s (%s), asking Dapr to retry: %s",
+          eventId, reason, e.getMessage());
       return Outcome.RETRY;
     }
   }

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * How often each event still being retried has failed here, and when: the attempts, first and
- * last failure time a retries-exhausted dead letter carries. Dapr redelivers a RETRY answer under
- * the resiliency policy but does not tell the app which attempt this is, so the app counts.
+ * How often each event still being retried has failed here, and when: the attempts, first and last
+ * failure time a retries-exhausted dead letter carries. Dapr redelivers a RETRY answer under the
+ * resiliency policy but does not tell the app which attempt this is, so the app counts.
  *
  * <p>In memory and bounded (the 10,000 most recently failing events): a restart starts the count
  * again, which only delays the dead letter - Dapr keeps retrying under its own, longer policy and

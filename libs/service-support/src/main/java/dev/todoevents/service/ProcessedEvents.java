@@ -15,25 +15,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Which events this app has already processed, by event_id, so a redelivered event (Kafka and
- * Dapr deliver at least once) is acknowledged without being processed again.
+ * Which events this app has already processed, by event_id, so a redelivered event (Kafka and Dapr
+ * deliver at least once) is acknowledged without being processed again.
  *
- * <p>Durable and shared: a marker per event in the Dapr state store ({@code statestore}, whose
- * keys Dapr prefixes with the app-id, so all instances of one app share them and different apps
- * do not), kept for the source topic's retention plus a day (the state store's TTL) - longer than
- * Kafka can redeliver it. In front of it a bounded in-memory set of the last 10,000 event_ids
- * answers most duplicates without a call.
+ * <p>Durable and shared: a marker per event in the Dapr state store ({@code statestore}, whose keys
+ * Dapr prefixes with the app-id, so all instances of one app share them and different apps do not),
+ * kept for the source topic's retention plus a day (the state store's TTL) - longer than Kafka can
+ * redeliver it. In front of it a bounded in-memory set of the last 10,000 event_ids answers most
+ * duplicates without a call.
  *
- * <p>Order: the effect first, the marker after it ({@link #markProcessed}). A crash between the
- * two leaves no marker, so the event is delivered and processed again - and every handler's
- * effect is itself idempotent by event_id (audit: a unique constraint; recurring: the next
- * occurrence's id is derived from the series; notification: the delivery record and the output
- * file are keyed by event_id), so the second run changes nothing. Marking first would turn the
- * same crash into a lost effect. So the effect can neither be lost nor doubled.
+ * <p>Order: the effect first, the marker after it ({@link #markProcessed}). A crash between the two
+ * leaves no marker, so the event is delivered and processed again - and every handler's effect is
+ * itself idempotent by event_id (audit: a unique constraint; recurring: the next occurrence's id is
+ * derived from the series; notification: the delivery record and the output file are keyed by
+ * event_id), so the second run changes nothing. Marking first would turn the same crash into a lost
+ * effect. So the effect can neither be lost nor doubled.
  *
- * <p>Mode {@code todo.events.dedupe}: {@code state-store} (default), {@code memory} (this
- * instance only: realtime-service, whose instances must each forward every update, and unit
- * tests, which have no sidecar), {@code off}.
+ * <p>Mode {@code todo.events.dedupe}: {@code state-store} (default), {@code memory} (this instance
+ * only: realtime-service, whose instances must each forward every update, and unit tests, which
+ * have no sidecar), {@code off}.
  */
 @ApplicationScoped
 public class ProcessedEvents {
@@ -46,13 +46,16 @@ public class ProcessedEvents {
   private final DaprClient dapr;
   private final String mode;
   private final MeterRegistry metrics;
-  private final Set<String> recent = Collections.synchronizedSet(Collections.newSetFromMap(Lru.map(CACHE_SIZE)));
+  private final Set<String> recent =
+      Collections.synchronizedSet(Collections.newSetFromMap(Lru.map(CACHE_SIZE)));
 
   public ProcessedEvents(
-      DaprClient dapr, @ConfigProperty(name = "todo.events.dedupe", defaultValue = "state-store") String mode,
+      DaprClient dapr,
+      @ConfigProperty(name = "todo.events.dedupe", defaultValue = "state-store") String mode,
       MeterRegistry metrics) {
     if (!Set.of("state-store", "memory", "off").contains(mode)) {
-      throw new IllegalArgumentException("todo.events.dedupe must be state-store, memory or off, not " + mode);
+      throw new IllegalArgumentException(
+          "todo.events.dedupe must be state-store, memory or off, not " + mode);
     }
     this.dapr = dapr;
     this.mode = mode;
@@ -96,14 +99,20 @@ public class ProcessedEvents {
     }
     long ttl = topic.retention().plusDays(1).toSeconds();
     try {
-      dapr.saveState(DaprNames.STATESTORE, key, null, MARK, Map.of("ttlInSeconds", Long.toString(ttl)), null)
+      dapr.saveState(
+              DaprNames.STATESTORE,
+              key,
+              null,
+              MARK,
+              Map.of("ttlInSeconds", Long.toString(ttl)),
+              null)
           .block(TIMEOUT);
     } catch (RuntimeException e) {
       // The effect is done; without the marker a redelivery runs the (idempotent) handler again.
       metrics.counter("todo.events.dedupe.failures", "topic", topic.topicName()).increment();
-      LOG.warnf("event_id=%s topic=%s processed, but its marker was not saved (%s) - a redelivery will be handled again",
+      LOG.warnf(
+          "event_id=%s topic=%s processed, but its marker was not saved (%s) - a redelivery will be handled again",
           eventId, topic.topicName(), e.toString());
     }
   }
-
 }

@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Dapr HTTP service invocation through this app's sidecar:
- * {@code http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/<app-id>/method/<method>}. Retries,
- * timeout and circuit breaker for the target are the sidecar's (resiliency/, apps.<app-id>).
+ * Dapr HTTP service invocation through this app's sidecar: {@code
+ * http://127.0.0.1:$DAPR_HTTP_PORT/v1.0/invoke/<app-id>/method/<method>}. Retries, timeout and
+ * circuit breaker for the target are the sidecar's (resiliency/, apps.<app-id>).
  */
 @ApplicationScoped
 public class ServiceInvocation {
@@ -39,16 +39,22 @@ public class ServiceInvocation {
      */
     Optional<String> appToken();
 
-    /** Whether a sidecar-only endpoint refuses every request when no app token is set (read by name, as above). */
+    /**
+     * Whether a sidecar-only endpoint refuses every request when no app token is set (read by name,
+     * as above).
+     */
     @WithDefault("true")
     boolean requireAppToken();
 
-    /** Whether /q/health/ready includes the sidecar's outbound health ({@link SidecarReadiness}). */
+    /**
+     * Whether /q/health/ready includes the sidecar's outbound health ({@link SidecarReadiness}).
+     */
     @WithDefault("true")
     boolean readinessCheck();
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Sidecar sidecar;
 
   public ServiceInvocation(Sidecar sidecar) {
@@ -57,14 +63,24 @@ public class ServiceInvocation {
 
   /** A request for {@code method} (path and query, no leading slash) of app {@code appId}. */
   public HttpRequest.Builder request(String appId, String method) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/invoke/" + appId + "/method/" + method))
-        .timeout(sidecar.invokeTimeout());
-    SidecarToken.orEnv(sidecar.apiToken(), "DAPR_API_TOKEN").ifPresent(t -> b.header(SidecarToken.HEADER, t));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + sidecar.httpPort()
+                        + "/v1.0/invoke/"
+                        + appId
+                        + "/method/"
+                        + method))
+            .timeout(sidecar.invokeTimeout());
+    SidecarToken.orEnv(sidecar.apiToken(), "DAPR_API_TOKEN")
+        .ifPresent(t -> b.header(SidecarToken.HEADER, t));
     return b;
   }
 
-  /** @throws IOException when the sidecar cannot be reached, or the call was interrupted */
+  /**
+   * @throws IOException when the sidecar cannot be reached, or the call was interrupted
+   */
   public HttpResponse<String> send(HttpRequest request) throws IOException {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());

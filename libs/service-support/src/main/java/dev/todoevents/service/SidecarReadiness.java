@@ -11,17 +11,18 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * The app is ready only when its sidecar can reach the outside: Dapr's
- * {@code /v1.0/healthz/outbound} (components loaded, the API up; no token needed) answers 2xx.
- * An app whose sidecar is gone or still starting is taken out of its Service on Kubernetes
- * rather than taking requests it cannot publish. Off in unit tests, which have no sidecar
- * ({@code todo.sidecar.readiness-check}).
+ * The app is ready only when its sidecar can reach the outside: Dapr's {@code
+ * /v1.0/healthz/outbound} (components loaded, the API up; no token needed) answers 2xx. An app
+ * whose sidecar is gone or still starting is taken out of its Service on Kubernetes rather than
+ * taking requests it cannot publish. Off in unit tests, which have no sidecar ({@code
+ * todo.sidecar.readiness-check}).
  */
 @Readiness
 @ApplicationScoped
 public class SidecarReadiness implements HealthCheck {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final ServiceInvocation.Sidecar sidecar;
 
   public SidecarReadiness(ServiceInvocation.Sidecar sidecar) {
@@ -35,11 +36,18 @@ public class SidecarReadiness implements HealthCheck {
       return r.withData("checked", false).up().build();
     }
     try {
-      HttpResponse<Void> answer = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/healthz/outbound"))
-              .timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.withData("status", answer.statusCode()).status(answer.statusCode() / 100 == 2).build();
+      HttpResponse<Void> answer =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/healthz/outbound"))
+                  .timeout(Duration.ofSeconds(2))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.withData("status", answer.statusCode())
+          .status(answer.statusCode() / 100 == 2)
+          .build();
     } catch (java.io.IOException e) {
       return r.withData("error", e.toString()).down().build();
     } catch (InterruptedException e) {

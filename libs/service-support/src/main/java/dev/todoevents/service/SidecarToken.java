@@ -19,12 +19,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The app API token: endpoints only the sidecar calls (event deliveries, input bindings) are
- * marked {@link FromSidecar}, and a request without APP_API_TOKEN (the sidecar sends it as
- * {@code dapr-api-token} on every call to the app) is refused with 401, so nobody but the sidecar
- * can feed the app events. Secure by default: an app started without APP_API_TOKEN refuses every
- * such request (unless {@code todo.sidecar.require-app-token=false}, which only unit tests set). The other direction (app to sidecar) uses
- * DAPR_API_TOKEN, which the Dapr SDK and {@link ServiceInvocation} send.
+ * The app API token: endpoints only the sidecar calls (event deliveries, input bindings) are marked
+ * {@link FromSidecar}, and a request without APP_API_TOKEN (the sidecar sends it as {@code
+ * dapr-api-token} on every call to the app) is refused with 401, so nobody but the sidecar can feed
+ * the app events. Secure by default: an app started without APP_API_TOKEN refuses every such
+ * request (unless {@code todo.sidecar.require-app-token=false}, which only unit tests set). The
+ * other direction (app to sidecar) uses DAPR_API_TOKEN, which the Dapr SDK and {@link
+ * ServiceInvocation} send.
  */
 public final class SidecarToken {
 
@@ -34,7 +35,9 @@ public final class SidecarToken {
 
   /** A configured token, else the environment variable Dapr itself reads; blank counts as none. */
   static Optional<String> orEnv(Optional<String> configured, String envVar) {
-    return configured.or(() -> Optional.ofNullable(System.getenv(envVar))).filter(t -> !t.isBlank());
+    return configured
+        .or(() -> Optional.ofNullable(System.getenv(envVar)))
+        .filter(t -> !t.isBlank());
   }
 
   /** Marks a resource (or method) that only the Dapr sidecar calls. */
@@ -59,12 +62,14 @@ public final class SidecarToken {
      */
     public Check(
         @ConfigProperty(name = "todo.sidecar.app-token") Optional<String> token,
-        @ConfigProperty(name = "todo.sidecar.require-app-token", defaultValue = "true") boolean required) {
+        @ConfigProperty(name = "todo.sidecar.require-app-token", defaultValue = "true")
+            boolean required) {
       this.expected = orEnv(token, "APP_API_TOKEN").map(t -> t.getBytes(StandardCharsets.UTF_8));
       this.required = required;
       if (expected.isEmpty() && required) {
-        LOG.warn("APP_API_TOKEN is not set: every sidecar-only endpoint refuses every request (set it, and give the"
-            + " sidecar the same value)");
+        LOG.warn(
+            "APP_API_TOKEN is not set: every sidecar-only endpoint refuses every request (set it, and give the"
+                + " sidecar the same value)");
       }
     }
 
@@ -72,22 +77,36 @@ public final class SidecarToken {
     public void filter(ContainerRequestContext request) {
       if (expected.isEmpty()) {
         if (required) {
-          LOG.warnf("refused %s %s: this app has no APP_API_TOKEN", request.getMethod(), request.getUriInfo().getPath());
-          request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-              .type(MediaType.APPLICATION_JSON)
-              .entity(ApiError.of("unauthorized", "this app was started without APP_API_TOKEN: sidecar-only endpoints are closed"))
-              .build());
+          LOG.warnf(
+              "refused %s %s: this app has no APP_API_TOKEN",
+              request.getMethod(), request.getUriInfo().getPath());
+          request.abortWith(
+              Response.status(Response.Status.UNAUTHORIZED)
+                  .type(MediaType.APPLICATION_JSON)
+                  .entity(
+                      ApiError.of(
+                          "unauthorized",
+                          "this app was started without APP_API_TOKEN: sidecar-only endpoints are closed"))
+                  .build());
         }
         return;
       }
       String given = request.getHeaderString(HEADER);
-      if (given == null || !MessageDigest.isEqual(expected.get(), given.getBytes(StandardCharsets.UTF_8))) {
-        LOG.warnf("refused %s %s: %s", request.getMethod(), request.getUriInfo().getPath(),
+      if (given == null
+          || !MessageDigest.isEqual(expected.get(), given.getBytes(StandardCharsets.UTF_8))) {
+        LOG.warnf(
+            "refused %s %s: %s",
+            request.getMethod(),
+            request.getUriInfo().getPath(),
             given == null ? "no dapr-api-token" : "wrong dapr-api-token");
-        request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-            .type(MediaType.APPLICATION_JSON)
-            .entity(ApiError.of("unauthorized", "only the Dapr sidecar may call this endpoint: dapr-api-token missing or wrong"))
-            .build());
+        request.abortWith(
+            Response.status(Response.Status.UNAUTHORIZED)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(
+                    ApiError.of(
+                        "unauthorized",
+                        "only the Dapr sidecar may call this endpoint: dapr-api-token missing or wrong"))
+                .build());
       }
     }
   }

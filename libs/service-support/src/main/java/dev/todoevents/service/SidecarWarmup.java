@@ -9,10 +9,10 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Opens the gRPC channel to the sidecar right after start, off the main thread. The first call
- * of a fresh JVM otherwise pays for connecting and class loading (~1 s, measured in
- * ReminderFlowIT: the first reminder after a restart was published 0.9 s after its time and
- * notified 2.5 s after it), and that first call is often a user's request or a due reminder.
+ * Opens the gRPC channel to the sidecar right after start, off the main thread. The first call of a
+ * fresh JVM otherwise pays for connecting and class loading (~1 s, measured in ReminderFlowIT: the
+ * first reminder after a restart was published 0.9 s after its time and notified 2.5 s after it),
+ * and that first call is often a user's request or a due reminder.
  */
 @ApplicationScoped
 public class SidecarWarmup {

@@ -10,8 +10,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Makes request bodies strict: an unknown field, a number where text belongs, or text where a
- * number belongs is a 400, not a silent guess. (Event payloads use contracts' Events.MAPPER,
- * which stays lenient about unknown fields because new fields are additive.)
+ * number belongs is a 400, not a silent guess. (Event payloads use contracts' Events.MAPPER, which
+ * stays lenient about unknown fields because new fields are additive.)
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -26,6 +26,8 @@ public class StrictJson implements ObjectMapperCustomizer {
         }) {
       mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
-    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
   }
 }

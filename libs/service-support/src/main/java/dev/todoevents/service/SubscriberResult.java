@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Answers to Dapr's pub/sub delivery: SUCCESS acknowledges (also for skipped or dead-lettered
- * messages), RETRY asks Dapr to redeliver under the resiliency policy and, once that is spent,
- * to move the message to the subscription's deadLetterTopic.
+ * messages), RETRY asks Dapr to redeliver under the resiliency policy and, once that is spent, to
+ * move the message to the subscription's deadLetterTopic.
  */
 public final class SubscriberResult {
   private SubscriberResult() {}
@@ -18,6 +18,9 @@ public final class SubscriberResult {
 
   public static Response retry() {
     // A non-2xx status makes Dapr retry regardless of how it reads the body.
-    return Response.status(500).type(MediaType.APPLICATION_JSON).entity(Map.of("status", "RETRY")).build();
+    return Response.status(500)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Map.of("status", "RETRY"))
+        .build();
   }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Whose data a request may touch. The user is the bearer token's {@code sub} (see
- * {@link SubjectIsTheUser}); a request for another user's data needs the {@value #ADMIN_ROLE}
- * role (the token's {@code groups} claim), which is a back-office act, never a user's.
+ * Whose data a request may touch. The user is the bearer token's {@code sub} (see {@link
+ * SubjectIsTheUser}); a request for another user's data needs the {@value #ADMIN_ROLE} role (the
+ * token's {@code groups} claim), which is a back-office act, never a user's.
  */
 @RequestScoped
 public class Users {
@@ -34,8 +34,8 @@ public class Users {
   }
 
   /**
-   * The user a read is for: the token's user when {@code requested} is blank or names them;
-   * another user only for an admin.
+   * The user a read is for: the token's user when {@code requested} is blank or names them; another
+   * user only for an admin.
    *
    * @throws NotYours when a non-admin names someone else (answered 403)
    */
@@ -72,9 +72,15 @@ public class Users {
   public static class Errors {
     @ServerExceptionMapper
     public Response notYours(NotYours e) {
-      return Response.status(403).type(MediaType.APPLICATION_JSON)
-          .entity(new ApiError("forbidden", e.getMessage(),
-              List.of(new ApiError.FieldProblem("user_id", "must be the authenticated user or left out"))))
+      return Response.status(403)
+          .type(MediaType.APPLICATION_JSON)
+          .entity(
+              new ApiError(
+                  "forbidden",
+                  e.getMessage(),
+                  List.of(
+                      new ApiError.FieldProblem(
+                          "user_id", "must be the authenticated user or left out"))))
           .build();
     }
   }

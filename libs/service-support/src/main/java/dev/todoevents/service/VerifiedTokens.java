@@ -19,15 +19,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * The bearer-token parser every service authenticates with: smallrye-jwt's, plus a short memory
- * of tokens it has verified. A client sends the same token with each request, and checking its
- * RS256 signature again each time was 10-14% of task-service's CPU (issue 18's profile).
+ * The bearer-token parser every service authenticates with: smallrye-jwt's, plus a short memory of
+ * tokens it has verified. A client sends the same token with each request, and checking its RS256
+ * signature again each time was 10-14% of task-service's CPU (issue 18's profile).
  *
- * <p>Only the exact token string that passed every check is remembered, for at most
- * {@code todo.auth.verified-token-ttl} (default 60 s; 0 turns it off) and never past its
- * {@code exp}; after that it is verified in full again. The per-request checks on top
- * ({@link SubjectIsTheUser}: iat not in the future, the user) still run on every request. The
- * trade-off: a verification key removed from a JWKS keeps accepting its tokens for up to the TTL.
+ * <p>Only the exact token string that passed every check is remembered, for at most {@code
+ * todo.auth.verified-token-ttl} (default 60 s; 0 turns it off) and never past its {@code exp};
+ * after that it is verified in full again. The per-request checks on top ({@link SubjectIsTheUser}:
+ * iat not in the future, the user) still run on every request. The trade-off: a verification key
+ * removed from a JWKS keeps accepting its tokens for up to the TTL.
  */
 @Alternative
 @Priority(1)
@@ -67,7 +67,8 @@ public class VerifiedTokens implements JWTParser {
       return known.token();
     }
     JsonWebToken jwt = verifier.parse(token);
-    verified.put(token, new Verified(jwt, Math.min(now + ttlMillis, jwt.getExpirationTime() * 1000)));
+    verified.put(
+        token, new Verified(jwt, Math.min(now + ttlMillis, jwt.getExpirationTime() * 1000)));
     return jwt;
   }
 

@@ -43,13 +43,19 @@ class EventDeliveryTest {
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
   private EventDelivery delivery(int maxAttempts, int injectedFailures) {
-    return new EventDelivery(letters, new ProcessedEvents(null, "memory", metrics), metrics, maxAttempts, injectedFailures);
+    return new EventDelivery(
+        letters,
+        new ProcessedEvents(null, "memory", metrics),
+        metrics,
+        maxAttempts,
+        injectedFailures);
   }
 
   private static byte[] event() {
     ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
     data.put("event_id", UUID.randomUUID().toString());
-    return Events.toJson(Events.envelope(Events.read(data, TaskEvent.class), "task-service", "corr", null));
+    return Events.toJson(
+        Events.envelope(Events.read(data, TaskEvent.class), "task-service", "corr", null));
   }
 
   private static int status(Response r) {
@@ -59,15 +65,25 @@ class EventDeliveryTest {
   @Test
   void aCorrelationIdNoConsumerCanStoreIsPoisonNotRetried() {
     ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
-    byte[] body = Events.toJson(Events.envelope(Events.read(data, TaskEvent.class), "task-service", "c".repeat(200), null));
+    byte[] body =
+        Events.toJson(
+            Events.envelope(
+                Events.read(data, TaskEvent.class), "task-service", "c".repeat(200), null));
     AtomicInteger calls = new AtomicInteger();
-    assertThat(status(delivery(6, 0).deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, d -> calls.incrementAndGet())))
+    assertThat(
+            status(
+                delivery(6, 0)
+                    .deliver(
+                        Topic.TASK_EVENTS, body, TaskEvent.class, 1, d -> calls.incrementAndGet())))
         .isEqualTo(200);
     assertThat(calls).hasValue(0);
-    assertThat(letters.written).singleElement().satisfies(l -> {
-      assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
-      assertThat(l.error()).contains("correlationid");
-    });
+    assertThat(letters.written)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
+              assertThat(l.error()).contains("correlationid");
+            });
   }
 
   @Test
@@ -76,18 +92,22 @@ class EventDeliveryTest {
     byte[] body = event();
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger effects = new AtomicInteger();
-    EventDelivery.Handler<TaskEvent> flaky = d -> {
-      if (calls.incrementAndGet() <= 3) {
-        throw new IOException("downstream answered 503");
-      }
-      effects.incrementAndGet();
-    };
+    EventDelivery.Handler<TaskEvent> flaky =
+        d -> {
+          if (calls.incrementAndGet() <= 3) {
+            throw new IOException("downstream answered 503");
+          }
+          effects.incrementAndGet();
+        };
     for (int i = 0; i < 3; i++) {
-      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky))).isEqualTo(500);
+      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky)))
+          .isEqualTo(500);
     }
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky))).isEqualTo(200);
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky)))
+        .isEqualTo(200);
     // Redelivered once more (at-least-once): acknowledged, not processed again.
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky))).isEqualTo(200);
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, flaky)))
+        .isEqualTo(200);
     assertThat(effects).hasValue(1);
     assertThat(calls).hasValue(4);
     assertThat(letters.written).isEmpty();
@@ -98,29 +118,38 @@ class EventDeliveryTest {
     EventDelivery delivery = delivery(6, 0);
     byte[] body = event();
     String eventId = Events.parseEnvelope(body).id();
-    EventDelivery.Handler<TaskEvent> broken = d -> {
-      throw new IOException("database unavailable");
-    };
+    EventDelivery.Handler<TaskEvent> broken =
+        d -> {
+          throw new IOException("database unavailable");
+        };
     for (int i = 1; i < 6; i++) {
-      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken))).as("attempt %d", i).isEqualTo(500);
+      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken)))
+          .as("attempt %d", i)
+          .isEqualTo(500);
       Thread.sleep(2);
     }
     assertThat(letters.written).isEmpty();
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken))).as("attempt 6").isEqualTo(200);
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken)))
+        .as("attempt 6")
+        .isEqualTo(200);
 
-    assertThat(letters.written).singleElement().satisfies(l -> {
-      assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_RETRIES_EXHAUSTED);
-      assertThat(l.eventId()).isEqualTo(eventId);
-      assertThat(l.sourceTopic()).isEqualTo("task-events");
-      assertThat(l.subscriber()).isEqualTo("test-app");
-      assertThat(l.error()).isEqualTo("database unavailable");
-      assertThat(l.exception()).isEqualTo(IOException.class.getName());
-      assertThat(l.attempts()).isEqualTo(6);
-      assertThat(l.firstFailedAt()).isBefore(l.failedAt());
-      assertThat(l.original()).isEqualTo(Events.MAPPER.readTree(body));
-    });
+    assertThat(letters.written)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_RETRIES_EXHAUSTED);
+              assertThat(l.eventId()).isEqualTo(eventId);
+              assertThat(l.sourceTopic()).isEqualTo("task-events");
+              assertThat(l.subscriber()).isEqualTo("test-app");
+              assertThat(l.error()).isEqualTo("database unavailable");
+              assertThat(l.exception()).isEqualTo(IOException.class.getName());
+              assertThat(l.attempts()).isEqualTo(6);
+              assertThat(l.firstFailedAt()).isBefore(l.failedAt());
+              assertThat(l.original()).isEqualTo(Events.MAPPER.readTree(body));
+            });
     // A redelivery (e.g. the acknowledgement was lost) is not dead-lettered twice.
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken))).isEqualTo(200);
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken)))
+        .isEqualTo(200);
     assertThat(letters.written).hasSize(1);
   }
 
@@ -129,29 +158,43 @@ class EventDeliveryTest {
     EventDelivery delivery = delivery(2, 0);
     byte[] body = event();
     letters.failing = true;
-    EventDelivery.Handler<TaskEvent> broken = d -> {
-      throw new IOException("still down");
-    };
+    EventDelivery.Handler<TaskEvent> broken =
+        d -> {
+          throw new IOException("still down");
+        };
     for (int i = 0; i < 4; i++) {
-      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken))).isEqualTo(500);
+      assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken)))
+          .isEqualTo(500);
     }
     letters.failing = false;
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken))).isEqualTo(200);
-    assertThat(letters.written).singleElement().satisfies(l -> assertThat(l.attempts()).isEqualTo(5));
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, broken)))
+        .isEqualTo(200);
+    assertThat(letters.written)
+        .singleElement()
+        .satisfies(l -> assertThat(l.attempts()).isEqualTo(5));
   }
 
   @Test
   void poisonIsDeadLetteredAtOnceAfterOneAttempt() {
     EventDelivery delivery = delivery(6, 0);
-    EventDelivery.Handler<TaskEvent> refusing = d -> {
-      throw new PoisonEventException("refused as invalid");
-    };
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, event(), TaskEvent.class, 1, refusing))).isEqualTo(200);
-    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, "not json".getBytes(), TaskEvent.class, 1, d -> {}))).isEqualTo(200);
-    assertThat(letters.written).hasSize(2).allSatisfy(l -> {
-      assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
-      assertThat(l.attempts()).isEqualTo(1);
-    });
+    EventDelivery.Handler<TaskEvent> refusing =
+        d -> {
+          throw new PoisonEventException("refused as invalid");
+        };
+    assertThat(status(delivery.deliver(Topic.TASK_EVENTS, event(), TaskEvent.class, 1, refusing)))
+        .isEqualTo(200);
+    assertThat(
+            status(
+                delivery.deliver(
+                    Topic.TASK_EVENTS, "not json".getBytes(), TaskEvent.class, 1, d -> {})))
+        .isEqualTo(200);
+    assertThat(letters.written)
+        .hasSize(2)
+        .allSatisfy(
+            l -> {
+              assertThat(l.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
+              assertThat(l.attempts()).isEqualTo(1);
+            });
     assertThat(letters.written.get(1).originalText()).isEqualTo("not json");
   }
 
@@ -162,11 +205,15 @@ class EventDeliveryTest {
     AtomicInteger effects = new AtomicInteger();
     int[] statuses = new int[4];
     for (int i = 0; i < 4; i++) {
-      statuses[i] = status(delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, 1, d -> effects.incrementAndGet()));
+      statuses[i] =
+          status(
+              delivery.deliver(
+                  Topic.TASK_EVENTS, body, TaskEvent.class, 1, d -> effects.incrementAndGet()));
     }
     assertThat(statuses).containsExactly(500, 500, 500, 200);
     assertThat(effects).hasValue(1);
-    assertThat(metrics.counter("todo.events.failures", "topic", "task-events").count()).isEqualTo(3);
+    assertThat(metrics.counter("todo.events.failures", "topic", "task-events").count())
+        .isEqualTo(3);
   }
 
   @Test

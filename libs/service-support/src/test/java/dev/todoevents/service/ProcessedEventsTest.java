@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The in-memory part of ProcessedEvents (the state-store part runs in the e2e tests). */
 class ProcessedEventsTest {
 
-  private final ProcessedEvents memory = new ProcessedEvents(null, "memory", new SimpleMeterRegistry());
+  private final ProcessedEvents memory =
+      new ProcessedEvents(null, "memory", new SimpleMeterRegistry());
 
   @Test
   void anEventIsProcessedOncePerTopic() {
@@ -32,7 +33,9 @@ class ProcessedEventsTest {
       memory.markProcessed(Topic.TASK_EVENTS, last);
     }
     assertThat(memory.alreadyProcessed(Topic.TASK_EVENTS, last)).isTrue();
-    assertThat(memory.alreadyProcessed(Topic.TASK_EVENTS, first)).as("evicted, bounded memory").isFalse();
+    assertThat(memory.alreadyProcessed(Topic.TASK_EVENTS, first))
+        .as("evicted, bounded memory")
+        .isFalse();
   }
 
   @Test

@@ -26,8 +26,11 @@ class VerifiedTokensTest {
       if (token.equals("bad")) {
         throw new ParseException("signature");
       }
-      return (JsonWebToken) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JsonWebToken.class},
-          (proxy, method, args) -> method.getName().equals("getExpirationTime") ? 1000L : null);
+      return (JsonWebToken)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {JsonWebToken.class},
+              (proxy, method, args) -> method.getName().equals("getExpirationTime") ? 1000L : null);
     }
   }
 

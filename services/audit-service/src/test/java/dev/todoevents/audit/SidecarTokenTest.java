@@ -26,29 +26,46 @@ class SidecarTokenTest {
 
   @Test
   void aDeliveryWithoutTheTokenIsRefused() {
-    given().contentType(CloudEvent.CONTENT_TYPE).body(GARBAGE)
+    given()
+        .contentType(CloudEvent.CONTENT_TYPE)
+        .body(GARBAGE)
         .post("/events/task-events")
-        .then().statusCode(401).body("error", equalTo("unauthorized"));
+        .then()
+        .statusCode(401)
+        .body("error", equalTo("unauthorized"));
   }
 
   @Test
   void aDeliveryWithAWrongTokenIsRefused() {
-    given().contentType(CloudEvent.CONTENT_TYPE).header("dapr-api-token", "guess").body(GARBAGE)
+    given()
+        .contentType(CloudEvent.CONTENT_TYPE)
+        .header("dapr-api-token", "guess")
+        .body(GARBAGE)
         .post("/events/task-events")
-        .then().statusCode(401);
+        .then()
+        .statusCode(401);
   }
 
   @Test
   void theSidecarsTokenGetsIn() {
     // Garbage is dead-lettered (RecordingDeadLetters) and acknowledged: the endpoint ran.
-    given().contentType(CloudEvent.CONTENT_TYPE).header("dapr-api-token", "s3cret-app-token").body(GARBAGE)
+    given()
+        .contentType(CloudEvent.CONTENT_TYPE)
+        .header("dapr-api-token", "s3cret-app-token")
+        .body(GARBAGE)
         .post("/events/task-events")
-        .then().statusCode(200).body("status", equalTo("SUCCESS"));
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("SUCCESS"));
   }
 
   @Test
   void theQueryApiTakesAUserTokenNotTheAppToken() {
-    given().header("dapr-api-token", "s3cret-app-token").get("/audit?user_id=nobody").then().statusCode(401);
+    given()
+        .header("dapr-api-token", "s3cret-app-token")
+        .get("/audit?user_id=nobody")
+        .then()
+        .statusCode(401);
     TaskEventsSubscriberTest.as("nobody").get("/audit?user_id=nobody").then().statusCode(200);
   }
 }

@@ -22,7 +22,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The bounds of the live socket: its token's lifetime, sockets per user, a client that does not read. */
+/**
+ * The bounds of the live socket: its token's lifetime, sockets per user, a client that does not
+ * read.
+ */
 @QuarkusTest
 class LiveLimitsTest {
 
@@ -36,7 +39,8 @@ class LiveLimitsTest {
   @Test
   void aSocketIsClosedWhenItsTokenExpires() {
     String user = "u-" + UUID.randomUUID();
-    String shortLived = Jwt.subject(user).issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(2)).sign();
+    String shortLived =
+        Jwt.subject(user).issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(2)).sign();
     try (LiveClient client = LiveClient.connect(baseUrl(), shortLived)) {
       await().atMost(Duration.ofSeconds(15)).until(() -> client.closeCode() != null);
       assertThat(client.closeCode()).isEqualTo(LiveClients.POLICY_VIOLATION);
@@ -59,10 +63,14 @@ class LiveLimitsTest {
       // Another user is not affected, and a closed socket frees its place.
       LiveClient.connect(baseUrl(), Jwt.subject("other-" + UUID.randomUUID()).sign()).close();
       open.remove(0).close();
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-        open.add(LiveClient.connect(baseUrl(), token));
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                open.add(LiveClient.connect(baseUrl(), token));
+                return true;
+              });
     } finally {
       open.forEach(LiveClient::close);
     }
@@ -72,19 +80,24 @@ class LiveLimitsTest {
   void aClientThatDoesNotReadIsDroppedInsteadOfBuffered() {
     AtomicReference<CloseReason> closed = new AtomicReference<>();
     // A connection whose writes never complete: the client's TCP window is full.
-    WebSocketConnection stuck = (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {WebSocketConnection.class}, (proxy, m, args) -> switch (m.getName()) {
-          case "isOpen" -> closed.get() == null;
-          case "id" -> "stuck";
-          case "sendText" -> Uni.createFrom().emitter(e -> {});
-          case "close" -> {
-            closed.set((CloseReason) args[0]);
-            yield Uni.createFrom().voidItem();
-          }
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> throw new UnsupportedOperationException(m.getName());
-        });
+    WebSocketConnection stuck =
+        (WebSocketConnection)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {WebSocketConnection.class},
+                (proxy, m, args) ->
+                    switch (m.getName()) {
+                      case "isOpen" -> closed.get() == null;
+                      case "id" -> "stuck";
+                      case "sendText" -> Uni.createFrom().emitter(e -> {});
+                      case "close" -> {
+                        closed.set((CloseReason) args[0]);
+                        yield Uni.createFrom().voidItem();
+                      }
+                      case "hashCode" -> System.identityHashCode(proxy);
+                      case "equals" -> proxy == args[0];
+                      default -> throw new UnsupportedOperationException(m.getName());
+                    });
     LiveClients clients = new LiveClients(new SimpleMeterRegistry(), 5, 3);
     assertThat(clients.add("alice", stuck)).isTrue();
     for (int i = 0; i < 3; i++) {

@@ -68,7 +68,13 @@ class UpdatesFanOutTest {
       ObjectNode forBob = update("bob");
       deliver(forBob);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> alice1.updates().size() == 1 && alice2.updates().size() == 1 && bob.updates().size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  alice1.updates().size() == 1
+                      && alice2.updates().size() == 1
+                      && bob.updates().size() == 1);
       for (LiveClient a : new LiveClient[] {alice1, alice2}) {
         JsonNode frame = a.updates().get(0);
         assertThat(frame).as("the frame is the event as published").isEqualTo(forAlice);
@@ -95,11 +101,22 @@ class UpdatesFanOutTest {
     try (LiveClient dave = LiveClient.connect(baseUrl(), token("dave"))) {
       ObjectNode future = update("dave");
       future.put("schema_version", 99);
-      ObjectNode envelope = (ObjectNode) Events.MAPPER.valueToTree(
-          Events.envelope(Events.read(update("dave"), TaskUpdateEvent.class), "task-service", "c", null));
+      ObjectNode envelope =
+          (ObjectNode)
+              Events.MAPPER.valueToTree(
+                  Events.envelope(
+                      Events.read(update("dave"), TaskUpdateEvent.class),
+                      "task-service",
+                      "c",
+                      null));
       envelope.set("data", future);
-      given().contentType(CloudEvent.CONTENT_TYPE).body(envelope.toString()).post("/events/task-updates")
-          .then().statusCode(200).body("status", equalTo("SUCCESS"));
+      given()
+          .contentType(CloudEvent.CONTENT_TYPE)
+          .body(envelope.toString())
+          .post("/events/task-updates")
+          .then()
+          .statusCode(200)
+          .body("status", equalTo("SUCCESS"));
       ObjectNode current = update("dave");
       deliver(current);
       await().atMost(Duration.ofSeconds(10)).until(() -> !dave.updates().isEmpty());
@@ -117,7 +134,10 @@ class UpdatesFanOutTest {
       deliver(current);
       await().atMost(Duration.ofSeconds(10)).until(() -> !frank.updates().isEmpty());
       assertThat(frank.updates()).containsExactly(current);
-      given().get("/q/metrics").then().body(containsString("todo_realtime_history_skipped_total 1.0"));
+      given()
+          .get("/q/metrics")
+          .then()
+          .body(containsString("todo_realtime_history_skipped_total 1.0"));
     }
   }
 
@@ -125,7 +145,9 @@ class UpdatesFanOutTest {
   void aClientWithoutAValidTokenIsRefusedAndWatchesNothing() {
     assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), null)).isEqualTo(401);
     assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), "not-a-jwt")).isEqualTo(401);
-    assertThat(LiveClient.refusedHandshakeStatus(baseUrl(), Jwt.issuer("https://elsewhere").subject("erin").sign()))
+    assertThat(
+            LiveClient.refusedHandshakeStatus(
+                baseUrl(), Jwt.issuer("https://elsewhere").subject("erin").sign()))
         .isEqualTo(401);
     // The old per-user path is gone: no one watches a user by naming them.
     given().get("/updates/erin").then().statusCode(404);
@@ -134,7 +156,13 @@ class UpdatesFanOutTest {
   @Test
   void theTaskListNeedsATokenAndSaysWhenTaskServiceIsUnreachable() {
     given().get("/api/tasks").then().statusCode(401).body("error", equalTo("missing_token"));
-    given().auth().oauth2(token("alice")).get("/api/tasks").then().statusCode(503).header("Retry-After", "1")
+    given()
+        .auth()
+        .oauth2(token("alice"))
+        .get("/api/tasks")
+        .then()
+        .statusCode(503)
+        .header("Retry-After", "1")
         .body("error", equalTo("unavailable"));
   }
 

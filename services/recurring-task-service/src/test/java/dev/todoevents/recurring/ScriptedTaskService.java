@@ -20,7 +20,8 @@ public class ScriptedTaskService extends TaskServiceClient {
   }
 
   @Override
-  public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent) {
+  public Reply create(
+      NextOccurrence next, String correlationId, String causationId, String traceparent) {
     calls.add(next);
     return answer;
   }

@@ -41,10 +41,14 @@ class TaskCompletedSubscriberTest {
 
   private static void deliver(ObjectNode data) {
     TaskEvent event = Events.read(data, TaskEvent.class);
-    given().contentType(CloudEvent.CONTENT_TYPE)
-        .body(new String(Events.toJson(Events.envelope(event, "task-service", "corr-1", "cause-1"))))
+    given()
+        .contentType(CloudEvent.CONTENT_TYPE)
+        .body(
+            new String(Events.toJson(Events.envelope(event, "task-service", "corr-1", "cause-1"))))
         .post("/events/task-events/completed")
-        .then().statusCode(200).body("status", equalTo("SUCCESS"));
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("SUCCESS"));
   }
 
   private double outcome(String name) {
@@ -60,32 +64,43 @@ class TaskCompletedSubscriberTest {
     assertThat(deadLetters.letters()).isEmpty();
   }
 
-  /** 409: the next id is another user's task or another place in a series - reported, never "done". */
+  /**
+   * 409: the next id is another user's task or another place in a series - reported, never "done".
+   */
   @Test
   void aConflictIsDeadLetteredWithItsContextAndCounted() {
     double before = outcome("conflict");
-    taskService.answer(409, "{\"error\":\"conflict\",\"message\":\"task x exists and belongs to another user\"}");
+    taskService.answer(
+        409, "{\"error\":\"conflict\",\"message\":\"task x exists and belongs to another user\"}");
     ObjectNode data = completion();
     deliver(data);
 
     assertThat(outcome("conflict") - before).isEqualTo(1);
-    assertThat(deadLetters.letters()).singleElement().satisfies(l -> {
-      assertThat(l.source()).isEqualTo(Topic.TASK_EVENTS);
-      assertThat(l.partitionKey()).isEqualTo(data.get("user_id").asText());
-      DeadLetter letter = l.letter();
-      assertThat(letter.eventId()).isEqualTo(data.get("event_id").asText());
-      assertThat(letter.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
-      assertThat(letter.error()).contains("409").contains(taskService.calls().get(0).id().toString())
-          .contains("belongs to another user");
-      assertThat(letter.original().at("/data/event_id").asText()).isEqualTo(data.get("event_id").asText());
-    });
+    assertThat(deadLetters.letters())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.source()).isEqualTo(Topic.TASK_EVENTS);
+              assertThat(l.partitionKey()).isEqualTo(data.get("user_id").asText());
+              DeadLetter letter = l.letter();
+              assertThat(letter.eventId()).isEqualTo(data.get("event_id").asText());
+              assertThat(letter.errorKind()).isEqualTo(DeadLetter.KIND_POISON);
+              assertThat(letter.error())
+                  .contains("409")
+                  .contains(taskService.calls().get(0).id().toString())
+                  .contains("belongs to another user");
+              assertThat(letter.original().at("/data/event_id").asText())
+                  .isEqualTo(data.get("event_id").asText());
+            });
   }
 
   @Test
   void aSeriesAtTheEdgeOfTheRangeEndsWithoutACallOrADeadLetter() {
     double before = outcome("series_ended");
     ObjectNode data = completion();
-    ((ObjectNode) data.get("task_data")).put("due_at", "2199-12-31T12:00:00Z").put("recurrence", "weekly");
+    ((ObjectNode) data.get("task_data"))
+        .put("due_at", "2199-12-31T12:00:00Z")
+        .put("recurrence", "weekly");
     deliver(data);
     assertThat(outcome("series_ended") - before).isEqualTo(1);
     assertThat(taskService.calls()).isEmpty();

@@ -37,13 +37,18 @@ class OutboxOrderTest {
   @AfterEach
   void cleanUp() {
     publisher.reset();
-    QuarkusTransaction.requiringNew().run(() -> OutboxEntry.delete("partitionKey in ?1", List.of(ann, bob)));
+    QuarkusTransaction.requiringNew()
+        .run(() -> OutboxEntry.delete("partitionKey in ?1", List.of(ann, bob)));
   }
 
   private static TaskEvent event(String user, String title) {
     Instant now = Events.now();
-    return TaskEvent.of(TaskEventType.CREATED, UUID.randomUUID(), user,
-        new TaskData(title, null, "pending", "medium", null, null, "none", now, now, null, null, null));
+    return TaskEvent.of(
+        TaskEventType.CREATED,
+        UUID.randomUUID(),
+        user,
+        new TaskData(
+            title, null, "pending", "medium", null, null, "none", now, now, null, null, null));
   }
 
   private List<String> titlesOf(String user) {
@@ -58,17 +63,20 @@ class OutboxOrderTest {
     publisher.reset();
     publisher.failingFor(ann);
     RequestContext ctx = new RequestContext("corr", "cause");
-    QuarkusTransaction.requiringNew().run(() -> {
-      for (int i = 1; i <= 3; i++) {
-        outbox.add(Topic.TASK_EVENTS, event(ann, "ann " + i), ctx);
-        outbox.add(Topic.TASK_EVENTS, event(bob, "bob " + i), ctx);
-      }
-    }); // the commit runs a pass
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              for (int i = 1; i <= 3; i++) {
+                outbox.add(Topic.TASK_EVENTS, event(ann, "ann " + i), ctx);
+                outbox.add(Topic.TASK_EVENTS, event(bob, "bob " + i), ctx);
+              }
+            }); // the commit runs a pass
 
     assertThat(titlesOf(bob)).containsExactly("bob 1", "bob 2", "bob 3");
     assertThat(titlesOf(ann)).isEmpty();
-    List<OutboxEntry> waiting = QuarkusTransaction.requiringNew().call(
-        () -> OutboxEntry.<OutboxEntry>list("partitionKey = ?1 order by seq", ann));
+    List<OutboxEntry> waiting =
+        QuarkusTransaction.requiringNew()
+            .call(() -> OutboxEntry.<OutboxEntry>list("partitionKey = ?1 order by seq", ann));
     // Only the first was tried: the ones after it were not sent ahead of it.
     assertThat(waiting).extracting(e -> e.attempts).containsExactly(1, 0, 0);
     assertThat(waiting).allSatisfy(e -> assertThat(e.status).isEqualTo(OutboxEntry.PENDING));

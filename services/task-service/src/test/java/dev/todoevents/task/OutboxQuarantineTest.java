@@ -41,8 +41,12 @@ class OutboxQuarantineTest {
 
   private TaskEvent event(String title) {
     Instant now = Events.now();
-    return TaskEvent.of(TaskEventType.CREATED, UUID.randomUUID(), user,
-        new TaskData(title, null, "pending", "medium", null, null, "none", now, now, null, null, null));
+    return TaskEvent.of(
+        TaskEventType.CREATED,
+        UUID.randomUUID(),
+        user,
+        new TaskData(
+            title, null, "pending", "medium", null, null, "none", now, now, null, null, null));
   }
 
   /** An entry as the outbox would store it, but with this CloudEvent text. */
@@ -70,24 +74,37 @@ class OutboxQuarantineTest {
     TaskEvent last = event("last");
     // A control character in a title and a 200-character correlation id: stored before the API
     // refused them, refused by every consumer now.
-    ObjectNode badTitle = Events.MAPPER.valueToTree(Events.envelope(event("x"), "task-service", "c", "c"));
+    ObjectNode badTitle =
+        Events.MAPPER.valueToTree(Events.envelope(event("x"), "task-service", "c", "c"));
     ((ObjectNode) badTitle.at("/data/task_data")).put("title", "ring\u0007ring");
-    CloudEvent longCorrelation = Events.envelope(event("y"), "task-service", "c".repeat(200), "cause");
+    CloudEvent longCorrelation =
+        Events.envelope(event("y"), "task-service", "c".repeat(200), "cause");
 
-    QuarkusTransaction.requiringNew().run(() -> {
-      outbox.add(Topic.TASK_EVENTS, first, new RequestContext("corr", "cause"));
-      raw("{not json").persist();
-      raw(badTitle.toString()).persist();
-      raw(new String(Events.toJson(longCorrelation), java.nio.charset.StandardCharsets.UTF_8)).persist();
-      outbox.add(Topic.TASK_EVENTS, last, new RequestContext("corr", "cause"));
-    }); // the commit runs a relay pass
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              outbox.add(Topic.TASK_EVENTS, first, new RequestContext("corr", "cause"));
+              raw("{not json").persist();
+              raw(badTitle.toString()).persist();
+              raw(new String(
+                      Events.toJson(longCorrelation), java.nio.charset.StandardCharsets.UTF_8))
+                  .persist();
+              outbox.add(Topic.TASK_EVENTS, last, new RequestContext("corr", "cause"));
+            }); // the commit runs a relay pass
 
-    assertThat(publisher.published()).extracting(p -> p.event().eventId()).containsExactly(first.eventId(), last.eventId());
-    List<OutboxEntry> left = QuarkusTransaction.requiringNew().call(() -> OutboxEntry.<OutboxEntry>list("partitionKey = ?1 order by seq", user));
-    assertThat(left).hasSize(3).allSatisfy(e -> {
-      assertThat(e.status).isEqualTo(OutboxEntry.FAILED);
-      assertThat(e.failedAt).isNotNull();
-    });
+    assertThat(publisher.published())
+        .extracting(p -> p.event().eventId())
+        .containsExactly(first.eventId(), last.eventId());
+    List<OutboxEntry> left =
+        QuarkusTransaction.requiringNew()
+            .call(() -> OutboxEntry.<OutboxEntry>list("partitionKey = ?1 order by seq", user));
+    assertThat(left)
+        .hasSize(3)
+        .allSatisfy(
+            e -> {
+              assertThat(e.status).isEqualTo(OutboxEntry.FAILED);
+              assertThat(e.failedAt).isNotNull();
+            });
     assertThat(left.get(0).lastError).contains("not JSON");
     assertThat(left.get(1).lastError).contains("schema violation").contains("title");
     assertThat(left.get(2).lastError).contains("schema violation").contains("correlationid");

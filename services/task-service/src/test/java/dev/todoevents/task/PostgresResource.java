@@ -23,9 +23,12 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     }
     server = PostgresServer.start(dir);
     return Map.of(
-        "quarkus.datasource.jdbc.url", server.jdbcUrl(),
-        "quarkus.datasource.username", PostgresServer.USER,
-        "quarkus.datasource.password", "unused");
+        "quarkus.datasource.jdbc.url",
+        server.jdbcUrl(),
+        "quarkus.datasource.username",
+        PostgresServer.USER,
+        "quarkus.datasource.password",
+        "unused");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.todoevents.task;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -43,18 +42,30 @@ class PostgresTaskTest {
     String id =
         TaskResourceTest.as("pg-user")
             .contentType(ContentType.JSON)
-            .body("{\"user_id\":\"pg-user\",\"title\":\"On Postgres\",\"due_at\":\"2026-12-01T10:00:00Z\"}")
+            .body(
+                "{\"user_id\":\"pg-user\",\"title\":\"On Postgres\",\"due_at\":\"2026-12-01T10:00:00Z\"}")
             .post("/tasks")
             .then()
             .statusCode(201)
             .extract()
             .path("id");
-    TaskResourceTest.as("pg-user").post("/tasks/" + id + "/complete").then().statusCode(200).body("status", equalTo("completed"));
-    TaskResourceTest.as("pg-user").queryParam("user_id", "pg-user").get("/tasks").then().statusCode(200).body("$", hasSize(1));
+    TaskResourceTest.as("pg-user")
+        .post("/tasks/" + id + "/complete")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("completed"));
+    TaskResourceTest.as("pg-user")
+        .queryParam("user_id", "pg-user")
+        .get("/tasks")
+        .then()
+        .statusCode(200)
+        .body("$", hasSize(1));
 
     try (Connection c = dataSource.getConnection();
         ResultSet rs =
-            c.createStatement().executeQuery("select version(), title, status from tasks where id = '" + id + "'")) {
+            c.createStatement()
+                .executeQuery(
+                    "select version(), title, status from tasks where id = '" + id + "'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).startsWith("PostgreSQL");
       assertThat(rs.getString(2)).isEqualTo("On Postgres");

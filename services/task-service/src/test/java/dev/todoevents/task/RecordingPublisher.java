@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in for the Dapr publisher in the REST unit tests only (the e2e tests publish through
- * a real daprd to a real Kafka). Records what would be published; can be told to fail.
+ * Stands in for the Dapr publisher in the REST unit tests only (the e2e tests publish through a
+ * real daprd to a real Kafka). Records what would be published; can be told to fail.
  */
 @Mock
 @ApplicationScoped
@@ -39,10 +39,13 @@ public class RecordingPublisher implements EventPublisher {
       throw new PublishFailedException("sidecar unavailable (test)", new RuntimeException("down"));
     }
     CloudEvent envelope = Events.parseEnvelope(out.cloudEvent().getBytes(StandardCharsets.UTF_8));
-    RequestContext ctx = new RequestContext(envelope.correlationid(), envelope.causationid(), out.traceparent());
+    RequestContext ctx =
+        new RequestContext(envelope.correlationid(), envelope.causationid(), out.traceparent());
     switch (Topic.valueOf(out.topic().toUpperCase().replace('-', '_'))) {
-      case TASK_EVENTS -> published.add(new Published(Events.read(envelope.data(), TaskEvent.class), ctx));
-      case TASK_UPDATES -> updates.add(new Update(Events.read(envelope.data(), TaskUpdateEvent.class), ctx));
+      case TASK_EVENTS ->
+          published.add(new Published(Events.read(envelope.data(), TaskEvent.class), ctx));
+      case TASK_UPDATES ->
+          updates.add(new Update(Events.read(envelope.data(), TaskUpdateEvent.class), ctx));
       case REMINDERS -> reminders.add(Events.read(envelope.data(), ReminderEvent.class));
     }
   }

@@ -35,9 +35,21 @@ class ReminderTickTest {
   }
 
   private String create(String title, Instant remindAt) {
-    return TaskResourceTest.as(user).contentType(ContentType.JSON)
-        .body("{\"user_id\":\"" + user + "\",\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}")
-        .post("/tasks").then().statusCode(201).extract().path("id");
+    return TaskResourceTest.as(user)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"user_id\":\""
+                + user
+                + "\",\"title\":\""
+                + title
+                + "\",\"remind_at\":\""
+                + remindAt
+                + "\"}")
+        .post("/tasks")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
   }
 
   private void tick() {
@@ -57,13 +69,22 @@ class ReminderTickTest {
     tick();
     assertThat(remindersFor(id)).isEqualTo(1);
     assertThat(remindersFor(later)).isZero();
-    ReminderEvent r = publisher.reminders().stream().filter(e -> e.taskId().toString().equals(id)).findFirst().orElseThrow();
+    ReminderEvent r =
+        publisher.reminders().stream()
+            .filter(e -> e.taskId().toString().equals(id))
+            .findFirst()
+            .orElseThrow();
     assertThat(r.title()).isEqualTo("Call mum");
     assertThat(r.remindAt()).isEqualTo(past);
     assertThat(EventSchemas.validate(ReminderEvent.class, Events.MAPPER.valueToTree(r))).isEmpty();
 
     Instant rescheduled = Instant.now().minusMillis(10).truncatedTo(ChronoUnit.MILLIS);
-    TaskResourceTest.as(user).contentType(ContentType.JSON).body("{\"remind_at\":\"" + rescheduled + "\"}").patch("/tasks/" + id).then().statusCode(200);
+    TaskResourceTest.as(user)
+        .contentType(ContentType.JSON)
+        .body("{\"remind_at\":\"" + rescheduled + "\"}")
+        .patch("/tasks/" + id)
+        .then()
+        .statusCode(200);
     tick();
     assertThat(remindersFor(id)).isEqualTo(2);
     assertThat(publisher.reminders().stream().map(ReminderEvent::eventId).distinct().count())
@@ -72,20 +93,22 @@ class ReminderTickTest {
 
   /** A task stored before the API refused such values, as the one that once broke every tick. */
   private UUID stored(String title, Instant remindAt) {
-    return QuarkusTransaction.requiringNew().call(() -> {
-      Task t = new Task();
-      t.id = UUID.randomUUID();
-      t.userId = user;
-      t.title = title;
-      t.status = "pending";
-      t.priority = "medium";
-      t.recurrence = "none";
-      t.remindAt = remindAt;
-      t.createdAt = Instant.now();
-      t.updatedAt = t.createdAt;
-      t.persist();
-      return t.id;
-    });
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Task t = new Task();
+              t.id = UUID.randomUUID();
+              t.userId = user;
+              t.title = title;
+              t.status = "pending";
+              t.priority = "medium";
+              t.recurrence = "none";
+              t.remindAt = remindAt;
+              t.createdAt = Instant.now();
+              t.updatedAt = t.createdAt;
+              t.persist();
+              return t.id;
+            });
   }
 
   @Test
@@ -101,7 +124,8 @@ class ReminderTickTest {
     assertThat(remindersFor(first)).isEqualTo(1);
     assertThat(remindersFor(last)).isEqualTo(1);
     assertThat(remindersFor(ancient.toString()) + remindersFor(bell.toString())).isZero();
-    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before).isEqualTo(2);
+    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before)
+        .isEqualTo(2);
     for (UUID id : List.of(ancient, bell)) {
       Task t = QuarkusTransaction.requiringNew().call(() -> Task.<Task>findById(id));
       assertThat(t.reminderFailedFor).isEqualTo(t.remindAt);
@@ -111,7 +135,8 @@ class ReminderTickTest {
 
     // Given up for that remind_at: the next ticks neither retry nor count them again.
     tick();
-    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before).isEqualTo(2);
+    assertThat(metrics.counter("todo.reminders.failed", "reason", "schema").count() - before)
+        .isEqualTo(2);
     assertThat(remindersFor(first) + remindersFor(last)).isEqualTo(2);
   }
 

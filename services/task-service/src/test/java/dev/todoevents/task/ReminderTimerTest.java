@@ -32,9 +32,19 @@ class ReminderTimerTest {
   @Inject RecordingPublisher publisher;
 
   private String create(String user, Instant remindAt) {
-    return TaskResourceTest.as(user).contentType(ContentType.JSON)
-        .body("{\"user_id\":\"" + user + "\",\"title\":\"Stretch\",\"remind_at\":\"" + remindAt + "\"}")
-        .post("/tasks").then().statusCode(201).extract().path("id");
+    return TaskResourceTest.as(user)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"user_id\":\""
+                + user
+                + "\",\"title\":\"Stretch\",\"remind_at\":\""
+                + remindAt
+                + "\"}")
+        .post("/tasks")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
   }
 
   @Test
@@ -49,7 +59,12 @@ class ReminderTimerTest {
     String id = create(user, remindAt);
     String moved = create(user, remindAt);
     Instant later = remindAt.plusMillis(500); // also within the lookahead
-    TaskResourceTest.as(user).contentType(ContentType.JSON).body("{\"remind_at\":\"" + later + "\"}").patch("/tasks/" + moved).then().statusCode(200);
+    TaskResourceTest.as(user)
+        .contentType(ContentType.JSON)
+        .body("{\"remind_at\":\"" + later + "\"}")
+        .patch("/tasks/" + moved)
+        .then()
+        .statusCode(200);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.reminders().size() == 2);
     ReminderEvent first = publisher.reminders().get(0);

@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +39,17 @@ import java.util.stream.Stream;
 /**
  * audit-service's drain rate on one broker: the broker behind {@code pubsub}, a Sentry,
  * audit-service with its sidecar (the project's components, subscriptions and resiliency), and
- * task-service's sidecar alone as the publisher. N valid task events are published as fast as a
- * few threads can through the publisher's sidecar, and the run ends when audit-service has
- * recorded all of them (its {@code todo_events_consumed_total} counter). Closed-loop on purpose:
- * what is measured is how fast a backlog drains, not latency at an offered rate.
+ * task-service's sidecar alone as the publisher. N valid task events are published as fast as a few
+ * threads can through the publisher's sidecar, and the run ends when audit-service has recorded all
+ * of them (its {@code todo_events_consumed_total} counter). Closed-loop on purpose: what is
+ * measured is how fast a backlog drains, not latency at an offered rate.
  */
 final class AuditRun implements AutoCloseable {
 
   private static final int USERS = 20;
   private static final String SUBSCRIPTION = "audit-task-events.yaml";
   private static final Pattern AWAIT = Pattern.compile("maxAwaitDurationMs: *(\\d+)");
+
   /** A run ends when nothing more is recorded for this long (e.g. events lost or dead-lettered). */
   private static final Duration STALLED = Duration.ofSeconds(60);
 
@@ -62,8 +62,20 @@ final class AuditRun implements AutoCloseable {
    * @param drainSeconds from the first publish to the last event recorded
    * @param cpu process name -> CPU cores over the run
    */
-  record Row(String broker, int awaitMs, int events, long published, long publishErrors, double publishSeconds, long recorded,
-      double drainSeconds, long duplicates, long deadLetteredByApp, int dlqMessages, long bulkRequests, Map<String, Double> cpu) {
+  record Row(
+      String broker,
+      int awaitMs,
+      int events,
+      long published,
+      long publishErrors,
+      double publishSeconds,
+      long recorded,
+      double drainSeconds,
+      long duplicates,
+      long deadLetteredByApp,
+      int dlqMessages,
+      long bulkRequests,
+      Map<String, Double> cpu) {
     double auditedPerSecond() {
       return recorded / drainSeconds;
     }
@@ -74,7 +86,8 @@ final class AuditRun implements AutoCloseable {
   }
 
   private final String broker;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private KafkaBroker kafka;
   private PubSubBroker pubsub;
   private Sentry sentry;
@@ -104,25 +117,38 @@ final class AuditRun implements AutoCloseable {
     if (!await.find()) {
       throw new IllegalStateException(SUBSCRIPTION + " has no maxAwaitDurationMs");
     }
-    List<Path> resources = Stream.of(ProjectPaths.resourcesPaths(broker))
-        .map(p -> p.getFileName().toString().equals("subscriptions") ? subscriptions : p).toList();
+    List<Path> resources =
+        Stream.of(ProjectPaths.resourcesPaths(broker))
+            .map(p -> p.getFileName().toString().equals("subscriptions") ? subscriptions : p)
+            .toList();
 
-    System.out.printf("[bench] audit %s: starting the broker, Sentry, audit-service and the publisher sidecar%n", broker);
+    System.out.printf(
+        "[bench] audit %s: starting the broker, Sentry, audit-service and the publisher sidecar%n",
+        broker);
     sentry = Sentry.start(work.resolve("sentry"));
     if (broker.equals("kafka")) {
       kafka = KafkaBroker.start(work.resolve("kafka"));
       TopicAdmin.ensureTopics(kafka.bootstrapServers());
     }
-    // No Kafka node on the other brokers: nothing reads it, and it would take CPU from what is measured.
+    // No Kafka node on the other brokers: nothing reads it, and it would take CPU from what is
+    // measured.
     pubsub = PubSubBroker.start(broker, work.resolve(broker), kafka);
     Map<String, String> env = SystemEnv.sidecars(work, kafka, pubsub, null);
     int auditPort = Ports.free();
     Path auditDir = work.resolve(AppIds.AUDIT_SERVICE);
     Daprd auditSidecar = sidecar(AppIds.AUDIT_SERVICE, auditPort, auditDir, env, resources);
-    audit = new ServiceApp(AppIds.AUDIT_SERVICE, auditPort, auditDir, SystemEnv.app(auditSidecar, auditDir, null)).jvmFlags(o.appJvm());
+    audit =
+        new ServiceApp(
+                AppIds.AUDIT_SERVICE,
+                auditPort,
+                auditDir,
+                SystemEnv.app(auditSidecar, auditDir, null))
+            .jvmFlags(o.appJvm());
     audit.start();
     // Nothing listens on the publisher's app port: its sidecar only publishes.
-    Daprd publisher = sidecar(AppIds.TASK_SERVICE, Ports.free(), work.resolve(AppIds.TASK_SERVICE), env, resources);
+    Daprd publisher =
+        sidecar(
+            AppIds.TASK_SERVICE, Ports.free(), work.resolve(AppIds.TASK_SERVICE), env, resources);
 
     // Probes until one is recorded: the subscription is live (on RabbitMQ the queue exists only
     // from then on), then a warm-up pass for audit-service's JIT and connections.
@@ -130,7 +156,8 @@ final class AuditRun implements AutoCloseable {
     long before = stored();
     while (stored() == before) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("audit-service recorded no probe event within 120 s on " + broker);
+        throw new IllegalStateException(
+            "audit-service recorded no probe event within 120 s on " + broker);
       }
       publish(publisher, events(1).get(0));
       Thread.sleep(500);
@@ -150,10 +177,12 @@ final class AuditRun implements AutoCloseable {
     Usage.Span usage = new Usage.Span(pids);
     long t0 = System.nanoTime();
     // {accepted, failed, nanoTime when the last answer came}
-    CompletableFuture<long[]> publishing = CompletableFuture.supplyAsync(() -> {
-      long[] r = publishAll(publisher, payloads, o.auditPublishers());
-      return new long[] {r[0], r[1], System.nanoTime()};
-    });
+    CompletableFuture<long[]> publishing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long[] r = publishAll(publisher, payloads, o.auditPublishers());
+              return new long[] {r[0], r[1], System.nanoTime()};
+            });
     long lastStored = stored0;
     long lastChange = System.nanoTime();
     long doneAt = t0;
@@ -168,8 +197,9 @@ final class AuditRun implements AutoCloseable {
         break;
       }
       if (publishing.isDone() && System.nanoTime() - lastChange > STALLED.toNanos()) {
-        System.out.printf("[bench] audit %s: nothing recorded for %d s, %d of %d recorded; stopping%n", broker, STALLED.toSeconds(),
-            now - stored0, publishing.get()[0]);
+        System.out.printf(
+            "[bench] audit %s: nothing recorded for %d s, %d of %d recorded; stopping%n",
+            broker, STALLED.toSeconds(), now - stored0, publishing.get()[0]);
         break;
       }
       Thread.sleep(100);
@@ -179,23 +209,46 @@ final class AuditRun implements AutoCloseable {
     String metrics1 = metrics();
     Map<String, Double> cpu = new LinkedHashMap<>();
     used.forEach((name, v) -> cpu.put(name, v[0]));
-    Row row = new Row(broker, Integer.parseInt(await.group(1)), o.auditEvents(), outcome[0], outcome[1], (outcome[2] - t0) / 1e9, lastStored - stored0, (doneAt - t0) / 1e9,
-        delta(metrics0, metrics1, "todo_events_consumed_total", "outcome=\"duplicate\""),
-        delta(metrics0, metrics1, "todo_events_deadlettered_total"), pubsub.messages(Topic.TASK_EVENTS.dlqName()).size(),
-        delta(metrics0, metrics1, "todo_events_bulk_requests_total"), cpu);
-    System.out.printf(java.util.Locale.ROOT,
+    Row row =
+        new Row(
+            broker,
+            Integer.parseInt(await.group(1)),
+            o.auditEvents(),
+            outcome[0],
+            outcome[1],
+            (outcome[2] - t0) / 1e9,
+            lastStored - stored0,
+            (doneAt - t0) / 1e9,
+            delta(metrics0, metrics1, "todo_events_consumed_total", "outcome=\"duplicate\""),
+            delta(metrics0, metrics1, "todo_events_deadlettered_total"),
+            pubsub.messages(Topic.TASK_EVENTS.dlqName()).size(),
+            delta(metrics0, metrics1, "todo_events_bulk_requests_total"),
+            cpu);
+    System.out.printf(
+        java.util.Locale.ROOT,
         "[bench] audit %s (maxAwaitDurationMs %d): published %d in %.1f s (%.0f/s, %d errors); recorded %d in %.1f s: %.1f events/s;"
             + " %d bulk requests, %d duplicates, dead-lettered %d (app) / %d in %s%n",
-        broker, row.awaitMs(), row.published(), row.publishSeconds(), row.publishedPerSecond(), row.publishErrors(), row.recorded(),
-        row.drainSeconds(), row.auditedPerSecond(), row.bulkRequests(), row.duplicates(), row.deadLetteredByApp(), row.dlqMessages(),
+        broker,
+        row.awaitMs(),
+        row.published(),
+        row.publishSeconds(),
+        row.publishedPerSecond(),
+        row.publishErrors(),
+        row.recorded(),
+        row.drainSeconds(),
+        row.auditedPerSecond(),
+        row.bulkRequests(),
+        row.duplicates(),
+        row.deadLetteredByApp(),
+        row.dlqMessages(),
         Topic.TASK_EVENTS.dlqName());
     return row;
   }
 
   /**
    * The project's subscriptions/ folder, or with {@code awaitMs} a copy of it in {@code work} whose
-   * audit subscription waits that long for a batch (the tracked files stay as they are: others
-   * run tests from this tree).
+   * audit subscription waits that long for a batch (the tracked files stay as they are: others run
+   * tests from this tree).
    */
   private static Path subscriptions(Path work, Integer awaitMs) throws IOException {
     Path project = ProjectPaths.root().resolve("subscriptions");
@@ -212,14 +265,16 @@ final class AuditRun implements AutoCloseable {
     Path audit = copy.resolve(SUBSCRIPTION);
     String yaml = Files.readString(audit);
     if (!AWAIT.matcher(yaml).find()) {
-      throw new IllegalStateException(project.resolve(SUBSCRIPTION) + " has no maxAwaitDurationMs to override");
+      throw new IllegalStateException(
+          project.resolve(SUBSCRIPTION) + " has no maxAwaitDurationMs to override");
     }
     Files.writeString(audit, AWAIT.matcher(yaml).replaceFirst("maxAwaitDurationMs: " + awaitMs));
     return copy;
   }
 
   /** A sidecar with these resources folders, stopped with the run. */
-  private Daprd sidecar(String appId, int appPort, Path dir, Map<String, String> env, List<Path> resources) {
+  private Daprd sidecar(
+      String appId, int appPort, Path dir, Map<String, String> env, List<Path> resources) {
     Daprd d = Daprd.start(appId, appPort, dir, env, sentry, resources);
     sidecars.add(d);
     return d;
@@ -233,11 +288,18 @@ final class AuditRun implements AutoCloseable {
     List<Event> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");
-      data.put("event_id", UUID.randomUUID().toString()).put("task_id", UUID.randomUUID().toString())
+      data.put("event_id", UUID.randomUUID().toString())
+          .put("task_id", UUID.randomUUID().toString())
           .put("user_id", "bench-user-" + i % USERS);
       TaskEvent event = Events.read(data, TaskEvent.class);
-      out.add(new Event(event.userId(), new String(Events.toJson(Events.envelope(event, AppIds.TASK_SERVICE,
-          UUID.randomUUID().toString(), null)), java.nio.charset.StandardCharsets.UTF_8)));
+      out.add(
+          new Event(
+              event.userId(),
+              new String(
+                  Events.toJson(
+                      Events.envelope(
+                          event, AppIds.TASK_SERVICE, UUID.randomUUID().toString(), null)),
+                  java.nio.charset.StandardCharsets.UTF_8)));
     }
     return out;
   }
@@ -245,18 +307,26 @@ final class AuditRun implements AutoCloseable {
   /** A CloudEvent to publish, keyed by its user (the partitionKey). */
   private record Event(String user, String cloudEvent) {}
 
-  /** Publishes every payload from {@code threads} threads, each waiting for its answer; {accepted, failed}. */
+  /**
+   * Publishes every payload from {@code threads} threads, each waiting for its answer; {accepted,
+   * failed}.
+   */
   private long[] publishAll(Daprd publisher, List<Event> payloads, int threads) {
     AtomicInteger next = new AtomicInteger();
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      Thread w = new Thread(() -> {
-        for (int i = next.getAndIncrement(); i < payloads.size(); i = next.getAndIncrement()) {
-          (publish(publisher, payloads.get(i)) ? ok : failed).incrementAndGet();
-        }
-      }, "bench-audit-publisher-" + t);
+      Thread w =
+          new Thread(
+              () -> {
+                for (int i = next.getAndIncrement();
+                    i < payloads.size();
+                    i = next.getAndIncrement()) {
+                  (publish(publisher, payloads.get(i)) ? ok : failed).incrementAndGet();
+                }
+              },
+              "bench-audit-publisher-" + t);
       w.start();
       workers.add(w);
     }
@@ -272,11 +342,20 @@ final class AuditRun implements AutoCloseable {
   }
 
   private boolean publish(Daprd publisher, Event e) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisher.httpPort() + "/v1.0/publish/pubsub/"
-            + Topic.TASK_EVENTS.topicName() + "?metadata.partitionKey=" + e.user()))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/cloudevents+json").header("dapr-api-token", publisher.apiToken())
-        .POST(HttpRequest.BodyPublishers.ofString(e.cloudEvent())).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + publisher.httpPort()
+                        + "/v1.0/publish/pubsub/"
+                        + Topic.TASK_EVENTS.topicName()
+                        + "?metadata.partitionKey="
+                        + e.user()))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/cloudevents+json")
+            .header("dapr-api-token", publisher.apiToken())
+            .POST(HttpRequest.BodyPublishers.ofString(e.cloudEvent()))
+            .build();
     try {
       return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
     } catch (IOException ex) {
@@ -297,7 +376,8 @@ final class AuditRun implements AutoCloseable {
         last = now;
         lastChange = System.nanoTime();
       } else if (System.nanoTime() - lastChange > STALLED.toNanos()) {
-        throw new IllegalStateException("audit-service stopped at " + now + " of " + target + " warm-up events on " + broker);
+        throw new IllegalStateException(
+            "audit-service stopped at " + now + " of " + target + " warm-up events on " + broker);
       }
     }
   }
@@ -314,8 +394,12 @@ final class AuditRun implements AutoCloseable {
   }
 
   private String metrics() throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(audit.baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(audit.baseUrl() + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** Events audit-service has stored (each event_id once), from its Prometheus endpoint. */
@@ -327,7 +411,8 @@ final class AuditRun implements AutoCloseable {
   static long sum(String prometheus, String counter, String... labels) {
     double total = 0;
     for (String line : prometheus.split("\n")) {
-      if (line.startsWith(counter + "{") && line.contains("topic=\"task-events\"")
+      if (line.startsWith(counter + "{")
+          && line.contains("topic=\"task-events\"")
           && Stream.of(labels).allMatch(line::contains)) {
         total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

@@ -5,12 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
 /**
- * One open-loop run at a constant rate: message {@code seq} is due at {@code start + seq *
- * period} and is sent then, whether or not earlier ones have arrived (the sender never waits
- * for the system, so a stall shows up as latency, not as fewer messages). Latency is measured
- * from that due time to the handler's receipt, in the same JVM ({@link System#nanoTime()}), so
- * it is corrected for coordinated omission by construction. Messages of the warm-up are counted
- * but not recorded.
+ * One open-loop run at a constant rate: message {@code seq} is due at {@code start + seq * period}
+ * and is sent then, whether or not earlier ones have arrived (the sender never waits for the
+ * system, so a stall shows up as latency, not as fewer messages). Latency is measured from that due
+ * time to the handler's receipt, in the same JVM ({@link System#nanoTime()}), so it is corrected
+ * for coordinated omission by construction. Messages of the warm-up are counted but not recorded.
  */
 final class OpenLoop {
 
@@ -44,7 +43,10 @@ final class OpenLoop {
     received(seq, System.nanoTime());
   }
 
-  /** The handler got message {@code seq} at {@code now} ({@link System#nanoTime()}, also of another JVM on this machine). */
+  /**
+   * The handler got message {@code seq} at {@code now} ({@link System#nanoTime()}, also of another
+   * JVM on this machine).
+   */
   void received(long seq, long now) {
     received.incrementAndGet();
     if (seq >= warmup && seq < total) {
@@ -81,15 +83,17 @@ final class OpenLoop {
   }
 
   /**
-   * After {@link #drain}: waits while late messages still arrive (an overloaded path delivers
-   * its backlog for a while, and would load the next row), until all arrived, nothing came for
-   * 3 s, or {@code maxSeconds} passed.
+   * After {@link #drain}: waits while late messages still arrive (an overloaded path delivers its
+   * backlog for a while, and would load the next row), until all arrived, nothing came for 3 s, or
+   * {@code maxSeconds} passed.
    */
   void settle(double maxSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
     long last = received.get();
     long lastChange = System.nanoTime();
-    while (received.get() < sent.get() && System.nanoTime() < deadline && System.nanoTime() - lastChange < 3_000_000_000L) {
+    while (received.get() < sent.get()
+        && System.nanoTime() < deadline
+        && System.nanoTime() - lastChange < 3_000_000_000L) {
       Thread.sleep(100);
       if (received.get() != last) {
         last = received.get();
@@ -98,7 +102,9 @@ final class OpenLoop {
     }
   }
 
-  /** Messages per second that arrived while sending (the path's throughput when it falls behind). */
+  /**
+   * Messages per second that arrived while sending (the path's throughput when it falls behind).
+   */
   double deliveredPerSecond() {
     return sendNanos == 0 ? 0 : receivedWhileSending / (sendNanos / 1e9);
   }

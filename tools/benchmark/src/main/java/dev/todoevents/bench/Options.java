@@ -12,46 +12,103 @@ import java.util.Map;
 import java.util.Set;
 
 /** The benchmark's command line: what to run, and the knobs of the tuning round. */
-record Options(int[] rates, int[] sizes, double seconds, double warmup, int repeat, List<String> paths, Path out,
-    int lingerMs, String compression, int partitions, int bulkMax, int bulkAwaitMs, int publishBatch, int wsRate,
-    List<String> appJvm, List<String> auditBrokers, int auditEvents, int auditWarmup, int auditPublishers, Integer auditAwaitMs,
-    int[] systemRates, int systemUsers, int systemWsUsers, int systemAuditSamples, int systemDrainSeconds) {
+record Options(
+    int[] rates,
+    int[] sizes,
+    double seconds,
+    double warmup,
+    int repeat,
+    List<String> paths,
+    Path out,
+    int lingerMs,
+    String compression,
+    int partitions,
+    int bulkMax,
+    int bulkAwaitMs,
+    int publishBatch,
+    int wsRate,
+    List<String> appJvm,
+    List<String> auditBrokers,
+    int auditEvents,
+    int auditWarmup,
+    int auditPublishers,
+    Integer auditAwaitMs,
+    int[] systemRates,
+    int systemUsers,
+    int systemWsUsers,
+    int systemAuditSamples,
+    int systemDrainSeconds) {
 
   /** Every path; a run without --paths runs them all. */
-  static final List<String> ALL_PATHS = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws", "system");
+  static final List<String> ALL_PATHS =
+      List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws", "system");
 
-  private static final Set<String> KNOWN = Set.of("rates", "sizes", "seconds", "warmup", "repeat", "paths", "out", "linger-ms",
-      "compression", "partitions", "bulk-max", "bulk-await-ms", "publish-batch", "ws-rate", "app-jvm",
-      "audit-brokers", "audit-events", "audit-warmup", "audit-publishers", "audit-await-ms",
-      "system-rates", "system-users", "system-ws-users", "system-audit-samples", "system-drain-s");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "rates",
+          "sizes",
+          "seconds",
+          "warmup",
+          "repeat",
+          "paths",
+          "out",
+          "linger-ms",
+          "compression",
+          "partitions",
+          "bulk-max",
+          "bulk-await-ms",
+          "publish-batch",
+          "ws-rate",
+          "app-jvm",
+          "audit-brokers",
+          "audit-events",
+          "audit-warmup",
+          "audit-publishers",
+          "audit-await-ms",
+          "system-rates",
+          "system-users",
+          "system-ws-users",
+          "system-audit-samples",
+          "system-drain-s");
 
   static Options parse(String[] args) {
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       String key = args[i].startsWith("--") ? args[i].substring(2) : null;
       if (key == null || !KNOWN.contains(key) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --option value with an option of " + KNOWN + ", got " + args[i]);
+        throw new IllegalArgumentException(
+            "expected --option value with an option of " + KNOWN + ", got " + args[i]);
       }
       m.put(key, args[i + 1]);
     }
-    List<String> auditBrokers = m.containsKey("audit-brokers") ? List.of(m.get("audit-brokers").split(",")) : List.of();
+    List<String> auditBrokers =
+        m.containsKey("audit-brokers") ? List.of(m.get("audit-brokers").split(",")) : List.of();
     for (String b : auditBrokers) {
       if (!PubSubBroker.NAMES.contains(b)) {
-        throw new IllegalArgumentException("--audit-brokers: no broker " + b + "; the brokers are " + PubSubBroker.NAMES);
+        throw new IllegalArgumentException(
+            "--audit-brokers: no broker " + b + "; the brokers are " + PubSubBroker.NAMES);
       }
     }
     // The audit mode alone runs no path unless --paths names some.
     String allPaths = auditBrokers.isEmpty() ? String.join(",", ALL_PATHS) : "";
-    List<String> paths = List.of(m.getOrDefault("paths", allPaths).split(",")).stream().filter(p -> !p.isEmpty()).toList();
+    List<String> paths =
+        List.of(m.getOrDefault("paths", allPaths).split(",")).stream()
+            .filter(p -> !p.isEmpty())
+            .toList();
     for (String p : paths) {
       if (!ALL_PATHS.contains(p)) {
-        throw new IllegalArgumentException("--paths: no path " + p + "; the paths are " + ALL_PATHS);
+        throw new IllegalArgumentException(
+            "--paths: no path " + p + "; the paths are " + ALL_PATHS);
       }
     }
     int systemUsers = Integer.parseInt(m.getOrDefault("system-users", "1000"));
     int systemWsUsers = Integer.parseInt(m.getOrDefault("system-ws-users", "50"));
     if (systemUsers < 1 || systemWsUsers < 1 || systemWsUsers > systemUsers) {
-      throw new IllegalArgumentException("--system-users and --system-ws-users: 1 <= ws users <= users, got " + systemWsUsers + " of " + systemUsers);
+      throw new IllegalArgumentException(
+          "--system-users and --system-ws-users: 1 <= ws users <= users, got "
+              + systemWsUsers
+              + " of "
+              + systemUsers);
     }
     return new Options(
         ints(m.getOrDefault("rates", "250,500,1000,2000,4000,8000")),
@@ -60,7 +117,9 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
         Double.parseDouble(m.getOrDefault("warmup", "3")),
         Integer.parseInt(m.getOrDefault("repeat", "1")),
         paths,
-        Paths.get(m.getOrDefault("out", ProjectPaths.root().resolve("tools/benchmark/results").toString())),
+        Paths.get(
+            m.getOrDefault(
+                "out", ProjectPaths.root().resolve("tools/benchmark/results").toString())),
         Integer.parseInt(m.getOrDefault("linger-ms", "5")),
         m.getOrDefault("compression", "none"),
         Integer.parseInt(m.getOrDefault("partitions", "3")),
@@ -68,7 +127,9 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
         Integer.parseInt(m.getOrDefault("bulk-await-ms", "20")),
         Integer.parseInt(m.getOrDefault("publish-batch", "100")),
         Integer.parseInt(m.getOrDefault("ws-rate", "200")),
-        m.containsKey("app-jvm") ? List.of(m.get("app-jvm").trim().split("\\s+")) : ServiceApp.DEFAULT_JVM_FLAGS,
+        m.containsKey("app-jvm")
+            ? List.of(m.get("app-jvm").trim().split("\\s+"))
+            : ServiceApp.DEFAULT_JVM_FLAGS,
         auditBrokers,
         Integer.parseInt(m.getOrDefault("audit-events", "5000")),
         Integer.parseInt(m.getOrDefault("audit-warmup", "500")),
@@ -83,10 +144,16 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
 
   /** The audit mode's settings, for its report. */
   String describeAudit() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "%d task events per broker after a %d-event warm-up, published by %d threads through task-service's sidecar;"
             + " audit-service's bulkSubscribe maxAwaitDurationMs %s; app JVM flags %s",
-        auditEvents, auditWarmup, auditPublishers, auditAwaitMs == null ? "as in subscriptions/" : auditAwaitMs + " (a copy of subscriptions/)",
+        auditEvents,
+        auditWarmup,
+        auditPublishers,
+        auditAwaitMs == null
+            ? "as in subscriptions/"
+            : auditAwaitMs + " (a copy of subscriptions/)",
         String.join(" ", appJvm));
   }
 
@@ -96,13 +163,29 @@ record Options(int[] rates, int[] sizes, double seconds, double warmup, int repe
 
   /** The settings this run used, for the report's header. */
   String describe() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "%.0f s measured after %.0f s warm-up per row, %d repeat(s); %d partitions; raw producer linger.ms %d; compression %s;"
             + " bulk publish batches of up to %d (5 ms); bulkSubscribe maxMessagesCount %d, maxAwaitDurationMs %d;"
             + " POST -> WebSocket at %d/s; system path at %s/s over %d users (%d with a WebSocket client, %d /audit samples per rate,"
             + " %d s drain); app JVM flags %s",
-        seconds, warmup, repeat, partitions, lingerMs, compression, publishBatch, bulkMax, bulkAwaitMs, wsRate,
-        Arrays.stream(systemRates).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")), systemUsers, systemWsUsers,
-        systemAuditSamples, systemDrainSeconds, String.join(" ", appJvm));
+        seconds,
+        warmup,
+        repeat,
+        partitions,
+        lingerMs,
+        compression,
+        publishBatch,
+        bulkMax,
+        bulkAwaitMs,
+        wsRate,
+        Arrays.stream(systemRates)
+            .mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",")),
+        systemUsers,
+        systemWsUsers,
+        systemAuditSamples,
+        systemDrainSeconds,
+        String.join(" ", appJvm));
   }
 }

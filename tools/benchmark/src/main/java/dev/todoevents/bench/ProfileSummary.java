@@ -31,8 +31,8 @@ import jdk.jfr.consumer.RecordingFile;
  * java -cp tools/benchmark/target/classes dev.todoevents.bench.ProfileSummary [--from MS --to MS] [--top N] FOLDER|FILE.jfr...
  * </pre>
  *
- * --from/--to (epoch ms, as the post-ws run prints its window) keep only events in that window,
- * so the JVM's start and the warm-up pass do not count. An app is named by its file's folder.
+ * --from/--to (epoch ms, as the post-ws run prints its window) keep only events in that window, so
+ * the JVM's start and the warm-up pass do not count. An app is named by its file's folder.
  */
 public final class ProfileSummary {
 
@@ -75,7 +75,8 @@ public final class ProfileSummary {
       }
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("usage: ProfileSummary [--from MS --to MS] [--top N] FOLDER|FILE.jfr...");
+      throw new IllegalArgumentException(
+          "usage: ProfileSummary [--from MS --to MS] [--top N] FOLDER|FILE.jfr...");
     }
     ProfileSummary summary = new ProfileSummary(from, to, top, focus);
     for (Path f : files) {
@@ -94,7 +95,10 @@ public final class ProfileSummary {
     }
 
     List<Map.Entry<String, double[]>> top(int n, int by) {
-      return m.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[by], a.getValue()[by])).limit(n).toList();
+      return m.entrySet().stream()
+          .sorted((a, b) -> Double.compare(b.getValue()[by], a.getValue()[by]))
+          .limit(n)
+          .toList();
     }
   }
 
@@ -142,7 +146,10 @@ public final class ProfileSummary {
                 Tally under = focused.computeIfAbsent(f, k -> new Tally());
                 under.add("in " + component(frames.subList(0, i + 1)), 1, 0);
                 under.add("self " + name(frames.get(0)), 1, 0);
-                under.add("own " + Objects.requireNonNullElse(nearestOwn(frames), "(no own frame)"), 1, 0);
+                under.add(
+                    "own " + Objects.requireNonNullElse(nearestOwn(frames), "(no own frame)"),
+                    1,
+                    0);
                 under.add("total", 1, 0);
                 break;
               }
@@ -186,44 +193,100 @@ public final class ProfileSummary {
           jitFirstMs = jitFirstMs < 0 ? ms : Math.min(jitFirstMs, ms);
           jitLastMs = Math.max(jitLastMs, ms);
         }
-        default -> { }
+        default -> {}
       }
     }
     double seconds = first == null ? 0 : Duration.between(first, last).toMillis() / 1000.0;
-    System.out.printf(Locale.ROOT, "### %s%n%n%s: %d CPU samples over %.1f s (%.0f%% of them under our own code, %s*)%n%n",
-        app, file, samples, seconds, pct(withOwn, samples), OWN);
+    System.out.printf(
+        Locale.ROOT,
+        "### %s%n%n%s: %d CPU samples over %.1f s (%.0f%% of them under our own code, %s*)%n%n",
+        app,
+        file,
+        samples,
+        seconds,
+        pct(withOwn, samples),
+        OWN);
     table("Top self frames (where the CPU is)", "frame", self.top(top, 0), samples);
-    table("By component (the package of the first frame outside the JDK, from the top of the stack)", "component",
-        components.top(top, 0), samples);
+    table(
+        "By component (the package of the first frame outside the JDK, from the top of the stack)",
+        "component",
+        components.top(top, 0),
+        samples);
     for (String f : focus) {
       Tally t = focused.get(f);
       if (t != null) {
-        List<Map.Entry<String, double[]>> comps = t.top(top * 3, 0).stream().filter(x -> x.getKey().startsWith("in ")).limit(top).toList();
-        List<Map.Entry<String, double[]>> selfs = t.top(top * 3, 0).stream().filter(x -> x.getKey().startsWith("self ")).limit(top).toList();
-        String title = String.format(Locale.ROOT, "Under %s (%.1f%% of the samples), share of all samples", f, pct(t.m.get("total")[0], samples));
+        List<Map.Entry<String, double[]>> comps =
+            t.top(top * 3, 0).stream()
+                .filter(x -> x.getKey().startsWith("in "))
+                .limit(top)
+                .toList();
+        List<Map.Entry<String, double[]>> selfs =
+            t.top(top * 3, 0).stream()
+                .filter(x -> x.getKey().startsWith("self "))
+                .limit(top)
+                .toList();
+        String title =
+            String.format(
+                Locale.ROOT,
+                "Under %s (%.1f%% of the samples), share of all samples",
+                f,
+                pct(t.m.get("total")[0], samples));
         table(title + ": by component", "component", comps, samples);
         table(title + ": self frames", "frame", selfs, samples);
-        table(title + ": nearest own frame", "own frame",
-            t.top(top * 3, 0).stream().filter(x -> x.getKey().startsWith("own ")).limit(top).toList(), samples);
+        table(
+            title + ": nearest own frame",
+            "own frame",
+            t.top(top * 3, 0).stream()
+                .filter(x -> x.getKey().startsWith("own "))
+                .limit(top)
+                .toList(),
+            samples);
       }
     }
-    table("Nearest own frame (the CPU under each of our methods, not counted twice)", "own frame", nearestOwn.top(top, 0), samples);
-    table("Own frames inclusive (a sample counts for every own method on its stack)", "own frame", inclusiveOwn.top(top, 0), samples);
+    table(
+        "Nearest own frame (the CPU under each of our methods, not counted twice)",
+        "own frame",
+        nearestOwn.top(top, 0),
+        samples);
+    table(
+        "Own frames inclusive (a sample counts for every own method on its stack)",
+        "own frame",
+        inclusiveOwn.top(top, 0),
+        samples);
     table("Threads sampled", "thread (numbers folded)", threads.top(top, 0), samples);
-    System.out.printf(Locale.ROOT, "GC: %d collections, %.0f ms in all, pauses %.0f ms (longest %.1f ms); allocated %.0f MB (sampled);"
-        + " JIT compile time in the window %s%n%n", gcs, gcMs, gcPauseMs, longestPauseMs, allocated / 1e6,
-        jitLastMs < 0 ? "(no jdk.CompilerStatistics)" : String.format(Locale.ROOT, "%.0f ms", jitLastMs - jitFirstMs));
-    table("Allocation by nearest own frame", "own frame", allocOwn.top(Math.min(top, 5), 0), allocated);
-    System.out.println("Waiting under our own code (parks, monitor enters and waits, socket reads over the profile's"
-        + " thresholds), by total time:\n");
+    System.out.printf(
+        Locale.ROOT,
+        "GC: %d collections, %.0f ms in all, pauses %.0f ms (longest %.1f ms); allocated %.0f MB (sampled);"
+            + " JIT compile time in the window %s%n%n",
+        gcs,
+        gcMs,
+        gcPauseMs,
+        longestPauseMs,
+        allocated / 1e6,
+        jitLastMs < 0
+            ? "(no jdk.CompilerStatistics)"
+            : String.format(Locale.ROOT, "%.0f ms", jitLastMs - jitFirstMs));
+    table(
+        "Allocation by nearest own frame",
+        "own frame",
+        allocOwn.top(Math.min(top, 5), 0),
+        allocated);
+    System.out.println(
+        "Waiting under our own code (parks, monitor enters and waits, socket reads over the profile's"
+            + " thresholds), by total time:\n");
     System.out.println("| what | events | total ms |\n|---|---|---|");
     for (Map.Entry<String, double[]> w : waits.top(top, 1)) {
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f |%n", w.getKey(), w.getValue()[0], w.getValue()[1]);
+      System.out.printf(
+          Locale.ROOT, "| %s | %.0f | %.0f |%n", w.getKey(), w.getValue()[0], w.getValue()[1]);
     }
-    System.out.printf(Locale.ROOT, "| (with no own frame: idle pools, event loops) | | %.0f |%n%n", waitsWithoutOwnMs);
+    System.out.printf(
+        Locale.ROOT,
+        "| (with no own frame: idle pools, event loops) | | %.0f |%n%n",
+        waitsWithoutOwnMs);
   }
 
-  private static void table(String title, String column, List<Map.Entry<String, double[]>> rows, double total) {
+  private static void table(
+      String title, String column, List<Map.Entry<String, double[]>> rows, double total) {
     System.out.printf("%s:%n%n| %s | share |%n|---|---|%n", title, column);
     for (Map.Entry<String, double[]> r : rows) {
       System.out.printf(Locale.ROOT, "| %s | %.1f%% |%n", r.getKey(), pct(r.getValue()[0], total));
@@ -244,17 +307,28 @@ public final class ProfileSummary {
   }
 
   private static String nearestOwn(List<RecordedFrame> frames) {
-    return frames.stream().filter(ProfileSummary::own).findFirst().map(ProfileSummary::name).orElse(null);
+    return frames.stream()
+        .filter(ProfileSummary::own)
+        .findFirst()
+        .map(ProfileSummary::name)
+        .orElse(null);
   }
 
-  /** Where a sample's CPU belongs: the package (3 levels) of the first frame from the top that is not the JDK's. */
+  /**
+   * Where a sample's CPU belongs: the package (3 levels) of the first frame from the top that is
+   * not the JDK's.
+   */
   private static String component(List<RecordedFrame> frames) {
     for (RecordedFrame f : frames) {
       String c = f.getMethod() == null ? "" : f.getMethod().getType().getName();
       if (c.startsWith(OWN)) {
         return "dev.todoevents (our code)";
       }
-      if (!c.isEmpty() && !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("javax.")) {
+      if (!c.isEmpty()
+          && !c.startsWith("java.")
+          && !c.startsWith("jdk.")
+          && !c.startsWith("sun.")
+          && !c.startsWith("javax.")) {
         String[] p = c.split("\\.");
         return String.join(".", java.util.Arrays.copyOf(p, Math.min(3, p.length - 1)));
       }
@@ -266,8 +340,12 @@ public final class ProfileSummary {
   private static String blocker(List<RecordedFrame> frames) {
     for (RecordedFrame f : frames) {
       String c = f.getMethod() == null ? "" : f.getMethod().getType().getName();
-      if (!c.startsWith("java.util.concurrent.") && !c.startsWith("jdk.internal.misc.") && !c.startsWith("java.lang.Object")
-          && !c.startsWith("sun.nio.") && !c.startsWith("java.net.Socket") && !c.startsWith("java.io.")) {
+      if (!c.startsWith("java.util.concurrent.")
+          && !c.startsWith("jdk.internal.misc.")
+          && !c.startsWith("java.lang.Object")
+          && !c.startsWith("sun.nio.")
+          && !c.startsWith("java.net.Socket")
+          && !c.startsWith("java.io.")) {
         return name(f);
       }
     }
@@ -279,7 +357,11 @@ public final class ProfileSummary {
     if (f.getMethod() == null) {
       return "(unknown)";
     }
-    String type = f.getMethod().getType().getName().replaceAll("\\$\\$Lambda\\$\\d+/0x[0-9a-f]+", "\\$\\$Lambda");
+    String type =
+        f.getMethod()
+            .getType()
+            .getName()
+            .replaceAll("\\$\\$Lambda\\$\\d+/0x[0-9a-f]+", "\\$\\$Lambda");
     if (type.startsWith(OWN)) {
       type = type.substring(OWN.length());
     } else {

@@ -43,8 +43,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class SystemRun implements AutoCloseable {
 
-  private static final List<String> APPS = List.of(AppIds.TASK_SERVICE, AppIds.RECURRING_TASK_SERVICE, AppIds.NOTIFICATION_SERVICE,
-      AppIds.AUDIT_SERVICE, AppIds.REALTIME_SERVICE, AppIds.STATS_SERVICE);
+  private static final List<String> APPS =
+      List.of(
+          AppIds.TASK_SERVICE,
+          AppIds.RECURRING_TASK_SERVICE,
+          AppIds.NOTIFICATION_SERVICE,
+          AppIds.AUDIT_SERVICE,
+          AppIds.REALTIME_SERVICE,
+          AppIds.STATS_SERVICE);
   private static final int USERS = 20;
 
   private KafkaBroker kafka;
@@ -59,19 +65,35 @@ final class SystemRun implements AutoCloseable {
       system.start(work, o.appJvm());
       double cold = (System.nanoTime() - t0) / 1e9;
       Map<String, double[]> idle = new Usage.Span(system.pids()).end();
-      // Each app runs in its own folder here (its log; a JFR file named relative to it in --app-jvm).
+      // Each app runs in its own folder here (its log; a JFR file named relative to it in
+      // --app-jvm).
       report.system("run folder (kept): " + work);
-      report.system(String.format(Locale.ROOT, "cold start, from nothing to Kafka, Sentry and all 6 apps and sidecars ready: %.1f s", cold));
-      report.system(String.format(Locale.ROOT, "RSS right after the start: %.0f MB in all (%s)", total(idle), rss(idle)));
+      report.system(
+          String.format(
+              Locale.ROOT,
+              "cold start, from nothing to Kafka, Sentry and all 6 apps and sidecars ready: %.1f s",
+              cold));
+      report.system(
+          String.format(
+              Locale.ROOT,
+              "RSS right after the start: %.0f MB in all (%s)",
+              total(idle),
+              rss(idle)));
       system.postToWebSocket(o, report, http);
       Map<String, double[]> after = new Usage.Span(system.pids()).end();
-      report.system(String.format(Locale.ROOT, "RSS after the POST -> WebSocket runs: %.0f MB in all (%s)", total(after), rss(after)));
+      report.system(
+          String.format(
+              Locale.ROOT,
+              "RSS after the POST -> WebSocket runs: %.0f MB in all (%s)",
+              total(after),
+              rss(after)));
     }
   }
 
   /**
    * The {@code system} path: the whole system cold-started on its own (so that post-ws's overload
-   * does not carry over), the project's kafka-exporter for the groups' lag, then {@link SystemPath}.
+   * does not carry over), the project's kafka-exporter for the groups' lag, then {@link
+   * SystemPath}.
    */
   static void climb(Options o, Report report) throws Exception {
     Path work = Files.createTempDirectory("todo-bench-system-path");
@@ -80,25 +102,50 @@ final class SystemRun implements AutoCloseable {
       system.start(work, o.appJvm());
       double cold = (System.nanoTime() - t0) / 1e9;
       Map<String, double[]> idle = new Usage.Span(system.pids()).end();
-      // Each process runs in its own folder of the run (its log; a JFR file named relative to it in --app-jvm).
-      report.systemNote("run folder (kept): " + work + "; each app, its sidecar's log and a relative JFR file in "
-          + work + "/<app-id>, Kafka in " + work + "/kafka");
-      report.systemNote(String.format(Locale.ROOT, "cold start: %.1f s; RSS right after the start: %.0f MB in all (%s)", cold,
-          total(idle), rss(idle)));
-      try (KafkaExporter exporter = KafkaExporter.start(system.kafka.bootstrapServers(), "127.0.0.1", 0)) {
+      // Each process runs in its own folder of the run (its log; a JFR file named relative to it in
+      // --app-jvm).
+      report.systemNote(
+          "run folder (kept): "
+              + work
+              + "; each app, its sidecar's log and a relative JFR file in "
+              + work
+              + "/<app-id>, Kafka in "
+              + work
+              + "/kafka");
+      report.systemNote(
+          String.format(
+              Locale.ROOT,
+              "cold start: %.1f s; RSS right after the start: %.0f MB in all (%s)",
+              cold,
+              total(idle),
+              rss(idle)));
+      try (KafkaExporter exporter =
+          KafkaExporter.start(system.kafka.bootstrapServers(), "127.0.0.1", 0)) {
         String realtime = system.apps.get(AppIds.REALTIME_SERVICE).baseUrl();
         String audit = system.apps.get(AppIds.AUDIT_SERVICE).baseUrl();
-        SystemPath.Endpoints at = new SystemPath.Endpoints(system.apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks", audit + "/audit",
-            realtime.replaceFirst("^http", "ws") + "/updates", system.apps.get(AppIds.STATS_SERVICE).baseUrl() + "/q/metrics",
-            audit + "/q/metrics", "http://127.0.0.1:" + exporter.port() + "/metrics");
-        new SystemPath(o, report, at, () -> {
-          Map<String, Long> p = system.pids();
-          p.put("bench", ProcessHandle.current().pid());
-          return p;
-        }).run();
+        SystemPath.Endpoints at =
+            new SystemPath.Endpoints(
+                system.apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks",
+                audit + "/audit",
+                realtime.replaceFirst("^http", "ws") + "/updates",
+                system.apps.get(AppIds.STATS_SERVICE).baseUrl() + "/q/metrics",
+                audit + "/q/metrics",
+                "http://127.0.0.1:" + exporter.port() + "/metrics");
+        new SystemPath(
+                o,
+                report,
+                at,
+                () -> {
+                  Map<String, Long> p = system.pids();
+                  p.put("bench", ProcessHandle.current().pid());
+                  return p;
+                })
+            .run();
       }
       Map<String, double[]> after = new Usage.Span(system.pids()).end();
-      report.systemNote(String.format(Locale.ROOT, "RSS at the end: %.0f MB in all (%s)", total(after), rss(after)));
+      report.systemNote(
+          String.format(
+              Locale.ROOT, "RSS at the end: %.0f MB in all (%s)", total(after), rss(after)));
     }
   }
 
@@ -112,19 +159,27 @@ final class SystemRun implements AutoCloseable {
       } finally {
         sentry = s.get(); // so that close() stops it whatever happened to Kafka
       }
-      Map<String, String> sidecarEnv = SystemEnv.sidecars(work, kafka, PubSubBroker.start("kafka", work, kafka), null);
+      Map<String, String> sidecarEnv =
+          SystemEnv.sidecars(work, kafka, PubSubBroker.start("kafka", work, kafka), null);
       List<Future<?>> started = new ArrayList<>();
       for (String id : APPS) {
-        started.add(pool.submit(() -> {
-          int port = Ports.free();
-          Path dir = work.resolve(id);
-          Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, "kafka");
-          sidecars.put(id, sidecar);
-          ServiceApp app = new ServiceApp(id, port, dir, SystemEnv.app(sidecar, dir, null)).jvmFlags(jvmFlags);
-          apps.put(id, app); // before it starts, so that close() stops it even if the start fails half-way
-          app.start();
-          return null;
-        }));
+        started.add(
+            pool.submit(
+                () -> {
+                  int port = Ports.free();
+                  Path dir = work.resolve(id);
+                  Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, "kafka");
+                  sidecars.put(id, sidecar);
+                  ServiceApp app =
+                      new ServiceApp(id, port, dir, SystemEnv.app(sidecar, dir, null))
+                          .jvmFlags(jvmFlags);
+                  apps.put(
+                      id,
+                      app); // before it starts, so that close() stops it even if the start fails
+                  // half-way
+                  app.start();
+                  return null;
+                }));
       }
       for (Future<?> f : started) {
         f.get(180, TimeUnit.SECONDS);
@@ -159,9 +214,13 @@ final class SystemRun implements AutoCloseable {
     try {
       for (int u = 0; u < USERS; u++) {
         tokens[u] = DevIssuer.shared().token("bench-user-" + u);
-        sockets.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + tokens[u])
-            .buildAsync(URI.create(live.baseUrl().replaceFirst("^http", "ws") + "/updates"), listener(loops, probed))
-            .get(15, TimeUnit.SECONDS));
+        sockets.add(
+            http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + tokens[u])
+                .buildAsync(
+                    URI.create(live.baseUrl().replaceFirst("^http", "ws") + "/updates"),
+                    listener(loops, probed))
+                .get(15, TimeUnit.SECONDS));
       }
       String tasks = apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks";
       // realtime-service's per-instance group starts at the newest offset once Kafka assigns it
@@ -169,7 +228,8 @@ final class SystemRun implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (!probed.isDone()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("no WebSocket frame from realtime-service within 90 s of creating probe tasks");
+          throw new IllegalStateException(
+              "no WebSocket frame from realtime-service within 90 s of creating probe tasks");
         }
         http.send(post(tasks, tokens[0], "probe"), HttpResponse.BodyHandlers.discarding());
         Thread.sleep(500);
@@ -178,7 +238,11 @@ final class SystemRun implements AutoCloseable {
       // first, or the first repeat measures a cold JVM (p50 10x the next one's at 25/s).
       OpenLoop warm = new OpenLoop(Math.min(o.wsRate(), 50), 10, 0.1);
       loops.put(0, warm);
-      warm.run(seq -> http.sendAsync(post(tasks, tokens[(int) (seq % USERS)], "bench-0-" + seq), HttpResponse.BodyHandlers.discarding()));
+      warm.run(
+          seq ->
+              http.sendAsync(
+                  post(tasks, tokens[(int) (seq % USERS)], "bench-0-" + seq),
+                  HttpResponse.BodyHandlers.discarding()));
       warm.drain(10);
       warm.settle(60);
       System.out.printf("[bench] post-ws warmed up: 10 s at %d/s%n", Math.min(o.wsRate(), 50));
@@ -188,22 +252,46 @@ final class SystemRun implements AutoCloseable {
         String prefix = "bench-" + repeat + "-";
         long windowStart = System.currentTimeMillis();
         Usage.Span usage = new Usage.Span(pids());
-        loop.run(seq -> http.sendAsync(post(tasks, tokens[(int) (seq % USERS)], prefix + seq), HttpResponse.BodyHandlers.discarding())
-            .whenComplete((r, e) -> {
-              if (e != null || r.statusCode() != 201) {
-                loop.failed();
-              }
-            }));
+        loop.run(
+            seq ->
+                http.sendAsync(
+                        post(tasks, tokens[(int) (seq % USERS)], prefix + seq),
+                        HttpResponse.BodyHandlers.discarding())
+                    .whenComplete(
+                        (r, e) -> {
+                          if (e != null || r.statusCode() != 201) {
+                            loop.failed();
+                          }
+                        }));
         loop.drain(10);
         Map<String, double[]> used = usage.end();
         long windowEnd = System.currentTimeMillis();
         long received = loop.received();
         loop.settle(60);
-        Report.Row r = new Report.Row("post-ws", 0, o.wsRate(), repeat, loop.sent(), received, loop.sendErrors(),
-            loop.latencies().getIntervalHistogram(), loop.maxLag(), loop.deliveredPerSecond(), used);
+        Report.Row r =
+            new Report.Row(
+                "post-ws",
+                0,
+                o.wsRate(),
+                repeat,
+                loop.sent(),
+                received,
+                loop.sendErrors(),
+                loop.latencies().getIntervalHistogram(),
+                loop.maxLag(),
+                loop.deliveredPerSecond(),
+                used);
         report.add(r);
-        System.out.printf("[bench] post-ws %d/s #%d: sent %d framed %d errors %d, p50 %.2f ms p99 %.2f ms, max lag %d%n",
-            o.wsRate(), repeat, r.sent(), r.received(), r.errors(), Report.ms(r.h(), 50), Report.ms(r.h(), 99), r.maxLag());
+        System.out.printf(
+            "[bench] post-ws %d/s #%d: sent %d framed %d errors %d, p50 %.2f ms p99 %.2f ms, max lag %d%n",
+            o.wsRate(),
+            repeat,
+            r.sent(),
+            r.received(),
+            r.errors(),
+            Report.ms(r.h(), 50),
+            Report.ms(r.h(), 99),
+            r.maxLag());
         // Per task framed in the window: a request that timed out at the client may still have been
         // created, so sent - errors is no count of the work done once the system falls behind.
         report.system(cpuPerTask(o.wsRate(), repeat, windowStart, windowEnd, used, received));
@@ -214,13 +302,17 @@ final class SystemRun implements AutoCloseable {
   }
 
   private static HttpRequest post(String url, String token, String title) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + title + "\"}")).build();
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + title + "\"}"))
+        .build();
   }
 
   /** Frames of created tasks: {"event_type":"created",...,"changes":{"title":"bench-R-N",...}}. */
-  private static WebSocket.Listener listener(Map<Integer, OpenLoop> loops, CompletableFuture<Void> probed) {
+  private static WebSocket.Listener listener(
+      Map<Integer, OpenLoop> loops, CompletableFuture<Void> probed) {
     return new WebSocket.Listener() {
       private final StringBuilder partial = new StringBuilder();
 
@@ -248,17 +340,29 @@ final class SystemRun implements AutoCloseable {
   }
 
   /**
-   * The whole system's CPU per task framed over one repeat (its warm-up seconds, the measured
-   * ones and the drain), with the window in epoch ms so that a profile can be cut to it
-   * (ProfileSummary --from --to).
+   * The whole system's CPU per task framed over one repeat (its warm-up seconds, the measured ones
+   * and the drain), with the window in epoch ms so that a profile can be cut to it (ProfileSummary
+   * --from --to).
    */
-  private static String cpuPerTask(int rate, int repeat, long from, long to, Map<String, double[]> used, long tasks) {
+  private static String cpuPerTask(
+      int rate, int repeat, long from, long to, Map<String, double[]> used, long tasks) {
     double wall = (to - from) / 1000.0;
     double total = used.values().stream().mapToDouble(v -> v[0] * wall).sum();
     List<String> parts = new ArrayList<>();
-    used.forEach((name, v) -> parts.add(String.format(Locale.ROOT, "%s %.1f s", name, v[0] * wall)));
-    return String.format(Locale.ROOT, "post-ws %d/s #%d: window %d-%d epoch ms (%.1f s); %d tasks framed; CPU %.1f s in all,"
-        + " %.1f ms per task (%s)", rate, repeat, from, to, wall, tasks, total, tasks == 0 ? Double.NaN : total * 1000 / tasks,
+    used.forEach(
+        (name, v) -> parts.add(String.format(Locale.ROOT, "%s %.1f s", name, v[0] * wall)));
+    return String.format(
+        Locale.ROOT,
+        "post-ws %d/s #%d: window %d-%d epoch ms (%.1f s); %d tasks framed; CPU %.1f s in all,"
+            + " %.1f ms per task (%s)",
+        rate,
+        repeat,
+        from,
+        to,
+        wall,
+        tasks,
+        total,
+        tasks == 0 ? Double.NaN : total * 1000 / tasks,
         String.join(", ", parts));
   }
 

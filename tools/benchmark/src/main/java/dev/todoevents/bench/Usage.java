@@ -44,10 +44,13 @@ final class Usage {
     Map<String, double[]> end() {
       double wall = (System.nanoTime() - start) / 1e9;
       Map<String, double[]> out = new LinkedHashMap<>();
-      pids.forEach((name, pid) -> {
-        long[] now = of(pid);
-        out.put(name, new double[] {(now[0] - before.get(name)[0]) / 100.0 / wall, now[1] / 1024.0});
-      });
+      pids.forEach(
+          (name, pid) -> {
+            long[] now = of(pid);
+            out.put(
+                name,
+                new double[] {(now[0] - before.get(name)[0]) / 100.0 / wall, now[1] / 1024.0});
+          });
       return out;
     }
   }

@@ -9,22 +9,39 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark (tools/bench.sh) for a few seconds per path, so it cannot rot: raw Kafka, the
- * four Dapr paths (HTTP, dapr-sdk over gRPC to a gRPC app and to a Quarkus app, bulk) on a real
- * Kafka node and real sidecars, and
- * POST /tasks -> WebSocket on the whole system, each with a row of latencies in the report; and
- * the system path (the whole system at one rate here) with its row in system.csv. No figure is
- * asserted: speed is what the benchmark prints, not what a test decides.
+ * The benchmark (tools/bench.sh) for a few seconds per path, so it cannot rot: raw Kafka, the four
+ * Dapr paths (HTTP, dapr-sdk over gRPC to a gRPC app and to a Quarkus app, bulk) on a real Kafka
+ * node and real sidecars, and POST /tasks -> WebSocket on the whole system, each with a row of
+ * latencies in the report; and the system path (the whole system at one rate here) with its row in
+ * system.csv. No figure is asserted: speed is what the benchmark prints, not what a test decides.
  */
 class BenchmarkSmokeIT {
 
   @Test
   void everyPathRunsAndIsReported() throws Exception {
     Path out = WorkDirs.create("bench-smoke");
-    Benchmark.run(new String[] {"--rates", "100", "--sizes", "200", "--seconds", "2", "--warmup", "1", "--ws-rate", "50",
-        "--bulk-await-ms", "20", "--system-rates", "20", "--out", out.toString()});
+    Benchmark.run(
+        new String[] {
+          "--rates",
+          "100",
+          "--sizes",
+          "200",
+          "--seconds",
+          "2",
+          "--warmup",
+          "1",
+          "--ws-rate",
+          "50",
+          "--bulk-await-ms",
+          "20",
+          "--system-rates",
+          "20",
+          "--out",
+          out.toString()
+        });
     List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-    List<String> paths = List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws");
+    List<String> paths =
+        List.of("kafka", "dapr-http", "dapr-grpc", "dapr-quarkus", "dapr-bulk", "post-ws");
     assertThat(rows).hasSize(1 + paths.size());
     for (int i = 0; i < paths.size(); i++) {
       String row = rows.get(i + 1);
@@ -36,7 +53,11 @@ class BenchmarkSmokeIT {
       assertThat(Double.parseDouble(f[8])).as("p99 ms in %s", row).isPositive();
     }
     String md = Files.readString(out.resolve("results.md"));
-    assertThat(md).contains("| kafka | 200 | 100 |").contains("| dapr-grpc | 200 | 100 |").contains("| dapr-quarkus | 200 | 100 |").contains("| post-ws | task | 50 |")
+    assertThat(md)
+        .contains("| kafka | 200 | 100 |")
+        .contains("| dapr-grpc | 200 | 100 |")
+        .contains("| dapr-quarkus | 200 | 100 |")
+        .contains("| post-ws | task | 50 |")
         .contains("cold start");
 
     List<String> system = Files.readAllLines(out.resolve("system.csv"));

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * audit-service gets SIGTERM (a rolling update) while events stream in: it stops, comes back,
- * and every event is recorded exactly once. Prints how long the stop took.
+ * audit-service gets SIGTERM (a rolling update) while events stream in: it stops, comes back, and
+ * every event is recorded exactly once. Prints how long the stop took.
  */
 @Tag("slow")
 class ConsumerSigtermIT {
@@ -37,7 +37,9 @@ class ConsumerSigtermIT {
           // Deliveries are in flight now: stop the consumer the way Kubernetes does.
           long t0 = System.nanoTime();
           audit.process().stop(Duration.ofSeconds(30));
-          System.out.printf("[sigterm] audit-service stopped %.1f s after SIGTERM, at task %d%n", (System.nanoTime() - t0) / 1e9, i);
+          System.out.printf(
+              "[sigterm] audit-service stopped %.1f s after SIGTERM, at task %d%n",
+              (System.nanoTime() - t0) / 1e9, i);
         }
         if (i == 100) {
           audit.start();

@@ -19,10 +19,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bytes that are not a CloudEvent, written straight to a topic with a Kafka producer (no Dapr
- * in between): the subscriber's sidecar cannot deliver them and puts them in the topic's DLQ at
- * once, for both delivery styles (audit-service: bulk; notification-service: one at a time).
- * The dead-letter tool names them. Prints how long each took.
+ * Bytes that are not a CloudEvent, written straight to a topic with a Kafka producer (no Dapr in
+ * between): the subscriber's sidecar cannot deliver them and puts them in the topic's DLQ at once,
+ * for both delivery styles (audit-service: bulk; notification-service: one at a time). The
+ * dead-letter tool names them. Prints how long each took.
  */
 class GarbageToDeadLetterIT {
 
@@ -34,22 +34,35 @@ class GarbageToDeadLetterIT {
       String brokers = stack.kafka.bootstrapServers();
       Properties p = new Properties();
       p.put("bootstrap.servers", brokers);
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
         // The consumers' first records: wait until their groups are joined (a valid-looking
         // record would be processed; so the probe is the garbage itself, timed from its send).
         for (Topic topic : new Topic[] {Topic.TASK_EVENTS, Topic.REMINDERS}) {
-          byte[] garbage = ("\u0000\u0001 not a cloud event {" + topic).getBytes(StandardCharsets.UTF_8);
+          byte[] garbage =
+              ("\u0000\u0001 not a cloud event {" + topic).getBytes(StandardCharsets.UTF_8);
           long sent = System.nanoTime();
-          producer.send(new ProducerRecord<>(topic.topicName(), "mallory".getBytes(StandardCharsets.UTF_8), garbage))
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topic.topicName(), "mallory".getBytes(StandardCharsets.UTF_8), garbage))
               .get(30, TimeUnit.SECONDS);
-          await(topic.dlqName()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          await(topic.dlqName())
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(50))
               .until(() -> TaskAuditFlowIT.recordCount(stack.kafka, topic.dlqName()) == 1);
           long ms = (System.nanoTime() - sent) / 1_000_000;
-          System.out.printf("[garbage] %s -> %s in %d ms%n", topic.topicName(), topic.dlqName(), ms);
+          System.out.printf(
+              "[garbage] %s -> %s in %d ms%n", topic.topicName(), topic.dlqName(), ms);
         }
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      assertThat(DlqTool.run(new String[] {"list", "--brokers", brokers}, new PrintStream(out, true), System.err)).isZero();
+      assertThat(
+              DlqTool.run(
+                  new String[] {"list", "--brokers", brokers},
+                  new PrintStream(out, true),
+                  System.err))
+          .isZero();
       String listed = out.toString(StandardCharsets.UTF_8);
       System.out.print(listed);
       assertThat(listed.lines().filter(l -> l.contains("not_a_cloudevent"))).hasSize(2);

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The failure classes of a consumer on real processes (Kafka, daprd, audit-service with its
- * bulk subscription): a handler that fails a few times is retried by Dapr and takes effect once;
- * one that always fails is dead-lettered by the app with its context after the attempt limit and
- * is not redelivered after a restart; an unknown schema_version is skipped and counted; the same
- * event_id twice has one effect. The handler's failures are injected with
- * {@code todo.events.fault-injection.fail-attempts}, which fails the first N deliveries of each
- * event inside the app, just before its handler.
+ * The failure classes of a consumer on real processes (Kafka, daprd, audit-service with its bulk
+ * subscription): a handler that fails a few times is retried by Dapr and takes effect once; one
+ * that always fails is dead-lettered by the app with its context after the attempt limit and is not
+ * redelivered after a restart; an unknown schema_version is skipped and counted; the same event_id
+ * twice has one effect. The handler's failures are injected with {@code
+ * todo.events.fault-injection.fail-attempts}, which fails the first N deliveries of each event
+ * inside the app, just before its handler.
  */
 @Tag("slow")
 class HandlerFailureIT {
@@ -39,7 +39,9 @@ class HandlerFailureIT {
   @Test
   void retriedThenProcessedOnceOrDeadLetteredWithContextAndNotRedelivered() throws Exception {
     Path work = WorkDirs.create("handler-failure");
-    try (Stack stack = Stack.start(work, Set.of(AppIds.AUDIT_SERVICE), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
+    try (Stack stack =
+        Stack.start(
+            work, Set.of(AppIds.AUDIT_SERVICE), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE).start(Map.of(FAIL, "3"));
       String dlq = Topic.TASK_EVENTS.dlqName();
@@ -54,7 +56,9 @@ class HandlerFailureIT {
           .until(() -> !auditEntries(audit, "task_id=" + flaky).isEmpty());
       double seconds = (System.nanoTime() - t0) / 1e9;
       double failures = metric(audit, "todo_events_failures_total{topic=\"task-events\"}");
-      System.out.printf("[failures] fails 3 times then succeeds: %.0f failed attempts, audited %.1f s after the POST%n", failures, seconds);
+      System.out.printf(
+          "[failures] fails 3 times then succeeds: %.0f failed attempts, audited %.1f s after the POST%n",
+          failures, seconds);
       assertThat(failures).isEqualTo(3);
       assertThat(auditEntries(audit, "task_id=" + flaky)).hasSize(1);
       assertThat(stack.messages(dlq).size()).isZero();
@@ -73,8 +77,12 @@ class HandlerFailureIT {
       JsonNode letter = stack.messages(dlq).get(0).get("data");
       Instant first = Instant.parse(letter.get("first_failed_at").asText());
       Instant last = Instant.parse(letter.get("failed_at").asText());
-      System.out.printf("[failures] always fails: %d attempts from %s to %s (%.1f s), in the DLQ %.1f s after the POST%n",
-          letter.get("attempts").asInt(), first, last, Duration.between(first, last).toMillis() / 1e3,
+      System.out.printf(
+          "[failures] always fails: %d attempts from %s to %s (%.1f s), in the DLQ %.1f s after the POST%n",
+          letter.get("attempts").asInt(),
+          first,
+          last,
+          Duration.between(first, last).toMillis() / 1e3,
           Duration.between(posted, lettered).toMillis() / 1e3);
       assertThat(letter.get("error_kind").asText()).isEqualTo(DeadLetter.KIND_RETRIES_EXHAUSTED);
       assertThat(letter.get("attempts").asInt()).isEqualTo(6);
@@ -84,7 +92,8 @@ class HandlerFailureIT {
       assertThat(letter.get("error").asText()).contains("injected failure 6 of 1000");
       assertThat(first).isBefore(last);
       // Dapr's backoff between the attempts (0.5, 0.75, 1.1, 1.7, 2.5 s, +-50 %): seconds, not ms.
-      assertThat(Duration.between(first, last)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
+      assertThat(Duration.between(first, last))
+          .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
       assertThat(letter.at("/original/data/task_id").asText()).isEqualTo(doomed);
       assertThat(letter.at("/original/type").asText()).isEqualTo("todo.task.created");
       assertThat(auditEntries(audit, "task_id=" + doomed)).isEmpty();
@@ -99,9 +108,12 @@ class HandlerFailureIT {
           .pollInterval(Duration.ofMillis(250))
           .until(() -> !auditEntries(audit, "task_id=" + later).isEmpty());
       Thread.sleep(2000);
-      assertThat(auditEntries(audit, "task_id=" + doomed)).as("not redelivered after the restart").isEmpty();
+      assertThat(auditEntries(audit, "task_id=" + doomed))
+          .as("not redelivered after the restart")
+          .isEmpty();
       assertThat(stack.messages(dlq).size()).isEqualTo(1);
-      System.out.println("[failures] after the restart: dead-lettered event not redelivered, DLQ holds 1 record");
+      System.out.println(
+          "[failures] after the restart: dead-lettered event not redelivered, DLQ holds 1 record");
 
       // 4. The same event_id published twice: one effect, the second counted as a duplicate.
       Daprd taskSidecar = stack.sidecar(AppIds.TASK_SERVICE);
@@ -122,11 +134,18 @@ class HandlerFailureIT {
       await("the v99 event counted as skipped")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> metric(audit, "todo_events_skipped_total{reason=\"schema_version\",topic=\"task-events\"}") == 1);
+          .until(
+              () ->
+                  metric(
+                          audit,
+                          "todo_events_skipped_total{reason=\"schema_version\",topic=\"task-events\"}")
+                      == 1);
       assertThat(auditEntries(audit, "task_id=" + future.at("/data/task_id").asText())).isEmpty();
       assertThat(stack.messages(dlq).size()).isEqualTo(1);
-      assertThat(audit.process().tail(400)).contains("skipped event_id=" + future.get("id").asText());
-      System.out.println("[failures] same event_id twice: 1 audit entry, 1 duplicate counted; schema_version 99: skipped and counted");
+      assertThat(audit.process().tail(400))
+          .contains("skipped event_id=" + future.get("id").asText());
+      System.out.println(
+          "[failures] same event_id twice: 1 audit entry, 1 duplicate counted; schema_version 99: skipped and counted");
     }
   }
 

@@ -41,7 +41,11 @@ final class Http {
   static Reply call(String method, String url, String json, String... headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
-            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       b.header("Content-Type", "application/json");
     }
@@ -59,7 +63,8 @@ final class Http {
   static String text(String url) {
     try {
       return CLIENT
-          .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
               HttpResponse.BodyHandlers.ofString())
           .body();
     } catch (IOException e) {
@@ -90,7 +95,8 @@ final class Http {
   private static Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r =
-          CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+          CLIENT.send(
+              b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), parse(r.body()));
     } catch (IOException e) {
       throw new IllegalStateException("HTTP call failed: " + e, e);

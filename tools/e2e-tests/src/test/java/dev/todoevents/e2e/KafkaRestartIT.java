@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kafka is stopped and started again while a client keeps creating tasks (one every 100 ms).
- * Every write the API acknowledged (201) reaches the audit log exactly once; the ones it could
- * not take are answered with an error (503), never silently dropped. Prints the counts.
+ * Kafka is stopped and started again while a client keeps creating tasks (one every 100 ms). Every
+ * write the API acknowledged (201) reaches the audit log exactly once; the ones it could not take
+ * are answered with an error (503), never silently dropped. Prints the counts.
  */
 @Tag("slow")
 class KafkaRestartIT {
@@ -38,31 +38,41 @@ class KafkaRestartIT {
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       String user = "kurt-" + UUID.randomUUID();
       TaskAuditFlowIT.createTask(tasks, user, "warm-up");
-      await().atMost(Duration.ofSeconds(60)).until(() -> auditEntries(audit, "user_id=" + user).size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> auditEntries(audit, "user_id=" + user).size() == 1);
 
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       Map<Integer, Integer> answers = new TreeMap<>();
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicLong lastRefused = new AtomicLong();
-      Thread writer = new Thread(() -> {
-        int i = 0;
-        while (writing.get()) {
-          Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"w" + i++ + "\"}", "application/json", Stack.auth(user));
-          synchronized (answers) {
-            answers.merge(r.status(), 1, Integer::sum);
-          }
-          if (r.status() == 201) {
-            acknowledged.add(r.body().get("id").asText());
-          } else {
-            lastRefused.set(System.nanoTime());
-          }
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "writer");
+      Thread writer =
+          new Thread(
+              () -> {
+                int i = 0;
+                while (writing.get()) {
+                  Http.Reply r =
+                      Http.post(
+                          tasks.baseUrl() + "/tasks",
+                          "{\"title\":\"w" + i++ + "\"}",
+                          "application/json",
+                          Stack.auth(user));
+                  synchronized (answers) {
+                    answers.merge(r.status(), 1, Integer::sum);
+                  }
+                  if (r.status() == 201) {
+                    acknowledged.add(r.body().get("id").asText());
+                  } else {
+                    lastRefused.set(System.nanoTime());
+                  }
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "writer");
       writer.start();
       long back = 0;
       try {
@@ -78,9 +88,13 @@ class KafkaRestartIT {
         writing.set(false);
         writer.join(30_000);
       }
-      System.out.printf("[kafka-restart] last write refused %.1f s after Kafka was back%n", (lastRefused.get() - back) / 1e9);
+      System.out.printf(
+          "[kafka-restart] last write refused %.1f s after Kafka was back%n",
+          (lastRefused.get() - back) / 1e9);
       System.out.printf("[kafka-restart] answers during the run: %s%n", answers);
-      assertThat(answers.keySet()).as("only acknowledged or refused, nothing else").isSubsetOf(201, 503);
+      assertThat(answers.keySet())
+          .as("only acknowledged or refused, nothing else")
+          .isSubsetOf(201, 503);
 
       int expected = acknowledged.size() + 1;
       long waitStart = System.nanoTime();
@@ -88,7 +102,8 @@ class KafkaRestartIT {
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> auditEntries(audit, "user_id=" + user + "&limit=1000").size() >= expected);
-      System.out.printf("[kafka-restart] %d acknowledged writes audited %.1f s after the writer stopped%n",
+      System.out.printf(
+          "[kafka-restart] %d acknowledged writes audited %.1f s after the writer stopped%n",
           acknowledged.size(), (System.nanoTime() - waitStart) / 1e9);
       List<JsonNode> entries = auditEntries(audit, "user_id=" + user + "&limit=1000");
       Set<String> audited = new HashSet<>();

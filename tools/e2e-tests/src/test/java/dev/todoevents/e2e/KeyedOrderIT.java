@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * 10,000 events keyed by user_id (20 users x 500, in sequence per user) written to task-events
- * with an idempotent acks=all producer, while audit-service is SIGKILLed mid-stream and
- * restarted, and then its sidecar too. Every event must be audited exactly once, and each user's audit log (append order)
- * must list that user's events in the order they were produced. Prints the counts.
+ * 10,000 events keyed by user_id (20 users x 500, in sequence per user) written to task-events with
+ * an idempotent acks=all producer, while audit-service is SIGKILLed mid-stream and restarted, and
+ * then its sidecar too. Every event must be audited exactly once, and each user's audit log (append
+ * order) must list that user's events in the order they were produced. Prints the counts.
  */
 @Tag("slow")
 class KeyedOrderIT {
@@ -39,10 +39,13 @@ class KeyedOrderIT {
   private static final int USERS = 20;
   private static final int PER_USER = 500;
   private static final int TOTAL = USERS * PER_USER;
-  private static final String STORED = "todo_events_consumed_total{outcome=\"stored\",topic=\"task-events\"}";
+  private static final String STORED =
+      "todo_events_consumed_total{outcome=\"stored\",topic=\"task-events\"}";
 
   @Test
-  void tenThousandKeyedEventsAcrossConsumerAndSidecarKillsLoseNothingDoubleNothingAndKeepPerKeyOrder() throws Exception {
+  void
+      tenThousandKeyedEventsAcrossConsumerAndSidecarKillsLoseNothingDoubleNothingAndKeepPerKeyOrder()
+          throws Exception {
     Stack.assumeKafka("produces straight into Kafka partitions");
     Path work = WorkDirs.create("keyed-order");
     try (Stack stack = Stack.start(work, AppIds.AUDIT_SERVICE)) {
@@ -60,15 +63,21 @@ class KeyedOrderIT {
       p.put("acks", "all");
       p.put("enable.idempotence", "true");
       p.put("linger.ms", "5");
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int n = 0; n < PER_USER; n++) {
           for (String user : users) {
-            producer.send(new ProducerRecord<>(Topic.TASK_EVENTS.topicName(), user.getBytes(StandardCharsets.UTF_8), event(user, n)));
+            producer.send(
+                new ProducerRecord<>(
+                    Topic.TASK_EVENTS.topicName(),
+                    user.getBytes(StandardCharsets.UTF_8),
+                    event(user, n)));
           }
         }
         producer.flush();
       }
-      System.out.printf("[keyed] %d events produced in %.1f s%n", TOTAL, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "[keyed] %d events produced in %.1f s%n", TOTAL, (System.nanoTime() - t0) / 1e9);
 
       // SIGKILL the consumer once it has stored a fair share, restart it 2 s later.
       await("a quarter of the events stored")
@@ -89,7 +98,9 @@ class KeyedOrderIT {
           .until(() -> audited(audit, users) >= TOTAL / 2);
       Daprd sidecar = stack.sidecar(AppIds.AUDIT_SERVICE);
       sidecar.kill();
-      System.out.printf("[keyed] audit-service's sidecar SIGKILLed after %d events audited in all%n", audited(audit, users));
+      System.out.printf(
+          "[keyed] audit-service's sidecar SIGKILLed after %d events audited in all%n",
+          audited(audit, users));
       Thread.sleep(2000);
       sidecar.restart();
 
@@ -97,11 +108,16 @@ class KeyedOrderIT {
           .atMost(Duration.ofMinutes(8))
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> audited(audit, users) >= TOTAL);
-      System.out.printf("[keyed] all %d audited %.1f s after the restart, %.1f s after the first was produced;"
+      System.out.printf(
+          "[keyed] all %d audited %.1f s after the restart, %.1f s after the first was produced;"
               + " %.0f redeliveries recognised as duplicates since the restart%n",
-          TOTAL, (System.nanoTime() - restarted) / 1e9, (System.nanoTime() - t0) / 1e9,
+          TOTAL,
+          (System.nanoTime() - restarted) / 1e9,
+          (System.nanoTime() - t0) / 1e9,
           metric(audit, "todo_events_duplicates_total{topic=\"task-events\"}")
-              + metric(audit, "todo_events_consumed_total{outcome=\"duplicate\",topic=\"task-events\"}"));
+              + metric(
+                  audit,
+                  "todo_events_consumed_total{outcome=\"duplicate\",topic=\"task-events\"}"));
 
       int audited = 0;
       int outOfOrder = 0;
@@ -119,7 +135,9 @@ class KeyedOrderIT {
         }
         assertThat(entries).as("entries of %s", user).hasSize(PER_USER);
       }
-      System.out.printf("[keyed] %d of %d audited, %d distinct event_ids, %d out of order%n", audited, TOTAL, eventIds.size(), outOfOrder);
+      System.out.printf(
+          "[keyed] %d of %d audited, %d distinct event_ids, %d out of order%n",
+          audited, TOTAL, eventIds.size(), outOfOrder);
       assertThat(audited).isEqualTo(TOTAL);
       assertThat(eventIds).hasSize(TOTAL);
       assertThat(outOfOrder).as("entries out of their per-user order").isZero();
@@ -127,7 +145,9 @@ class KeyedOrderIT {
   }
 
   private static int audited(ServiceApp audit, List<String> users) {
-    return users.stream().mapToInt(u -> auditEntries(audit, "user_id=" + u + "&limit=1000").size()).sum();
+    return users.stream()
+        .mapToInt(u -> auditEntries(audit, "user_id=" + u + "&limit=1000").size())
+        .sum();
   }
 
   private static String title(int n) {

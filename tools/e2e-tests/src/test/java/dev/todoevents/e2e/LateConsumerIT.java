@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A consumer whose sidecar is up but whose app is not ready for 20 s (a slow start: migrations,
- * a cold JVM) while events are published: daprd waits for the app before it subscribes, the
- * events wait in Kafka, and every one is processed once the app is up. Prints the counts.
+ * A consumer whose sidecar is up but whose app is not ready for 20 s (a slow start: migrations, a
+ * cold JVM) while events are published: daprd waits for the app before it subscribes, the events
+ * wait in Kafka, and every one is processed once the app is up. Prints the counts.
  */
 @Tag("slow")
 class LateConsumerIT {
@@ -29,7 +29,9 @@ class LateConsumerIT {
   @Test
   void eventsPublishedBeforeTheConsumerIsReadyAreAllProcessed() throws Exception {
     Path work = WorkDirs.create("late-consumer");
-    try (Stack stack = Stack.start(work, Set.of(AppIds.AUDIT_SERVICE), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
+    try (Stack stack =
+        Stack.start(
+            work, Set.of(AppIds.AUDIT_SERVICE), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE)) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       String user = "lena-" + UUID.randomUUID();
@@ -42,13 +44,16 @@ class LateConsumerIT {
       }
       long appStart = System.nanoTime();
       audit.start();
-      System.out.printf("[late] audit-service started %.1f s after its sidecar; 20 tasks created meanwhile%n",
+      System.out.printf(
+          "[late] audit-service started %.1f s after its sidecar; 20 tasks created meanwhile%n",
           (appStart - sidecarUp) / 1e9);
       await("all 20 audited")
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(250))
           .until(() -> auditEntries(audit, "user_id=" + user + "&limit=1000").size() >= 20);
-      System.out.printf("[late] 20 of 20 audited %.1f s after the app started%n", (System.nanoTime() - appStart) / 1e9);
+      System.out.printf(
+          "[late] 20 of 20 audited %.1f s after the app started%n",
+          (System.nanoTime() - appStart) / 1e9);
       List<JsonNode> entries = auditEntries(audit, "user_id=" + user + "&limit=1000");
       Set<String> audited = new HashSet<>();
       entries.forEach(e -> audited.add(e.get("task_id").asText()));

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a person watches, on real servers: the metrics of every sidecar and app scraped by a real
- * Prometheus, and one trace, from a REST call to its last effect, in a real Zipkin server that the sidecars
- * (tools/dapr/config.yaml, spec.tracing.zipkin) and the apps (quarkus-opentelemetry, TraceExport)
- * export to: completing a weekly task (task-service's server span, no traceparent from the
- * client, so the trace starts there) -> its publish by task-service's sidecar -> the deliveries
+ * Prometheus, and one trace, from a REST call to its last effect, in a real Zipkin server that the
+ * sidecars (tools/dapr/config.yaml, spec.tracing.zipkin) and the apps (quarkus-opentelemetry,
+ * TraceExport) export to: completing a weekly task (task-service's server span, no traceparent from
+ * the client, so the trace starts there) -> its publish by task-service's sidecar -> the deliveries
  * to audit-service and recurring-task-service -> recurring-task-service's service invocation of
  * task-service -> the next occurrence's publish and its deliveries. The test reads the trace back
  * from Zipkin's API and checks that it is one tree rooted at the REST call; then asks Prometheus
@@ -41,20 +41,37 @@ class ObservabilityLiveIT {
   void oneTraceAndTheScrapedMetricsOfACompletedRecurringTask() throws Exception {
     Path work = WorkDirs.create("tracing");
     try (ZipkinServer zipkin = ZipkinServer.start(work.resolve("zipkin"));
-        Stack stack = Stack.startTraced(work, zipkin.spansEndpoint(), AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE);
-        PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"), Map.of(
-            "dapr-sidecars", Map.entry("/metrics", sidecarTargets(stack)),
-            "apps", Map.entry("/q/metrics", appTargets(stack))))) {
+        Stack stack =
+            Stack.startTraced(
+                work,
+                zipkin.spansEndpoint(),
+                AppIds.TASK_SERVICE,
+                AppIds.AUDIT_SERVICE,
+                AppIds.RECURRING_TASK_SERVICE);
+        PrometheusServer prometheus =
+            PrometheusServer.start(
+                work.resolve("prometheus"),
+                Map.of(
+                    "dapr-sidecars", Map.entry("/metrics", sidecarTargets(stack)),
+                    "apps", Map.entry("/q/metrics", appTargets(stack))))) {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       String user = "tia-" + UUID.randomUUID();
 
-      Http.Reply created = Http.post(tasks.baseUrl() + "/tasks",
-          "{\"title\":\"Water plants\",\"recurrence\":\"weekly\",\"due_at\":\"2026-12-01T08:00:00Z\"}",
-          "application/json", Stack.auth(user));
+      Http.Reply created =
+          Http.post(
+              tasks.baseUrl() + "/tasks",
+              "{\"title\":\"Water plants\",\"recurrence\":\"weekly\",\"due_at\":\"2026-12-01T08:00:00Z\"}",
+              "application/json",
+              Stack.auth(user));
       assertThat(created.status()).isEqualTo(201);
       String first = created.body().get("id").asText();
-      Http.Reply completed = Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json", Stack.auth(user));
+      Http.Reply completed =
+          Http.post(
+              tasks.baseUrl() + "/tasks/" + first + "/complete",
+              "",
+              "application/json",
+              Stack.auth(user));
       assertThat(completed.status()).isEqualTo(200);
       String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
       await("the next occurrence audited")
@@ -63,9 +80,11 @@ class ObservabilityLiveIT {
           .untilAsserted(() -> assertThat(auditEntries(audit, "task_id=" + next)).hasSize(1));
 
       // The trace id the completion's events carry (audit-service records their traceparent).
-      JsonNode completion = auditEntries(audit, "task_id=" + first + "&event_type=todo.task.completed").get(0);
+      JsonNode completion =
+          auditEntries(audit, "task_id=" + first + "&event_type=todo.task.completed").get(0);
       String traceId = completion.get("traceparent").asText().split("-")[1];
-      assertThat(auditEntries(audit, "task_id=" + next).get(0).get("traceparent").asText()).contains(traceId);
+      assertThat(auditEntries(audit, "task_id=" + next).get(0).get("traceparent").asText())
+          .contains(traceId);
 
       // Spans arrive within a second or two (batch delays); wait for the whole tree.
       await("the complete trace " + traceId + " in Zipkin")
@@ -73,16 +92,24 @@ class ObservabilityLiveIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> isComplete(spans(zipkin, traceId)));
       List<JsonNode> spans = spans(zipkin, traceId);
-      System.out.printf("[trace] %s: %d spans in Zipkin (%s)%n", traceId, spans.size(), zipkin.baseUrl() + "/zipkin/traces/" + traceId);
+      System.out.printf(
+          "[trace] %s: %d spans in Zipkin (%s)%n",
+          traceId, spans.size(), zipkin.baseUrl() + "/zipkin/traces/" + traceId);
       for (JsonNode s : spans) {
-        System.out.printf("[trace]   %-24s %-7s %-45s id=%s parent=%s%n", s.at("/localEndpoint/serviceName").asText(),
-            s.path("kind").asText("-"), s.path("name").asText(), s.get("id").asText(), s.path("parentId").asText("-"));
+        System.out.printf(
+            "[trace]   %-24s %-7s %-45s id=%s parent=%s%n",
+            s.at("/localEndpoint/serviceName").asText(),
+            s.path("kind").asText("-"),
+            s.path("name").asText(),
+            s.get("id").asText(),
+            s.path("parentId").asText("-"));
       }
       // One tree: a single root, task-service's server span of the REST call, and every other
       // span's parent in the trace.
       List<JsonNode> roots = spans.stream().filter(s -> !s.has("parentId")).toList();
       assertThat(roots).as("roots").hasSize(1);
-      assertThat(roots.get(0).at("/localEndpoint/serviceName").asText()).isEqualTo(AppIds.TASK_SERVICE);
+      assertThat(roots.get(0).at("/localEndpoint/serviceName").asText())
+          .isEqualTo(AppIds.TASK_SERVICE);
       assertThat(roots.get(0).path("kind").asText()).isEqualTo("SERVER");
       assertThat(roots.get(0).path("name").asText()).contains("/complete");
       Set<String> ids = new HashSet<>();
@@ -96,7 +123,8 @@ class ObservabilityLiveIT {
       // task-service served recurring-task-service's invocation of /internal/tasks.
       assertThat(serverSpans(spans, AppIds.AUDIT_SERVICE)).isNotEmpty();
       assertThat(serverSpans(spans, AppIds.RECURRING_TASK_SERVICE)).isNotEmpty();
-      assertThat(serverSpans(spans, AppIds.TASK_SERVICE)).anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
+      assertThat(serverSpans(spans, AppIds.TASK_SERVICE))
+          .anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
 
       // The same flow in Prometheus: every sidecar and app scraped, Dapr's publish and delivery
       // counters and the apps' own histograms and counters there.
@@ -105,12 +133,12 @@ class ObservabilityLiveIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> value(prometheus, "count(up == 1)") == 6);
       String[] queries = {
-          "sum(dapr_component_pubsub_egress_count{app_id=\"task-service\",success=\"true\"})",
-          "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"recurring-task-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"recurring-task-service\"})",
-          "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"audit-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"audit-service\"})",
-          "sum(dapr_http_server_request_count{app_id=\"task-service\"}) or sum(dapr_grpc_io_server_completed_rpcs{app_id=\"task-service\"})",
-          "sum(todo_events_published_total{job=\"apps\"})",
-          "sum(todo_events_processing_seconds_count{job=\"apps\",result=\"processed\"})",
+        "sum(dapr_component_pubsub_egress_count{app_id=\"task-service\",success=\"true\"})",
+        "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"recurring-task-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"recurring-task-service\"})",
+        "sum(dapr_component_pubsub_ingress_bulk_event_count{app_id=\"audit-service\"}) or sum(dapr_component_pubsub_ingress_count{app_id=\"audit-service\"})",
+        "sum(dapr_http_server_request_count{app_id=\"task-service\"}) or sum(dapr_grpc_io_server_completed_rpcs{app_id=\"task-service\"})",
+        "sum(todo_events_published_total{job=\"apps\"})",
+        "sum(todo_events_processing_seconds_count{job=\"apps\",result=\"processed\"})",
       };
       for (String q : queries) {
         await("a figure for " + q)
@@ -124,12 +152,14 @@ class ObservabilityLiveIT {
 
   private static List<String> sidecarTargets(Stack stack) {
     return Stream.of(AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE)
-        .map(id -> "127.0.0.1:" + stack.sidecar(id).metricsPort()).toList();
+        .map(id -> "127.0.0.1:" + stack.sidecar(id).metricsPort())
+        .toList();
   }
 
   private static List<String> appTargets(Stack stack) {
     return Stream.of(AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.RECURRING_TASK_SERVICE)
-        .map(id -> "127.0.0.1:" + stack.app(id).port()).toList();
+        .map(id -> "127.0.0.1:" + stack.app(id).port())
+        .toList();
   }
 
   /** An instant query's single value (-1 when it has no result yet). */
@@ -139,22 +169,27 @@ class ObservabilityLiveIT {
   }
 
   /**
-   * Complete: every span's parent has arrived (the sidecars and apps export in batches, each on
-   * its own schedule), with a server span in each consumer and the invocation's.
+   * Complete: every span's parent has arrived (the sidecars and apps export in batches, each on its
+   * own schedule), with a server span in each consumer and the invocation's.
    */
   private static boolean isComplete(List<JsonNode> spans) {
     Set<String> ids = new HashSet<>();
     spans.forEach(s -> ids.add(s.get("id").asText()));
-    return spans.stream().allMatch(s -> !s.has("parentId") || ids.contains(s.get("parentId").asText()))
+    return spans.stream()
+            .allMatch(s -> !s.has("parentId") || ids.contains(s.get("parentId").asText()))
         && spans.stream().anyMatch(s -> !s.has("parentId"))
         && !serverSpans(spans, AppIds.AUDIT_SERVICE).isEmpty()
         && !serverSpans(spans, AppIds.RECURRING_TASK_SERVICE).isEmpty()
-        && serverSpans(spans, AppIds.TASK_SERVICE).stream().anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
+        && serverSpans(spans, AppIds.TASK_SERVICE).stream()
+            .anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
   }
 
   private static List<JsonNode> serverSpans(List<JsonNode> spans, String service) {
     return spans.stream()
-        .filter(s -> s.at("/localEndpoint/serviceName").asText().equals(service) && s.path("kind").asText().equals("SERVER"))
+        .filter(
+            s ->
+                s.at("/localEndpoint/serviceName").asText().equals(service)
+                    && s.path("kind").asText().equals("SERVER"))
         .toList();
   }
 

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * task-service's transactional outbox on real processes. Its sidecar is SIGKILLed, so every
- * change commits with its events unsent; then task-service itself is SIGKILLed (a crash between
- * commit and publish), both come back, and every acknowledged change reaches the audit log
- * exactly once. A longer outage makes the API refuse writes (503) instead of queueing them.
+ * task-service's transactional outbox on real processes. Its sidecar is SIGKILLed, so every change
+ * commits with its events unsent; then task-service itself is SIGKILLed (a crash between commit and
+ * publish), both come back, and every acknowledged change reaches the audit log exactly once. A
+ * longer outage makes the API refuse writes (503) instead of queueing them.
  */
 @Tag("slow")
 class OutboxFlowIT {
@@ -38,7 +38,9 @@ class OutboxFlowIT {
       String user = "olga-" + UUID.randomUUID();
       Set<String> acknowledged = new HashSet<>();
       acknowledged.add(TaskAuditFlowIT.createTask(tasks, user, "before"));
-      await().atMost(Duration.ofSeconds(60)).until(() -> auditEntries(audit, "user_id=" + user).size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> auditEntries(audit, "user_id=" + user).size() == 1);
 
       // 1. No sidecar: changes are stored with their events in the outbox (201), not published.
       sidecar.kill();
@@ -46,7 +48,8 @@ class OutboxFlowIT {
         acknowledged.add(TaskAuditFlowIT.createTask(tasks, user, "while the sidecar is dead " + i));
       }
       double pending = metric(tasks, "todo_outbox_pending");
-      System.out.printf("[outbox] sidecar dead: 5 writes acknowledged, %.0f events pending%n", pending);
+      System.out.printf(
+          "[outbox] sidecar dead: 5 writes acknowledged, %.0f events pending%n", pending);
       assertThat(pending).isEqualTo(10); // a TaskEvent and a TaskUpdateEvent each
       // Readiness includes the sidecar: the app is out of its Service while it has none.
       Http.Reply ready = Http.get(tasks.baseUrl() + "/q/health/ready");
@@ -62,8 +65,11 @@ class OutboxFlowIT {
       await("the outbox drained by the restarted task-service")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
-          .untilAsserted(() -> assertThat(auditEntries(audit, "user_id=" + user + "&limit=1000")).hasSize(6));
-      System.out.printf("[outbox] all 6 audited %.1f s after the restart began%n", (System.nanoTime() - restarted) / 1e9);
+          .untilAsserted(
+              () -> assertThat(auditEntries(audit, "user_id=" + user + "&limit=1000")).hasSize(6));
+      System.out.printf(
+          "[outbox] all 6 audited %.1f s after the restart began%n",
+          (System.nanoTime() - restarted) / 1e9);
       assertThat(metric(tasks, "todo_outbox_pending")).isZero();
 
       // 3. A longer outage: after task.outbox.refuse-writes-after (5 s) writes get 503 and
@@ -74,7 +80,12 @@ class OutboxFlowIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (refused == null && System.nanoTime() < deadline) {
         String title = "during the outage " + statuses.size();
-        Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\"}", "application/json", Stack.auth(user));
+        Http.Reply r =
+            Http.post(
+                tasks.baseUrl() + "/tasks",
+                "{\"title\":\"" + title + "\"}",
+                "application/json",
+                Stack.auth(user));
         statuses.add(r.status());
         if (r.status() == 201) {
           acknowledged.add(r.body().get("id").asText());
@@ -94,15 +105,28 @@ class OutboxFlowIT {
       await("every acknowledged write audited once")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
-          .untilAsserted(() -> assertThat(auditEntries(audit, "user_id=" + user + "&limit=1000")).hasSize(expected));
+          .untilAsserted(
+              () ->
+                  assertThat(auditEntries(audit, "user_id=" + user + "&limit=1000"))
+                      .hasSize(expected));
       List<JsonNode> entries = auditEntries(audit, "user_id=" + user + "&limit=1000");
       Set<String> audited = new HashSet<>();
       entries.forEach(e -> audited.add(e.get("task_id").asText()));
       assertThat(audited).isEqualTo(acknowledged);
       assertThat(Http.get(tasks.baseUrl() + "/tasks", Stack.auth(user)).body().size())
-          .as("the refused write changed nothing").isEqualTo(expected);
-      await("writes accepted again").atMost(Duration.ofSeconds(30)).until(
-          () -> Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"after\"}", "application/json", Stack.auth(user)).status() == 201);
+          .as("the refused write changed nothing")
+          .isEqualTo(expected);
+      await("writes accepted again")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Http.post(
+                              tasks.baseUrl() + "/tasks",
+                              "{\"title\":\"after\"}",
+                              "application/json",
+                              Stack.auth(user))
+                          .status()
+                      == 201);
     }
   }
 }

@@ -19,11 +19,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * stats-service, the Python consumer (services/stats-service), on the contracts the Java apps
- * use: its own unit tests on the shared sample events, then live events from task-service through
- * real Kafka and its own daprd (mTLS, API tokens), with the same subscription, resiliency and DLQ
- * rules as the Java consumers, and the same user rules: GET /stats answers for the bearer token's
- * user only.
+ * stats-service, the Python consumer (services/stats-service), on the contracts the Java apps use:
+ * its own unit tests on the shared sample events, then live events from task-service through real
+ * Kafka and its own daprd (mTLS, API tokens), with the same subscription, resiliency and DLQ rules
+ * as the Java consumers, and the same user rules: GET /stats answers for the bearer token's user
+ * only.
  */
 class PolyglotConsumerIT {
 
@@ -33,12 +33,19 @@ class PolyglotConsumerIT {
   void itsUnitTestsPassOnTheSharedSampleEvents() {
     Path work = WorkDirs.create("polyglot-unit");
     Path dir = ProjectPaths.root().resolve("services/stats-service");
-    try (ManagedProcess tests = ManagedProcess.start("python-unittest",
-        List.of(ProjectPaths.python().toString(), "-m", "unittest", "-v"), Map.of(), dir, work.resolve("unittest.log"))) {
+    try (ManagedProcess tests =
+        ManagedProcess.start(
+            "python-unittest",
+            List.of(ProjectPaths.python().toString(), "-m", "unittest", "-v"),
+            Map.of(),
+            dir,
+            work.resolve("unittest.log"))) {
       int exit = tests.awaitExit(Duration.ofSeconds(120));
       System.out.println("[stats-service unittest]\n" + tests.output());
       assertThat(exit).as("python -m unittest in %s", dir).isZero();
-      assertThat(tests.output()).contains("test_every_shared_task_event_sample_is_valid").contains("OK");
+      assertThat(tests.output())
+          .contains("test_every_shared_task_event_sample_is_valid")
+          .contains("OK");
     }
   }
 
@@ -53,23 +60,43 @@ class PolyglotConsumerIT {
 
       String first = TaskAuditFlowIT.createTask(tasks, alice, "Buy oat milk");
       TaskAuditFlowIT.createTask(tasks, alice, "Call mum");
-      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + first + "/complete", "", "application/json", Stack.auth(alice)).status())
+      assertThat(
+              Http.post(
+                      tasks.baseUrl() + "/tasks/" + first + "/complete",
+                      "",
+                      "application/json",
+                      Stack.auth(alice))
+                  .status())
           .isEqualTo(200);
       await("alice's events counted by the Python consumer")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(() -> assertThat(Http.get(stats.baseUrl() + "/stats", Stack.auth(alice)).body().get("events"))
-              .hasToString("{\"created\":2,\"completed\":1}"));
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(stats.baseUrl() + "/stats", Stack.auth(alice))
+                              .body()
+                              .get("events"))
+                      .hasToString("{\"created\":2,\"completed\":1}"));
 
       // The same event again (same event_id): counted once.
       ObjectNode event = SampleEvents.taskCreated(alice);
-      assertThat(Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, event.toString()).status()).isEqualTo(204);
-      assertThat(Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, event.toString()).status()).isEqualTo(204);
+      assertThat(
+              Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, event.toString())
+                  .status())
+          .isEqualTo(204);
+      assertThat(
+              Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, event.toString())
+                  .status())
+          .isEqualTo(204);
       // An event that breaks the schema: dead-lettered by the app, with the error.
       ObjectNode invalid = SampleEvents.taskCreated(alice);
       ((ObjectNode) invalid.get("data").get("task_data")).remove("title");
       String invalidId = invalid.get("id").asText();
-      assertThat(Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, invalid.toString()).status()).isEqualTo(204);
+      assertThat(
+              Stack.publish(taskSidecar, Topic.TASK_EVENTS.topicName(), alice, invalid.toString())
+                  .status())
+          .isEqualTo(204);
 
       await("the invalid event in task-events-dlq")
           .atMost(Duration.ofSeconds(60))
@@ -80,13 +107,21 @@ class PolyglotConsumerIT {
       assertThat(letter.get("error_kind").asText()).isEqualTo("poison");
       assertThat(letter.get("event_id").asText()).isEqualTo(invalidId);
       assertThat(letter.get("error").asText()).contains("schema violation").contains("title");
-      assertThat(letter.at("/original/data/event_id").asText()).isEqualTo(invalid.at("/data/event_id").asText());
+      assertThat(letter.at("/original/data/event_id").asText())
+          .isEqualTo(invalid.at("/data/event_id").asText());
 
       await("the duplicate recognised")
           .atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
-              .contains("todo_stats_events_total{outcome=\"duplicate\"} 1", "todo_stats_events_total{outcome=\"invalid\"} 1"));
-      assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.auth(alice)).body().get("events"))
+          .untilAsserted(
+              () ->
+                  assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
+                      .contains(
+                          "todo_stats_events_total{outcome=\"duplicate\"} 1",
+                          "todo_stats_events_total{outcome=\"invalid\"} 1"));
+      assertThat(
+              Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.auth(alice))
+                  .body()
+                  .get("events"))
           .hasToString("{\"created\":3,\"completed\":1}");
       // A user's stats are theirs: no token, no answer; another user's id needs the admin role.
       Http.Reply anonymous = Http.get(stats.baseUrl() + "/stats?user_id=" + alice);
@@ -96,15 +131,26 @@ class PolyglotConsumerIT {
       Http.Reply notHers = Http.get(stats.baseUrl() + "/stats?user_id=" + bob, Stack.auth(alice));
       assertThat(notHers.status()).isEqualTo(403);
       assertThat(notHers.body().get("error").asText()).isEqualTo("forbidden");
-      assertThat(Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.admin()).body().get("events"))
+      assertThat(
+              Http.get(stats.baseUrl() + "/stats?user_id=" + alice, Stack.admin())
+                  .body()
+                  .get("events"))
           .hasToString("{\"created\":3,\"completed\":1}");
       assertThat(Http.text(stats.baseUrl() + "/q/metrics"))
-          .contains("todo_stats_auth_refused_total{reason=\"missing_token\"} 1", "todo_stats_auth_refused_total{reason=\"forbidden\"} 1");
+          .contains(
+              "todo_stats_auth_refused_total{reason=\"missing_token\"} 1",
+              "todo_stats_auth_refused_total{reason=\"forbidden\"} 1");
       // Deliveries come from the sidecar only (its app token).
-      assertThat(Http.post(stats.baseUrl() + "/events/task-events", event.toString(), "application/cloudevents+json").status())
+      assertThat(
+              Http.post(
+                      stats.baseUrl() + "/events/task-events",
+                      event.toString(),
+                      "application/cloudevents+json")
+                  .status())
           .isEqualTo(401);
-      System.out.println("[polyglot] stats-service (Python) counted alice's 3 created + 1 completed, 1 duplicate, 1 dead-lettered;"
-          + " refused /stats without a token (401) and alice asking for bob's (403)");
+      System.out.println(
+          "[polyglot] stats-service (Python) counted alice's 3 created + 1 completed, 1 duplicate, 1 dead-lettered;"
+              + " refused /stats without a token (401) and alice asking for bob's (403)");
     }
   }
 }

@@ -45,7 +45,9 @@ class RealtimeFlowIT {
   @BeforeAll
   void start() {
     work = WorkDirs.create("realtime-flow");
-    stack = Stack.start(work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.REALTIME_SERVICE, REALTIME_2);
+    stack =
+        Stack.start(
+            work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.REALTIME_SERVICE, REALTIME_2);
     tasks = stack.app(AppIds.TASK_SERVICE);
     audit = stack.app(AppIds.AUDIT_SERVICE);
     live1 = stack.app(AppIds.REALTIME_SERVICE);
@@ -61,19 +63,30 @@ class RealtimeFlowIT {
   }
 
   private void awaitLiveConsumers() {
-    double seconds = awaitLiveConsumers("both realtime-service instances consuming task-updates", tasks, live1, live2,
-        "probe-" + UUID.randomUUID(), Duration.ofSeconds(2));
+    double seconds =
+        awaitLiveConsumers(
+            "both realtime-service instances consuming task-updates",
+            tasks,
+            live1,
+            live2,
+            "probe-" + UUID.randomUUID(),
+            Duration.ofSeconds(2));
     System.out.printf("[realtime] both instances live after %.1f s%n", seconds);
   }
 
   /**
-   * Each instance's consumer starts at the newest message once its broker has set it up, which
-   * the apps cannot see. Tasks of the user {@code probe} are created every {@code poll} until a
-   * client on each instance has received one: from then on nothing published is missed.
+   * Each instance's consumer starts at the newest message once its broker has set it up, which the
+   * apps cannot see. Tasks of the user {@code probe} are created every {@code poll} until a client
+   * on each instance has received one: from then on nothing published is missed.
    *
    * @return the seconds that took
    */
-  static double awaitLiveConsumers(String what, ServiceApp tasks, ServiceApp live1, ServiceApp live2, String probe,
+  static double awaitLiveConsumers(
+      String what,
+      ServiceApp tasks,
+      ServiceApp live1,
+      ServiceApp live2,
+      String probe,
       Duration poll) {
     try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(probe));
         LiveClient c2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(probe))) {
@@ -81,16 +94,22 @@ class RealtimeFlowIT {
       await(what)
           .atMost(Duration.ofSeconds(90))
           .pollInterval(poll)
-          .until(() -> {
-            TaskAuditFlowIT.createTask(tasks, probe, "probe");
-            return !c1.updates().isEmpty() && !c2.updates().isEmpty();
-          });
+          .until(
+              () -> {
+                TaskAuditFlowIT.createTask(tasks, probe, "probe");
+                return !c1.updates().isEmpty() && !c2.updates().isEmpty();
+              });
       return (System.nanoTime() - start) / 1e9;
     }
   }
 
   private String createTask(String userId, String title) {
-    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\"}", "application/json", Stack.auth(userId));
+    Http.Reply r =
+        Http.post(
+            tasks.baseUrl() + "/tasks",
+            "{\"title\":\"" + title + "\"}",
+            "application/json",
+            Stack.auth(userId));
     assertThat(r.status()).as("create task: %s", r.body()).isEqualTo(201);
     return r.body().get("id").asText();
   }
@@ -110,11 +129,20 @@ class RealtimeFlowIT {
       await("alice's frame on both instances")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> !alice1.updatesOf(aliceTask).isEmpty() && !alice2.updatesOf(aliceTask).isEmpty());
-      System.out.printf("[realtime] created -> frame on both instances: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+          .until(
+              () ->
+                  !alice1.updatesOf(aliceTask).isEmpty() && !alice2.updatesOf(aliceTask).isEmpty());
+      System.out.printf(
+          "[realtime] created -> frame on both instances: %d ms%n",
+          (System.nanoTime() - t0) / 1_000_000);
       await("alice's task in the audit log")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Http.get(audit.baseUrl() + "/audit?task_id=" + aliceTask, Stack.admin()).body().size() == 1);
+          .until(
+              () ->
+                  Http.get(audit.baseUrl() + "/audit?task_id=" + aliceTask, Stack.admin())
+                          .body()
+                          .size()
+                      == 1);
 
       for (LiveClient c : List.of(alice1, alice2)) {
         JsonNode frame = c.updatesOf(aliceTask).get(0);
@@ -130,11 +158,13 @@ class RealtimeFlowIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> !bob1.updatesOf(bobTask).isEmpty() && !bob2.updatesOf(bobTask).isEmpty());
       for (LiveClient c : List.of(bob1, bob2)) {
-        assertThat(c.updates()).allSatisfy(f -> assertThat(f.get("user_id").asText()).isEqualTo(bob));
+        assertThat(c.updates())
+            .allSatisfy(f -> assertThat(f.get("user_id").asText()).isEqualTo(bob));
         assertThat(c.updates()).hasSize(1);
       }
       for (LiveClient c : List.of(alice1, alice2)) {
-        assertThat(c.updates()).allSatisfy(f -> assertThat(f.get("user_id").asText()).isEqualTo(alice));
+        assertThat(c.updates())
+            .allSatisfy(f -> assertThat(f.get("user_id").asText()).isEqualTo(alice));
         assertThat(c.updatesOf(aliceTask)).as("one frame per event").hasSize(1);
       }
     }
@@ -158,12 +188,25 @@ class RealtimeFlowIT {
       String created = createTask(carol, "Water the plants");
       wait.until(b -> !b.findElements(row(created)).isEmpty());
       assertThat(titleOf(browser, created)).isEqualTo("Water the plants");
-      assertThat(browser.findElement(row(created)).findElement(By.className("status")).getText()).isEqualTo("pending");
+      assertThat(browser.findElement(row(created)).findElement(By.className("status")).getText())
+          .isEqualTo("pending");
 
-      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + created + "/complete", "{}", "application/json", Stack.auth(carol)).status()).isEqualTo(200);
-      wait.until(b -> "completed".equals(b.findElement(row(created)).findElement(By.className("status")).getText()));
+      assertThat(
+              Http.post(
+                      tasks.baseUrl() + "/tasks/" + created + "/complete",
+                      "{}",
+                      "application/json",
+                      Stack.auth(carol))
+                  .status())
+          .isEqualTo(200);
+      wait.until(
+          b ->
+              "completed"
+                  .equals(
+                      b.findElement(row(created)).findElement(By.className("status")).getText()));
 
-      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + before, Stack.auth(carol))).isEqualTo(204);
+      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + before, Stack.auth(carol)))
+          .isEqualTo(204);
       wait.until(b -> b.findElements(row(before)).isEmpty());
     } finally {
       browser.quit();
@@ -181,17 +224,30 @@ class RealtimeFlowIT {
   /** Debian's Chromium, headless, with the flags this closed network needs (env notes). */
   private static WebDriver chromium(Path profile) throws Exception {
     Path binary = Path.of(System.getenv().getOrDefault("TODO_CHROMIUM", "/usr/bin/chromium"));
-    Path driver = Path.of(System.getenv().getOrDefault("TODO_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    Path driver =
+        Path.of(System.getenv().getOrDefault("TODO_CHROMEDRIVER", "/usr/bin/chromedriver"));
     if (!Files.isExecutable(binary) || !Files.isExecutable(driver)) {
-      throw new IllegalStateException("Chromium (" + binary + ") or chromedriver (" + driver + ") is missing: "
-          + "run tools/bootstrap.sh --with-browser, or 'sudo apt-get install chromium chromium-driver'");
+      throw new IllegalStateException(
+          "Chromium ("
+              + binary
+              + ") or chromedriver ("
+              + driver
+              + ") is missing: "
+              + "run tools/bootstrap.sh --with-browser, or 'sudo apt-get install chromium chromium-driver'");
     }
     Files.createDirectories(profile);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(binary.toFile());
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         "--user-data-dir=" + profile);
     ChromeDriverService service =
         new ChromeDriverService.Builder()

@@ -16,11 +16,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reminders on real processes: task-service's sidecar ticks it every second through the cron
- * input binding of components/, and due reminders go to the `reminders` topic in Kafka. One
- * reminder for an open task, also when task-service is killed and restarted before it is due;
- * none for a task completed or deleted before. Lateness is printed, not asserted to the
- * millisecond (timing targets belong to a benchmark); the bound here only says "at its time".
+ * Reminders on real processes: task-service's sidecar ticks it every second through the cron input
+ * binding of components/, and due reminders go to the `reminders` topic in Kafka. One reminder for
+ * an open task, also when task-service is killed and restarted before it is due; none for a task
+ * completed or deleted before. Lateness is printed, not asserted to the millisecond (timing targets
+ * belong to a benchmark); the bound here only says "at its time".
  */
 class ReminderFlowIT {
 
@@ -35,8 +35,16 @@ class ReminderFlowIT {
       String open = createReminder(tasks, user, "Take the bins out", remindAt);
       String completed = createReminder(tasks, user, "Already done", remindAt);
       String deleted = createReminder(tasks, user, "Never mind", remindAt);
-      assertThat(Http.post(tasks.baseUrl() + "/tasks/" + completed + "/complete", "", "application/json", Stack.auth(user)).status()).isEqualTo(200);
-      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted, Stack.auth(user))).isEqualTo(204);
+      assertThat(
+              Http.post(
+                      tasks.baseUrl() + "/tasks/" + completed + "/complete",
+                      "",
+                      "application/json",
+                      Stack.auth(user))
+                  .status())
+          .isEqualTo(200);
+      assertThat(Http.delete(tasks.baseUrl() + "/tasks/" + deleted, Stack.auth(user)))
+          .isEqualTo(204);
 
       // task-service dies and comes back before the reminder is due.
       tasks.kill();
@@ -71,11 +79,22 @@ class ReminderFlowIT {
       await("the notification")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(250))
-          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body()).hasSize(1));
-      var listed = Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body().get(0);
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(
+                                  notifications.baseUrl() + "/notifications?user_id=" + user,
+                                  Stack.auth(user))
+                              .body())
+                      .hasSize(1));
+      var listed =
+          Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user))
+              .body()
+              .get(0);
       assertThat(listed.get("event_id").asText()).isEqualTo(eventId);
       assertThat(listed.get("title").asText()).isEqualTo("Take the bins out");
-      long notifiedLateMs = Duration.between(remindAt, Instant.parse(listed.get("delivered_at").asText())).toMillis();
+      long notifiedLateMs =
+          Duration.between(remindAt, Instant.parse(listed.get("delivered_at").asText())).toMillis();
       System.out.printf("notification delivered %d ms after remind_at%n", notifiedLateMs);
       Path file = Stack.notificationsDir(work).resolve(eventId + ".json");
       assertThat(file).exists();
@@ -86,15 +105,20 @@ class ReminderFlowIT {
       notifications.kill();
       notifications.start();
       Http.Reply again =
-          Stack.publish(stack.sidecar(AppIds.TASK_SERVICE), "reminders", user, r.value().toString());
+          Stack.publish(
+              stack.sidecar(AppIds.TASK_SERVICE), "reminders", user, r.value().toString());
       assertThat(again.status()).isEqualTo(204);
       await("the duplicate is seen")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
-              () -> assertThat(Http.text(notifications.baseUrl() + "/q/metrics"))
-                  .contains("todo_events_duplicates_total{topic=\"reminders\"} 1.0"));
-      assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user)).body()).hasSize(1);
+              () ->
+                  assertThat(Http.text(notifications.baseUrl() + "/q/metrics"))
+                      .contains("todo_events_duplicates_total{topic=\"reminders\"} 1.0"));
+      assertThat(
+              Http.get(notifications.baseUrl() + "/notifications?user_id=" + user, Stack.auth(user))
+                  .body())
+          .hasSize(1);
       try (var files = java.nio.file.Files.list(Stack.notificationsDir(work))) {
         assertThat(files.count()).isEqualTo(1);
       }
@@ -106,12 +130,25 @@ class ReminderFlowIT {
       await("the notification of the 3 s reminder")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin, Stack.auth(erin)).body()).hasSize(1));
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(
+                                  notifications.baseUrl() + "/notifications?user_id=" + erin,
+                                  Stack.auth(erin))
+                              .body())
+                      .hasSize(1));
       KafkaRecords.Received quickReminder = remindersFor(stack, quick).get(0);
       long quickLateMs = Duration.between(soon, quickReminder.timestamp()).toMillis();
-      var quickNote = Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin, Stack.auth(erin)).body().get(0);
-      long quickNotifiedMs = Duration.between(soon, Instant.parse(quickNote.get("delivered_at").asText())).toMillis();
-      System.out.printf("3 s reminder: published %d ms, notified %d ms after remind_at%n", quickLateMs, quickNotifiedMs);
+      var quickNote =
+          Http.get(notifications.baseUrl() + "/notifications?user_id=" + erin, Stack.auth(erin))
+              .body()
+              .get(0);
+      long quickNotifiedMs =
+          Duration.between(soon, Instant.parse(quickNote.get("delivered_at").asText())).toMillis();
+      System.out.printf(
+          "3 s reminder: published %d ms, notified %d ms after remind_at%n",
+          quickLateMs, quickNotifiedMs);
       assertThat(quickLateMs).isBetween(0L, 2_000L);
       assertThat(quickNotifiedMs).as("notified at most 2 s after remind_at").isBetween(0L, 2_000L);
       assertThat(remindersFor(stack, quick)).hasSize(1);
@@ -120,14 +157,20 @@ class ReminderFlowIT {
 
   /** A task of {@code user} with a reminder at {@code remindAt}: its id. */
   static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
-    Http.Reply r = Http.post(tasks.baseUrl() + "/tasks", "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
-        "application/json", Stack.auth(user));
+    Http.Reply r =
+        Http.post(
+            tasks.baseUrl() + "/tasks",
+            "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
+            "application/json",
+            Stack.auth(user));
     assertThat(r.status()).as("POST /tasks with remind_at: %s", r.body()).isEqualTo(201);
     return r.body().get("id").asText();
   }
 
-  private static List<KafkaRecords.Received> remindersFor(Stack stack, String taskId) throws Exception {
-    return KafkaRecords.readAll(stack.kafka.bootstrapServers(), Topic.REMINDERS.topicName()).stream()
+  private static List<KafkaRecords.Received> remindersFor(Stack stack, String taskId)
+      throws Exception {
+    return KafkaRecords.readAll(stack.kafka.bootstrapServers(), Topic.REMINDERS.topicName())
+        .stream()
         .filter(r -> taskId.equals(r.value().at("/data/task_id").asText()))
         .toList();
   }

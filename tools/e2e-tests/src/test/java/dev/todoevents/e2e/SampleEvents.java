@@ -18,15 +18,20 @@ final class SampleEvents {
     return fromSample("task-event.created.json", user);
   }
 
-  /** The task-completed sample, the same way: what makes recurring-task-service create a next task. */
+  /**
+   * The task-completed sample, the same way: what makes recurring-task-service create a next task.
+   */
   static ObjectNode taskCompleted(String user) {
     return fromSample("task-event.completed.json", user);
   }
 
   private static ObjectNode fromSample(String sample, String user) {
     ObjectNode data = (ObjectNode) Samples.load(sample);
-    data.put("event_id", UUID.randomUUID().toString()).put("task_id", UUID.randomUUID().toString()).put("user_id", user);
+    data.put("event_id", UUID.randomUUID().toString())
+        .put("task_id", UUID.randomUUID().toString())
+        .put("user_id", user);
     TaskEvent event = Events.read(data, TaskEvent.class);
-    return (ObjectNode) Events.MAPPER.valueToTree(Events.envelope(event, "task-service", "e2e-" + user, null));
+    return (ObjectNode)
+        Events.MAPPER.valueToTree(Events.envelope(event, "task-service", "e2e-" + user, null));
   }
 }

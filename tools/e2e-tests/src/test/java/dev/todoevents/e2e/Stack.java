@@ -1,5 +1,6 @@
 package dev.todoevents.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.KafkaBroker;
@@ -7,11 +8,10 @@ import dev.todoevents.runtime.Ports;
 import dev.todoevents.runtime.PostgresServer;
 import dev.todoevents.runtime.PubSubBroker;
 import dev.todoevents.runtime.Sentry;
-import dev.todoevents.runtime.SystemEnv;
 import dev.todoevents.runtime.ServiceApp;
 import dev.todoevents.runtime.Shutdown;
+import dev.todoevents.runtime.SystemEnv;
 import dev.todoevents.runtime.TopicAdmin;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,26 +20,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The system on real processes for one test: a Kafka node with the project's topics, the
- * broker behind the component {@code pubsub} (Kafka itself unless TODO_BROKER names another, see
- * {@link PubSubBroker}), a Dapr Sentry (mTLS between the sidecars, so access control applies),
- * then for each app its daprd (the project's own components/, subscriptions/, resiliency/) and
- * its packaged app, all on free ports. {@link #close()} stops everything, apps first.
+ * The system on real processes for one test: a Kafka node with the project's topics, the broker
+ * behind the component {@code pubsub} (Kafka itself unless TODO_BROKER names another, see {@link
+ * PubSubBroker}), a Dapr Sentry (mTLS between the sidecars, so access control applies), then for
+ * each app its daprd (the project's own components/, subscriptions/, resiliency/) and its packaged
+ * app, all on free ports. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** Kafka, when it is the broker (pubsub and live-pubsub); null when another broker replaces it. */
+  /**
+   * Kafka, when it is the broker (pubsub and live-pubsub); null when another broker replaces it.
+   */
   final KafkaBroker kafka;
+
   /** The broker behind the component pubsub. */
   PubSubBroker pubsub;
+
   private Sentry sentry;
   private Path work;
   private String broker;
   private Map<String, String> sidecarEnv;
   private String zipkinSpans;
+
   /** JDBC URLs by app-id: that app's instances run its PostgreSQL package on this database. */
   private Map<String, String> databases = Map.of();
+
   private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
   private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
 
@@ -48,8 +55,8 @@ final class Stack implements AutoCloseable {
   }
 
   /**
-   * @param instances app-ids; a second instance of an app is named {@code app-id#2} (its own
-   *     daprd with the same app-id, its own folder and ports)
+   * @param instances app-ids; a second instance of an app is named {@code app-id#2} (its own daprd
+   *     with the same app-id, its own folder and ports)
    */
   static Stack start(Path work, String... instances) {
     return start(work, Set.of(), instances);
@@ -63,15 +70,17 @@ final class Stack implements AutoCloseable {
     return start(work, PubSubBroker.selected(), notStarted, instances);
   }
 
-  /** @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES}) */
+  /**
+   * @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES})
+   */
   static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
     return launch(work, broker, notStarted, null, Map.of(), instances);
   }
 
   /**
-   * Like {@link #start(Path, String...)}, with the apps named in {@code databases} on
-   * PostgreSQL: their instances run the app's {@code quarkus-app-postgresql} package, all of
-   * them on that one database, as on a cluster.
+   * Like {@link #start(Path, String...)}, with the apps named in {@code databases} on PostgreSQL:
+   * their instances run the app's {@code quarkus-app-postgresql} package, all of them on that one
+   * database, as on a cluster.
    *
    * @param databases JDBC URL by app-id (user {@link PostgresServer#USER}, trust auth)
    */
@@ -79,7 +88,10 @@ final class Stack implements AutoCloseable {
     return launch(work, PubSubBroker.selected(), Set.of(), null, databases, instances);
   }
 
-  /** Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to Zipkin. */
+  /**
+   * Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to
+   * Zipkin.
+   */
   static Stack startTraced(Path work, String zipkinSpans, String... instances) {
     return launch(work, PubSubBroker.selected(), Set.of(), zipkinSpans, Map.of(), instances);
   }
@@ -88,10 +100,16 @@ final class Stack implements AutoCloseable {
    * @param zipkinSpans a Zipkin span endpoint that every sidecar and app exports its traces to;
    *     null: no traces (the apps' tracing is off, the sidecars export none)
    */
-  private static Stack launch(Path work, String broker, Set<String> notStarted, String zipkinSpans,
-      Map<String, String> databases, String[] instances) {
+  private static Stack launch(
+      Path work,
+      String broker,
+      Set<String> notStarted,
+      String zipkinSpans,
+      Map<String, String> databases,
+      String[] instances) {
     // Another broker replaces Kafka (pubsub and live-pubsub both move): no Kafka node then.
-    Stack stack = new Stack(broker.equals("kafka") ? KafkaBroker.start(work.resolve("kafka")) : null);
+    Stack stack =
+        new Stack(broker.equals("kafka") ? KafkaBroker.start(work.resolve("kafka")) : null);
     try {
       if (stack.kafka != null) {
         TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
@@ -135,9 +153,9 @@ final class Stack implements AutoCloseable {
   }
 
   /**
-   * Starts an instance that was not named when the stack started, sidecar and app: a consumer
-   * whose sidecar subscribes for the first time now (unlike {@code notStarted}, where the sidecar
-   * is up from the start and only the app comes late). Stopped with the rest by {@link #close()}.
+   * Starts an instance that was not named when the stack started, sidecar and app: a consumer whose
+   * sidecar subscribes for the first time now (unlike {@code notStarted}, where the sidecar is up
+   * from the start and only the app comes late). Stopped with the rest by {@link #close()}.
    */
   ServiceApp startLater(String instance) {
     if (sidecars.containsKey(instance)) {
@@ -156,29 +174,48 @@ final class Stack implements AutoCloseable {
    * sidecar's API token.
    */
   static Http.Reply publish(Daprd sidecar, String topic, String partitionKey, String cloudEvent) {
-    return Http.post(publishUrl(sidecar, topic, partitionKey), cloudEvent, "application/cloudevents+json",
-        "dapr-api-token", sidecar.apiToken());
+    return Http.post(
+        publishUrl(sidecar, topic, partitionKey),
+        cloudEvent,
+        "application/cloudevents+json",
+        "dapr-api-token",
+        sidecar.apiToken());
   }
 
   /** The sidecar's HTTP publish endpoint for {@code topic} on the pubsub component. */
   static String publishUrl(Daprd sidecar, String topic, String partitionKey) {
-    return "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic + "?metadata.partitionKey=" + partitionKey;
+    return "http://127.0.0.1:"
+        + sidecar.httpPort()
+        + "/v1.0/publish/pubsub/"
+        + topic
+        + "?metadata.partitionKey="
+        + partitionKey;
   }
 
   /**
-   * Dapr HTTP service invocation from {@code caller}'s sidecar, as that app would call
-   * ({@code /v1.0/invoke/{target}/method/{method}} with its API token).
+   * Dapr HTTP service invocation from {@code caller}'s sidecar, as that app would call ({@code
+   * /v1.0/invoke/{target}/method/{method}} with its API token).
    */
-  static Http.Reply invoke(Daprd caller, String httpMethod, String target, String method, String json, String... headers) {
+  static Http.Reply invoke(
+      Daprd caller,
+      String httpMethod,
+      String target,
+      String method,
+      String json,
+      String... headers) {
     String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
     all[headers.length] = "dapr-api-token";
     all[headers.length + 1] = caller.apiToken();
-    return Http.call(httpMethod, "http://127.0.0.1:" + caller.httpPort() + "/v1.0/invoke/" + target + "/method/" + method, json, all);
+    return Http.call(
+        httpMethod,
+        "http://127.0.0.1:" + caller.httpPort() + "/v1.0/invoke/" + target + "/method/" + method,
+        json,
+        all);
   }
 
   /**
-   * Headers (name, value, ...) for a request as {@code user}: a bearer token from the dev
-   * issuer, followed by {@code more}.
+   * Headers (name, value, ...) for a request as {@code user}: a bearer token from the dev issuer,
+   * followed by {@code more}.
    */
   static String[] auth(String user, String... more) {
     String[] all = new String[more.length + 2];
@@ -188,9 +225,14 @@ final class Stack implements AutoCloseable {
     return all;
   }
 
-  /** Headers for a request of the back office: a token with the admin role, which reads across users. */
+  /**
+   * Headers for a request of the back office: a token with the admin role, which reads across
+   * users.
+   */
   static String[] admin() {
-    return new String[] {"Authorization", "Bearer " + DevIssuer.shared().adminToken("e2e-operator")};
+    return new String[] {
+      "Authorization", "Bearer " + DevIssuer.shared().adminToken("e2e-operator")
+    };
   }
 
   /** The messages in a (dead-letter) topic of the pubsub broker, parsed: whatever the broker. */
@@ -213,7 +255,8 @@ final class Stack implements AutoCloseable {
 
   /** Skips the calling test when TODO_BROKER puts another broker than Kafka behind pubsub. */
   static void assumeKafka(String why) {
-    org.junit.jupiter.api.Assumptions.assumeTrue(PubSubBroker.selected().equals("kafka"),
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        PubSubBroker.selected().equals("kafka"),
         "runs on Kafka only (" + why + "); TODO_BROKER=" + PubSubBroker.selected());
   }
 

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * A real daprd sidecar for one app, on free ports, loading the project's own components/,
  * subscriptions/ and resiliency/ folders and the app's Dapr Configuration, with the flags dapr.yaml
- * gives `dapr run -f .` (no app health check: see the note there), and mTLS with an identity from
- * a {@link Sentry}, as the dapr CLI does for a Configuration with mtls enabled.
+ * gives `dapr run -f .` (no app health check: see the note there), and mTLS with an identity from a
+ * {@link Sentry}, as the dapr CLI does for a Configuration with mtls enabled.
  */
 public final class Daprd implements AutoCloseable {
 
@@ -22,13 +22,23 @@ public final class Daprd implements AutoCloseable {
   private final List<String> command;
   private final Map<String, String> env;
   private final Path workDir;
-  /** What the app shows the sidecar (DAPR_API_TOKEN) and the sidecar shows the app (APP_API_TOKEN). */
+
+  /**
+   * What the app shows the sidecar (DAPR_API_TOKEN) and the sidecar shows the app (APP_API_TOKEN).
+   */
   private final String apiToken = java.util.UUID.randomUUID().toString();
+
   private final String appToken = java.util.UUID.randomUUID().toString();
   private ManagedProcess process;
 
-  private Daprd(String appId, int httpPort, int grpcPort, int metricsPort, List<String> command,
-      Map<String, String> env, Path workDir) {
+  private Daprd(
+      String appId,
+      int httpPort,
+      int grpcPort,
+      int metricsPort,
+      List<String> command,
+      Map<String, String> env,
+      Path workDir) {
     this.appId = appId;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
@@ -49,31 +59,63 @@ public final class Daprd implements AutoCloseable {
    * @param sentry the certificate authority that gives this sidecar its mTLS identity
    * @param broker whose pubsub component to load ({@link PubSubBroker#NAMES})
    */
-  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry, String broker) {
-    return start(appId, appPort, workDir, env, sentry, List.of(ProjectPaths.resourcesPaths(broker)));
+  public static Daprd start(
+      String appId,
+      int appPort,
+      Path workDir,
+      Map<String, String> env,
+      Sentry sentry,
+      String broker) {
+    return start(
+        appId, appPort, workDir, env, sentry, List.of(ProjectPaths.resourcesPaths(broker)));
   }
 
   /**
    * Like the one above, with the given resources folders (e.g. a copy of subscriptions/ with a
    * setting changed) and the app's own Configuration, as {@code env}'s Zipkin endpoint says.
    */
-  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry,
+  public static Daprd start(
+      String appId,
+      int appPort,
+      Path workDir,
+      Map<String, String> env,
+      Sentry sentry,
       List<Path> resources) {
-    return start(appId, appPort, workDir, env, sentry, resources, configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
+    return start(
+        appId,
+        appPort,
+        workDir,
+        env,
+        sentry,
+        resources,
+        configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
   }
 
   /**
    * A sidecar with the given resources folders and Configuration file (e.g. the benchmark's own),
    * without mTLS when {@code sentry} is null.
    */
-  public static Daprd start(String appId, int appPort, Path workDir, Map<String, String> env, Sentry sentry,
-      List<Path> resources, Path config) {
+  public static Daprd start(
+      String appId,
+      int appPort,
+      Path workDir,
+      Map<String, String> env,
+      Sentry sentry,
+      List<Path> resources,
+      Path config) {
     return start(appId, appPort, "http", workDir, env, sentry, resources, config);
   }
 
   /** Like the one above, with the protocol the sidecar speaks to its app: http or grpc. */
-  public static Daprd start(String appId, int appPort, String appProtocol, Path workDir, Map<String, String> env, Sentry sentry,
-      List<Path> resources, Path config) {
+  public static Daprd start(
+      String appId,
+      int appPort,
+      String appProtocol,
+      Path workDir,
+      Map<String, String> env,
+      Sentry sentry,
+      List<Path> resources,
+      Path config) {
     int http = Ports.free();
     int grpc = Ports.free();
     int internal = Ports.free();
@@ -82,18 +124,30 @@ public final class Daprd implements AutoCloseable {
     cmd.addAll(
         List.of(
             ProjectPaths.daprd().toString(),
-            "--app-id", appId,
-            "--app-port", Integer.toString(appPort),
-            "--app-protocol", appProtocol,
-            "--dapr-http-port", Integer.toString(http),
-            "--dapr-grpc-port", Integer.toString(grpc),
-            "--dapr-internal-grpc-port", Integer.toString(internal),
-            "--dapr-listen-addresses", "127.0.0.1",
-            "--metrics-port", Integer.toString(metrics),
-            "--config", config.toString(),
-            "--placement-host-address", "",
-            "--scheduler-host-address", "",
-            "--log-level", "info"));
+            "--app-id",
+            appId,
+            "--app-port",
+            Integer.toString(appPort),
+            "--app-protocol",
+            appProtocol,
+            "--dapr-http-port",
+            Integer.toString(http),
+            "--dapr-grpc-port",
+            Integer.toString(grpc),
+            "--dapr-internal-grpc-port",
+            Integer.toString(internal),
+            "--dapr-listen-addresses",
+            "127.0.0.1",
+            "--metrics-port",
+            Integer.toString(metrics),
+            "--config",
+            config.toString(),
+            "--placement-host-address",
+            "",
+            "--scheduler-host-address",
+            "",
+            "--log-level",
+            "info"));
     for (Path p : resources) {
       cmd.add("--resources-path");
       cmd.add(p.toString());
@@ -120,11 +174,13 @@ public final class Daprd implements AutoCloseable {
       String yaml = Files.readString(ProjectPaths.daprConfig(appId));
       String local = "\"http://localhost:9411/api/v2/spans\"";
       if (!yaml.contains(local)) {
-        throw new IllegalStateException(ProjectPaths.daprConfig(appId) + " has no zipkin endpointAddress " + local);
+        throw new IllegalStateException(
+            ProjectPaths.daprConfig(appId) + " has no zipkin endpointAddress " + local);
       }
-      yaml = zipkinEndpoint != null
-          ? yaml.replace(local, "\"" + zipkinEndpoint + "\"")
-          : yaml.replaceAll("(?m)^    zipkin:\\n      endpointAddress: .*\\n", "");
+      yaml =
+          zipkinEndpoint != null
+              ? yaml.replace(local, "\"" + zipkinEndpoint + "\"")
+              : yaml.replaceAll("(?m)^    zipkin:\\n      endpointAddress: .*\\n", "");
       Files.createDirectories(workDir);
       Path copy = workDir.resolve("dapr-config-" + appId + ".yaml");
       Files.writeString(copy, yaml);
@@ -135,8 +191,15 @@ public final class Daprd implements AutoCloseable {
   }
 
   private void launch() {
-    process = ManagedProcess.startReady("daprd-" + appId, command, env, workDir, workDir.resolve("daprd-" + appId + ".log"),
-        "http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
+    process =
+        ManagedProcess.startReady(
+            "daprd-" + appId,
+            command,
+            env,
+            workDir,
+            workDir.resolve("daprd-" + appId + ".log"),
+            "http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound",
+            Duration.ofSeconds(60));
   }
 
   /** SIGKILL, as when the sidecar dies. */

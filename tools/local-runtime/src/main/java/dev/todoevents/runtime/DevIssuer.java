@@ -17,20 +17,23 @@ import java.util.UUID;
 
 /**
  * A development token issuer for tests, the same as tools/dev-token.sh: an RSA key pair made on
- * first use (never stored in the repository), and RS256 bearer tokens for any user id
- * ({@code sub}), issuer {@value #ISSUER}, audience {@value #AUDIENCE}. The apps verify them with the public key file
- * ({@code mp.jwt.verify.publickey.location}).
+ * first use (never stored in the repository), and RS256 bearer tokens for any user id ({@code
+ * sub}), issuer {@value #ISSUER}, audience {@value #AUDIENCE}. The apps verify them with the public
+ * key file ({@code mp.jwt.verify.publickey.location}).
  */
 public final class DevIssuer {
 
   /** mp.jwt.verify.issuer of the apps' default configuration. */
   public static final String ISSUER = "todo-events-dev";
+
   /** mp.jwt.verify.audiences of the apps' default configuration. */
   public static final String AUDIENCE = "todo-events";
+
   /** The group that may read across users (dev.todoevents.service.Users.ADMIN_ROLE). */
   public static final String ADMIN_GROUP = "todo-admin";
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static DevIssuer shared;
 
@@ -113,7 +116,8 @@ public final class DevIssuer {
   private static String sign(Map<String, Object> claims, java.security.PrivateKey key) {
     try {
       String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-      String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(JSON.writeValueAsBytes(claims));
+      String signingInput =
+          b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(JSON.writeValueAsBytes(claims));
       Signature rs256 = Signature.getInstance("SHA256withRSA");
       rs256.initSign(key);
       rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -131,5 +135,4 @@ public final class DevIssuer {
   private static String b64(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
-
 }

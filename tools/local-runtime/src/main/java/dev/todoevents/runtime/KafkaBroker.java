@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * One Apache Kafka node in KRaft mode (combined broker + controller on loopback), run from the
- * Maven Central jars that tools/bootstrap.sh puts in .runtime/kafka/libs. Storage is formatted
- * on first start and kept in {@code dataDir}, so a restart keeps every record.
+ * Maven Central jars that tools/bootstrap.sh puts in .runtime/kafka/libs. Storage is formatted on
+ * first start and kept in {@code dataDir}, so a restart keeps every record.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -70,7 +70,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "kafka-storage-format", format, Map.of(), dataDir, dataDir.resolve("format.log"));
         int code = fmt.awaitExit(Duration.ofSeconds(60));
         if (code != 0) {
-          throw new IllegalStateException("Kafka storage format failed (exit " + code + "):\n" + fmt.tail(40));
+          throw new IllegalStateException(
+              "Kafka storage format failed (exit " + code + "):\n" + fmt.tail(40));
         }
       }
 
@@ -83,7 +84,8 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static ManagedProcess launch(List<String> command, Path dataDir) {
-    ManagedProcess p = ManagedProcess.start("kafka", command, Map.of(), dataDir, dataDir.resolve("kafka.log"));
+    ManagedProcess p =
+        ManagedProcess.start("kafka", command, Map.of(), dataDir, dataDir.resolve("kafka.log"));
     try {
       p.awaitLog("Kafka Server started", Duration.ofSeconds(90));
     } catch (RuntimeException e) {
@@ -131,29 +133,29 @@ public final class KafkaBroker implements AutoCloseable {
 
   static String serverProperties(int port, int controllerPort, Path logDir) {
     return String.join(
-            "\n",
-            "process.roles=broker,controller",
-            "node.id=1",
-            "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "log.dirs=" + logDir,
-            "num.partitions=3",
-            // One node: every internal topic has one replica; acks=all then means this node.
-            "offsets.topic.replication.factor=1",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "min.insync.replicas=1",
-            "group.initial.rebalance.delay.ms=0",
-            // Topics are created by TopicAdmin with their retention; typos must not create topics.
-            "auto.create.topics.enable=false",
-            "log.cleaner.dedupe.buffer.size=16777216",
-            "");
+        "\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "log.dirs=" + logDir,
+        "num.partitions=3",
+        // One node: every internal topic has one replica; acks=all then means this node.
+        "offsets.topic.replication.factor=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "min.insync.replicas=1",
+        "group.initial.rebalance.delay.ms=0",
+        // Topics are created by TopicAdmin with their retention; typos must not create topics.
+        "auto.create.topics.enable=false",
+        "log.cleaner.dedupe.buffer.size=16777216",
+        "");
   }
 
   private static final String LOG4J =

@@ -3,7 +3,9 @@ package dev.todoevents.runtime;
 import java.util.List;
 import java.util.Map;
 
-/** Kafka as the pubsub broker: the node the caller started (and stops) and its topics (TopicAdmin). */
+/**
+ * Kafka as the pubsub broker: the node the caller started (and stops) and its topics (TopicAdmin).
+ */
 final class KafkaPubSub implements PubSubBroker {
   private final KafkaBroker kafka;
 
@@ -24,7 +26,9 @@ final class KafkaPubSub implements PubSubBroker {
   @Override
   public List<String> messages(String topic) {
     try {
-      return KafkaRecords.readAll(kafka.bootstrapServers(), topic).stream().map(r -> r.value().toString()).toList();
+      return KafkaRecords.readAll(kafka.bootstrapServers(), topic).stream()
+          .map(r -> r.value().toString())
+          .toList();
     } catch (Exception e) {
       throw new IllegalStateException("cannot read " + topic + " from Kafka: " + e, e);
     }

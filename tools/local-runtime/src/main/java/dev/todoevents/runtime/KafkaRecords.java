@@ -19,8 +19,12 @@ public final class KafkaRecords {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A record's value as JSON and the time Kafka stamped on it (producer's create time). */
-  /** One record: its value parsed as JSON, its timestamp, and where it sits (partition, offset, key). */
-  public record Received(JsonNode value, Instant timestamp, int partition, long offset, String key) {}
+  /**
+   * One record: its value parsed as JSON, its timestamp, and where it sits (partition, offset,
+   * key).
+   */
+  public record Received(
+      JsonNode value, Instant timestamp, int partition, long offset, String key) {}
 
   private KafkaRecords() {}
 
@@ -55,7 +59,13 @@ public final class KafkaRecords {
           throw new AssertionError("could not read " + topic + " to its end within 30 s");
         }
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          out.add(new Received(JSON.readTree(r.value()), Instant.ofEpochMilli(r.timestamp()), r.partition(), r.offset(), r.key()));
+          out.add(
+              new Received(
+                  JSON.readTree(r.value()),
+                  Instant.ofEpochMilli(r.timestamp()),
+                  r.partition(),
+                  r.offset(),
+                  r.key()));
         }
       }
       return out;

@@ -53,18 +53,31 @@ public final class KubeApiServer implements AutoCloseable {
       int client = Ports.free();
       int peer = Ports.free();
       int metrics = Ports.free();
-      etcd = ManagedProcess.start("etcd",
-          List.of(ProjectPaths.k8sBin("etcd").toString(),
-              "--name", "default",
-              "--data-dir", work.resolve("etcd-data").toString(),
-              "--listen-client-urls", "http://127.0.0.1:" + client,
-              "--advertise-client-urls", "http://127.0.0.1:" + client,
-              "--listen-peer-urls", "http://127.0.0.1:" + peer,
-              "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-              "--initial-cluster", "default=http://127.0.0.1:" + peer,
-              "--listen-metrics-urls", "http://127.0.0.1:" + metrics,
-              "--unsafe-no-fsync"),
-          Map.of(), work, work.resolve("etcd.log"));
+      etcd =
+          ManagedProcess.start(
+              "etcd",
+              List.of(
+                  ProjectPaths.k8sBin("etcd").toString(),
+                  "--name",
+                  "default",
+                  "--data-dir",
+                  work.resolve("etcd-data").toString(),
+                  "--listen-client-urls",
+                  "http://127.0.0.1:" + client,
+                  "--advertise-client-urls",
+                  "http://127.0.0.1:" + client,
+                  "--listen-peer-urls",
+                  "http://127.0.0.1:" + peer,
+                  "--initial-advertise-peer-urls",
+                  "http://127.0.0.1:" + peer,
+                  "--initial-cluster",
+                  "default=http://127.0.0.1:" + peer,
+                  "--listen-metrics-urls",
+                  "http://127.0.0.1:" + metrics,
+                  "--unsafe-no-fsync"),
+              Map.of(),
+              work,
+              work.resolve("etcd.log"));
       etcd.awaitHttp("http://127.0.0.1:" + client + "/health", Duration.ofSeconds(30));
 
       // Service-account tokens need a key pair; an admin token authenticates kubectl.
@@ -74,26 +87,48 @@ public final class KubeApiServer implements AutoCloseable {
       String token = UUID.randomUUID().toString();
       Path tokens = write("tokens.csv", token + ",admin,admin,\"system:masters\"\n");
       int port = Ports.free();
-      apiserver = ManagedProcess.start("kube-apiserver",
-          List.of(ProjectPaths.k8sBin("kube-apiserver").toString(),
-              "--etcd-servers", "http://127.0.0.1:" + client,
-              "--bind-address", "127.0.0.1",
-              "--advertise-address", "127.0.0.1",
-              // No "kubernetes" Service endpoints to keep (a loopback address is refused there).
-              "--endpoint-reconciler-type", "none",
-              "--secure-port", Integer.toString(port),
-              "--cert-dir", work.resolve("certs").toString(),
-              "--token-auth-file", tokens.toString(),
-              "--authorization-mode", "RBAC",
-              "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-              "--service-account-key-file", pub.toString(),
-              "--service-account-signing-key-file", key.toString(),
-              "--service-cluster-ip-range", "10.0.0.0/24",
-              // No controller manager creates the default ServiceAccount; nothing runs pods here.
-              "--disable-admission-plugins", "ServiceAccount",
-              "--allow-privileged=false"),
-          Map.of(), work, work.resolve("kube-apiserver.log"));
-      write("kubeconfig", """
+      apiserver =
+          ManagedProcess.start(
+              "kube-apiserver",
+              List.of(
+                  ProjectPaths.k8sBin("kube-apiserver").toString(),
+                  "--etcd-servers",
+                  "http://127.0.0.1:" + client,
+                  "--bind-address",
+                  "127.0.0.1",
+                  "--advertise-address",
+                  "127.0.0.1",
+                  // No "kubernetes" Service endpoints to keep (a loopback address is refused
+                  // there).
+                  "--endpoint-reconciler-type",
+                  "none",
+                  "--secure-port",
+                  Integer.toString(port),
+                  "--cert-dir",
+                  work.resolve("certs").toString(),
+                  "--token-auth-file",
+                  tokens.toString(),
+                  "--authorization-mode",
+                  "RBAC",
+                  "--service-account-issuer",
+                  "https://kubernetes.default.svc.cluster.local",
+                  "--service-account-key-file",
+                  pub.toString(),
+                  "--service-account-signing-key-file",
+                  key.toString(),
+                  "--service-cluster-ip-range",
+                  "10.0.0.0/24",
+                  // No controller manager creates the default ServiceAccount; nothing runs pods
+                  // here.
+                  "--disable-admission-plugins",
+                  "ServiceAccount",
+                  "--allow-privileged=false"),
+              Map.of(),
+              work,
+              work.resolve("kube-apiserver.log"));
+      write(
+          "kubeconfig",
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -111,7 +146,8 @@ public final class KubeApiServer implements AutoCloseable {
                 cluster: local
                 user: admin
           current-context: local
-          """.formatted(port, token));
+          """
+              .formatted(port, token));
       awaitReady(Duration.ofSeconds(90));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -131,7 +167,8 @@ public final class KubeApiServer implements AutoCloseable {
       }
       Pause.millis(500);
     }
-    throw new IllegalStateException("kube-apiserver not ready within " + timeout + ": " + last + "\n" + apiserver.tail(40));
+    throw new IllegalStateException(
+        "kube-apiserver not ready within " + timeout + ": " + last + "\n" + apiserver.tail(40));
   }
 
   /** kubectl against this API server; waits at most two minutes. */
@@ -141,9 +178,13 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** kubectl against this API server; its output is also kept in kubectl.log. */
   public Result kubectl(Duration timeout, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(ProjectPaths.k8sBin("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ProjectPaths.k8sBin("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
     cmd.addAll(List.of(args));
-    ManagedProcess p = ManagedProcess.start("kubectl", cmd, Map.of(), work, work.resolve("kubectl.log"));
+    ManagedProcess p =
+        ManagedProcess.start("kubectl", cmd, Map.of(), work, work.resolve("kubectl.log"));
     try {
       return new Result(p.awaitExit(timeout), p.output());
     } catch (IllegalStateException timedOut) {

@@ -13,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client of realtime-service's {@code /updates}, as one user (a bearer token, sent
- * as the Authorization header of the handshake), that keeps every frame it receives.
- * {@link #connect} returns after the hello frame, i.e. once the server has registered the client,
- * so an update published afterwards must reach it.
+ * A WebSocket client of realtime-service's {@code /updates}, as one user (a bearer token, sent as
+ * the Authorization header of the handshake), that keeps every frame it receives. {@link #connect}
+ * returns after the hello frame, i.e. once the server has registered the client, so an update
+ * published afterwards must reach it.
  */
 public final class LiveClient implements AutoCloseable {
 
@@ -28,29 +28,37 @@ public final class LiveClient implements AutoCloseable {
 
   private LiveClient() {}
 
-  /** @param bearerToken a JWT naming the user whose updates to receive */
+  /**
+   * @param bearerToken a JWT naming the user whose updates to receive
+   */
   public static LiveClient connect(String baseHttpUrl, String bearerToken) {
     LiveClient client = open(baseHttpUrl, bearerToken);
     if (client.closeCode != null) {
-      throw new IllegalStateException("the server closed the socket before hello: " + client.closeCode + " " + client.closeReason);
+      throw new IllegalStateException(
+          "the server closed the socket before hello: "
+              + client.closeCode
+              + " "
+              + client.closeReason);
     }
     return client;
   }
 
   /**
-   * Opens a socket and waits for its hello frame or for the server to close it (a refusal after
-   * the handshake, e.g. too many sockets): {@link #closeCode()} tells which.
+   * Opens a socket and waits for its hello frame or for the server to close it (a refusal after the
+   * handshake, e.g. too many sockets): {@link #closeCode()} tells which.
    */
   public static LiveClient open(String baseHttpUrl, String bearerToken) {
     LiveClient client = new LiveClient();
     URI uri = updatesUri(baseHttpUrl);
     try {
-      client.socket = builder(bearerToken).buildAsync(uri, client.listener()).get(15, TimeUnit.SECONDS);
+      client.socket =
+          builder(bearerToken).buildAsync(uri, client.listener()).get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not open " + uri + ": " + e, e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (client.closeCode == null && client.frames.stream().noneMatch(f -> "hello".equals(f.path("type").asText()))) {
+    while (client.closeCode == null
+        && client.frames.stream().noneMatch(f -> "hello".equals(f.path("type").asText()))) {
       if (System.nanoTime() > deadline) {
         client.close();
         throw new IllegalStateException("no hello frame from " + uri + " within 15 s");
@@ -97,9 +105,15 @@ public final class LiveClient implements AutoCloseable {
   public static int refusedHandshakeStatus(String baseHttpUrl, String bearerToken) {
     URI uri = updatesUri(baseHttpUrl);
     try {
-      WebSocket accepted = builder(bearerToken).buildAsync(uri, new WebSocket.Listener() {}).get(15, TimeUnit.SECONDS);
+      WebSocket accepted =
+          builder(bearerToken)
+              .buildAsync(uri, new WebSocket.Listener() {})
+              .get(15, TimeUnit.SECONDS);
       accepted.abort();
-      throw new AssertionError("the server accepted a WebSocket to " + uri + (bearerToken == null ? " without a token" : ""));
+      throw new AssertionError(
+          "the server accepted a WebSocket to "
+              + uri
+              + (bearerToken == null ? " without a token" : ""));
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
         return h.getResponse().statusCode();
@@ -115,7 +129,8 @@ public final class LiveClient implements AutoCloseable {
   }
 
   private static WebSocket.Builder builder(String bearerToken) {
-    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    WebSocket.Builder b =
+        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     return bearerToken == null ? b : b.header("Authorization", "Bearer " + bearerToken);
   }
 

@@ -9,12 +9,12 @@ import java.util.TreeMap;
 
 /**
  * Runs the pubsub broker TODO_BROKER names, other than Kafka, for tools/run.sh: redis-server on
- * 6379, rabbitmq-server on 5672 (Erlang distribution 25672, its epmd on 4369) or nats-server
- * with JetStream on 4222, each with its data kept in {@code data-dir}; creates what the topics
- * need there (JetStream streams, RabbitMQ subscriber and dead-letter queues and the live policy),
+ * 6379, rabbitmq-server on 5672 (Erlang distribution 25672, its epmd on 4369) or nats-server with
+ * JetStream on 4222, each with its data kept in {@code data-dir}; creates what the topics need
+ * there (JetStream streams, RabbitMQ subscriber and dead-letter queues and the live policy),
  * removes what earlier runs' realtime-service instances left on Redis (their consumer groups),
- * prints a READY line with the environment the component reads, and stops the server when this
- * JVM is stopped.
+ * prints a READY line with the environment the component reads, and stops the server when this JVM
+ * is stopped.
  *
  * <p>Usage: {@code LocalBroker <redis|rabbitmq|jetstream> <data-dir>}
  */
@@ -32,14 +32,17 @@ public final class LocalBroker {
           case "redis" -> RedisServer.start(data, 6379);
           case "rabbitmq" -> RabbitMqServer.start(data, 5672, 25672, 4369);
           case "jetstream" -> NatsServer.start(data, 4222);
-          default -> throw new IllegalArgumentException("LocalBroker runs redis, rabbitmq or jetstream, not " + args[0]);
+          default ->
+              throw new IllegalArgumentException(
+                  "LocalBroker runs redis, rabbitmq or jetstream, not " + args[0]);
         };
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
     if (broker instanceof RedisServer redis) {
       // The live-pubsub groups of the realtime-service instances of earlier runs: none runs now.
       List<String> dropped = redis.dropPerInstanceGroups(Topic.TASK_UPDATES.topicName());
       if (!dropped.isEmpty()) {
-        System.out.println("removed the consumer groups of earlier realtime-service instances: " + dropped);
+        System.out.println(
+            "removed the consumer groups of earlier realtime-service instances: " + dropped);
       }
     }
     StringBuilder env = new StringBuilder();

@@ -5,9 +5,9 @@ import java.nio.file.Paths;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the local Kafka node for tools/run.sh: starts it on the given ports with data kept
- * between runs, creates the topics, prints a READY line, and stops the broker when this JVM is
- * stopped (SIGTERM or Ctrl-C).
+ * Runs the local Kafka node for tools/run.sh: starts it on the given ports with data kept between
+ * runs, creates the topics, prints a READY line, and stops the broker when this JVM is stopped
+ * (SIGTERM or Ctrl-C).
  *
  * <p>Usage: {@code LocalKafka <data-dir> <port> <controller-port> [heap]}
  */
@@ -33,7 +33,8 @@ public final class LocalKafka {
                   stopped.countDown();
                 }));
     TopicAdmin.ensureTopics(broker.bootstrapServers());
-    System.out.println("KAFKA READY " + broker.bootstrapServers() + " (log: " + broker.process().log() + ")");
+    System.out.println(
+        "KAFKA READY " + broker.bootstrapServers() + " (log: " + broker.process().log() + ")");
     System.out.flush();
     // Stay up while the broker runs; if it dies, exit non-zero so the launcher notices.
     while (broker.process().isAlive()) {

@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real child process with its output in a log file. Whoever starts one stops it
- * ({@link #close()}); a JVM shutdown hook also stops any left running, so a crashed or
- * interrupted test run leaves nothing behind.
+ * A real child process with its output in a log file. Whoever starts one stops it ({@link
+ * #close()}); a JVM shutdown hook also stops any left running, so a crashed or interrupted test run
+ * leaves nothing behind.
  */
 public final class ManagedProcess implements AutoCloseable {
 
@@ -37,6 +37,7 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+
   /** Where this run's output starts: a restarted process appends to the same log. */
   private final long logStart;
 
@@ -72,7 +73,13 @@ public final class ManagedProcess implements AutoCloseable {
    * {@code timeout}, stops it again and throws (so a failed start leaves nothing running).
    */
   public static ManagedProcess startReady(
-      String name, List<String> command, Map<String, String> env, Path workDir, Path log, String readyUrl, Duration timeout) {
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path workDir,
+      Path log,
+      String readyUrl,
+      Duration timeout) {
     ManagedProcess p = start(name, command, env, workDir, log);
     try {
       return p.awaitHttp(readyUrl, timeout);
@@ -99,8 +106,8 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until this run's output contains {@code needle}; fails early, with the log's tail, if
-   * the process exits.
+   * Waits until this run's output contains {@code needle}; fails early, with the log's tail, if the
+   * process exits.
    */
   public ManagedProcess awaitLog(String needle, Duration timeout) {
     return await(() -> readLog().contains(needle), "log line '" + needle + "'", timeout);
@@ -173,7 +180,9 @@ public final class ManagedProcess implements AutoCloseable {
     return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
   }
 
-  /** Everything this run has printed so far (e.g. a short command's whole output, after it exited). */
+  /**
+   * Everything this run has printed so far (e.g. a short command's whole output, after it exited).
+   */
   public String output() {
     return readLog();
   }
@@ -208,8 +217,15 @@ public final class ManagedProcess implements AutoCloseable {
       }
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            name + " exited with " + process.exitValue() + " while waiting for " + what
-                + " (log " + log + "):\n" + tail(60));
+            name
+                + " exited with "
+                + process.exitValue()
+                + " while waiting for "
+                + what
+                + " (log "
+                + log
+                + "):\n"
+                + tail(60));
       }
       try {
         Thread.sleep(200); // polling a child process; there is nothing to be notified by

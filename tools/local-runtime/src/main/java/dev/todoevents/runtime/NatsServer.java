@@ -18,11 +18,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A nats-server (Debian's package) with JetStream on a free loopback port, its file store in
- * {@code dir}, for the JetStream pubsub component. The component does not create streams, so
- * this makes one file-backed stream per topic and per dead-letter topic (named like the topic,
- * capturing that subject), with the topic's retention as the stream's max age: the JetStream
- * counterpart of the Kafka topics TopicAdmin creates.
+ * A nats-server (Debian's package) with JetStream on a free loopback port, its file store in {@code
+ * dir}, for the JetStream pubsub component. The component does not create streams, so this makes
+ * one file-backed stream per topic and per dead-letter topic (named like the topic, capturing that
+ * subject), with the topic's retention as the stream's max age: the JetStream counterpart of the
+ * Kafka topics TopicAdmin creates.
  */
 final class NatsServer implements PubSubBroker {
   private final int port;
@@ -42,8 +42,18 @@ final class NatsServer implements PubSubBroker {
     ManagedProcess p =
         ManagedProcess.start(
             "nats-server",
-            List.of(bin, "-a", "127.0.0.1", "-p", Integer.toString(port), "-js", "-sd", dir.resolve("jetstream").toString()),
-            Map.of(), dir, dir.resolve("nats.log"));
+            List.of(
+                bin,
+                "-a",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-js",
+                "-sd",
+                dir.resolve("jetstream").toString()),
+            Map.of(),
+            dir,
+            dir.resolve("nats.log"));
     try {
       p.awaitLog("Server is ready", Duration.ofSeconds(30));
       NatsServer server = new NatsServer(port, p);
@@ -55,7 +65,9 @@ final class NatsServer implements PubSubBroker {
     }
   }
 
-  /** One stream per topic and DLQ (same name as its subject), file storage, the topic's retention. */
+  /**
+   * One stream per topic and DLQ (same name as its subject), file storage, the topic's retention.
+   */
   static List<StreamConfiguration> streams() {
     List<StreamConfiguration> out = new ArrayList<>();
     for (Topic t : Topic.values()) {
@@ -87,7 +99,8 @@ final class NatsServer implements PubSubBroker {
         }
       }
     } catch (IOException | JetStreamApiException e) {
-      throw new IllegalStateException("cannot create the JetStream streams on " + url() + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot create the JetStream streams on " + url() + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -95,7 +108,8 @@ final class NatsServer implements PubSubBroker {
   }
 
   private Connection connect() throws IOException, InterruptedException {
-    return Nats.connect(new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(10)).build());
+    return Nats.connect(
+        new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(10)).build());
   }
 
   String url() {
@@ -127,7 +141,8 @@ final class NatsServer implements PubSubBroker {
       }
       return out;
     } catch (IOException | JetStreamApiException e) {
-      throw new IllegalStateException("cannot read stream " + topic + " from " + url() + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot read stream " + topic + " from " + url() + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

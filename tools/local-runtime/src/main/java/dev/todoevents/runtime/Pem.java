@@ -24,8 +24,12 @@ final class Pem {
 
   /** DER bytes as PEM text, e.g. type "PUBLIC KEY" for an X.509 SubjectPublicKeyInfo. */
   static String encode(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free ports, so no test depends on a fixed port. They are picked at random BELOW the kernel's
- * ephemeral range (ip_local_port_range): a port from that range (what binding to port 0 gives)
- * can be handed by the kernel to some outgoing connection between the moment it is picked and
- * the moment daprd or Kafka binds it - seen here as daprd dying with "address already in use".
- * A port is checked bindable on every interface (daprd's internal gRPC server listens on all)
- * and never handed out twice by this JVM.
+ * ephemeral range (ip_local_port_range): a port from that range (what binding to port 0 gives) can
+ * be handed by the kernel to some outgoing connection between the moment it is picked and the
+ * moment daprd or Kafka binds it - seen here as daprd dying with "address already in use". A port
+ * is checked bindable on every interface (daprd's internal gRPC server listens on all) and never
+ * handed out twice by this JVM.
  */
 public final class Ports {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -33,13 +33,16 @@ public final class Ports {
         return port;
       }
     }
-    throw new IllegalStateException("no free port between " + LOW + " and " + HIGH + " after 1000 tries");
+    throw new IllegalStateException(
+        "no free port between " + LOW + " and " + HIGH + " after 1000 tries");
   }
 
   private static boolean bindable(int port) {
     for (InetAddress address : new InetAddress[] {InetAddress.getLoopbackAddress(), null}) {
       try (ServerSocket s = new ServerSocket()) {
-        s.bind(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port), 1);
+        s.bind(
+            address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port),
+            1);
       } catch (IOException e) {
         return false;
       }

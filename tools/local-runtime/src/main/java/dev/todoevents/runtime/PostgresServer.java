@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL server from Debian's postgresql package: initdb into a temporary
- * folder, postgres on a free loopback port, trust auth for a database {@code app}. PostgreSQL
- * refuses to run as root, so under root it runs as the {@code postgres} user via setpriv.
+ * A throwaway PostgreSQL server from Debian's postgresql package: initdb into a temporary folder,
+ * postgres on a free loopback port, trust auth for a database {@code app}. PostgreSQL refuses to
+ * run as root, so under root it runs as the {@code postgres} user via setpriv.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -47,8 +47,10 @@ public final class PostgresServer implements AutoCloseable {
           asPostgres(
               root,
               bin.resolve("initdb").toString(),
-              "-D", data.toString(),
-              "-U", USER,
+              "-D",
+              data.toString(),
+              "-U",
+              USER,
               "--auth=trust",
               "--encoding=UTF8",
               "--no-sync");
@@ -62,11 +64,16 @@ public final class PostgresServer implements AutoCloseable {
           asPostgres(
               root,
               bin.resolve("postgres").toString(),
-              "-D", data.toString(),
-              "-p", Integer.toString(port),
-              "-h", "127.0.0.1",
-              "-k", dir.toString(),
-              "-c", "fsync=off");
+              "-D",
+              data.toString(),
+              "-p",
+              Integer.toString(port),
+              "-h",
+              "127.0.0.1",
+              "-k",
+              dir.toString(),
+              "-c",
+              "fsync=off");
       ManagedProcess p =
           ManagedProcess.start("postgres", server, Map.of(), dir, dir.resolve("postgres.log"));
       try {
@@ -78,8 +85,15 @@ public final class PostgresServer implements AutoCloseable {
       ManagedProcess create =
           ManagedProcess.start(
               "createdb",
-              List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
-                  Integer.toString(port), "-U", USER, DATABASE),
+              List.of(
+                  bin.resolve("createdb").toString(),
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  Integer.toString(port),
+                  "-U",
+                  USER,
+                  DATABASE),
               Map.of(),
               dir,
               dir.resolve("createdb.log"));
@@ -103,16 +117,23 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Creates another database, owned by {@link #USER}: e.g. one per service, as two services
-   * share one server on a cluster. @return its JDBC URL
+   * Creates another database, owned by {@link #USER}: e.g. one per service, as two services share
+   * one server on a cluster. @return its JDBC URL
    */
   public String createDatabase(String name) {
     Path dir = process.log().getParent();
     ManagedProcess create =
         ManagedProcess.start(
             "createdb-" + name,
-            List.of(binDir().resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-U", USER, name),
+            List.of(
+                binDir().resolve("createdb").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                USER,
+                name),
             Map.of(),
             dir,
             dir.resolve("createdb-" + name + ".log"));
@@ -139,7 +160,11 @@ public final class PostgresServer implements AutoCloseable {
         return versions
             .map(v -> v.resolve("bin"))
             .filter(b -> Files.isExecutable(b.resolve("postgres")))
-            .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+            .max(
+                Comparator.comparing(
+                    b ->
+                        Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
             .orElseThrow(PostgresServer::missing);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -6,9 +6,9 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /**
- * Where the project and its bootstrapped runtime live. The runtime (daprd, Kafka jars) is
- * installed by tools/bootstrap.sh into {@code .runtime/}; a missing piece fails with a message
- * that says how to get it.
+ * Where the project and its bootstrapped runtime live. The runtime (daprd, Kafka jars) is installed
+ * by tools/bootstrap.sh into {@code .runtime/}; a missing piece fails with a message that says how
+ * to get it.
  */
 public final class ProjectPaths {
   private ProjectPaths() {}
@@ -45,10 +45,14 @@ public final class ProjectPaths {
     return require(runtime().resolve("dapr/.dapr/bin/sentry"), "sentry");
   }
 
-  /** promtool, from Debian's prometheus package (tools/bootstrap.sh --with-promtool) or $TODO_PROMTOOL. */
+  /**
+   * promtool, from Debian's prometheus package (tools/bootstrap.sh --with-promtool) or
+   * $TODO_PROMTOOL.
+   */
   public static Path promtool() {
     String env = System.getenv("TODO_PROMTOOL");
-    return require(Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/promtool"),
+    return require(
+        Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/promtool"),
         "promtool (run: tools/bootstrap.sh --with-promtool)");
   }
 
@@ -65,8 +69,13 @@ public final class ProjectPaths {
   public static Path zipkinJar() {
     Path dir = require(runtime().resolve("zipkin"), "the Zipkin server jar");
     try (var files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches("zipkin-server-.*-exec\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no zipkin-server-*-exec.jar in " + dir + ": run tools/bootstrap.sh"));
+      return files
+          .filter(f -> f.getFileName().toString().matches("zipkin-server-.*-exec\\.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no zipkin-server-*-exec.jar in " + dir + ": run tools/bootstrap.sh"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -74,12 +83,15 @@ public final class ProjectPaths {
 
   /** kube-apiserver, kubectl or etcd, built by tools/bootstrap.sh --with-k8s. */
   public static Path k8sBin(String name) {
-    return require(runtime().resolve("k8s/bin").resolve(name), name + " (run: tools/bootstrap.sh --with-k8s)");
+    return require(
+        runtime().resolve("k8s/bin").resolve(name), name + " (run: tools/bootstrap.sh --with-k8s)");
   }
 
   /** The official CRDs the manifests use: crds/dapr (from the dapr module), crds/strimzi. */
   public static Path k8sCrds() {
-    return require(runtime().resolve("k8s/crds"), "Dapr, Strimzi, RabbitMQ topology and KEDA CRDs (run: tools/bootstrap.sh --with-k8s)");
+    return require(
+        runtime().resolve("k8s/crds"),
+        "Dapr, Strimzi, RabbitMQ topology and KEDA CRDs (run: tools/bootstrap.sh --with-k8s)");
   }
 
   /**
@@ -98,14 +110,21 @@ public final class ProjectPaths {
   public static Path[] resourcesPaths(String broker) {
     Path r = root();
     return new Path[] {
-      r.resolve("components"), brokerComponents(broker), r.resolve("subscriptions"), r.resolve("resiliency")
+      r.resolve("components"),
+      brokerComponents(broker),
+      r.resolve("subscriptions"),
+      r.resolve("resiliency")
     };
   }
 
-  /** The folder with the component file of {@code broker}'s pubsub (components/brokers/<broker>). */
+  /**
+   * The folder with the component file of {@code broker}'s pubsub (components/brokers/<broker>).
+   */
   public static Path brokerComponents(String broker) {
-    return require(root().resolve("components/brokers").resolve(broker).resolve("pubsub.yaml"),
-        "the component file of broker " + broker).getParent();
+    return require(
+            root().resolve("components/brokers").resolve(broker).resolve("pubsub.yaml"),
+            "the component file of broker " + broker)
+        .getParent();
   }
 
   /** The fast-jar of a packaged service, e.g. services/task-service/target/quarkus-app. */
@@ -119,7 +138,12 @@ public final class ProjectPaths {
    */
   public static Path serviceJar(String appId, String packageDir) {
     return require(
-        root().resolve("services").resolve(appId).resolve("target").resolve(packageDir).resolve("quarkus-run.jar"),
+        root()
+            .resolve("services")
+            .resolve(appId)
+            .resolve("target")
+            .resolve(packageDir)
+            .resolve("quarkus-run.jar"),
         appId + " package " + packageDir + " (run: mvn -DskipTests package)");
   }
 
@@ -134,7 +158,8 @@ public final class ProjectPaths {
    * @param install how to get it, for the error message
    */
   public static String requireCommand(String name, String install) {
-    List<String> dirs = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    List<String> dirs =
+        new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/lib/rabbitmq/bin"));
     for (String d : dirs) {
       Path p = Paths.get(d.isBlank() ? "." : d, name);
@@ -149,7 +174,10 @@ public final class ProjectPaths {
   private static Path require(Path p, String what) {
     if (!Files.exists(p)) {
       throw new IllegalStateException(
-          what + " not found at " + p + ": run tools/bootstrap.sh (installs the runtime into .runtime/)");
+          what
+              + " not found at "
+              + p
+              + ": run tools/bootstrap.sh (installs the runtime into .runtime/)");
     }
     return p;
   }

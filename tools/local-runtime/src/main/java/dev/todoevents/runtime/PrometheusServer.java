@@ -26,19 +26,29 @@ public final class PrometheusServer implements AutoCloseable {
   /**
    * @param jobs job name -> (metrics path, host:port targets)
    */
-  public static PrometheusServer start(Path dir, Map<String, Map.Entry<String, List<String>>> jobs) {
+  public static PrometheusServer start(
+      Path dir, Map<String, Map.Entry<String, List<String>>> jobs) {
     String env = System.getenv("TODO_PROMETHEUS");
     Path bin = Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/prometheus");
     if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException("prometheus not found at " + bin + ": run tools/bootstrap.sh --with-promtool"
-          + " (Debian's prometheus package) or set TODO_PROMETHEUS");
+      throw new IllegalStateException(
+          "prometheus not found at "
+              + bin
+              + ": run tools/bootstrap.sh --with-promtool"
+              + " (Debian's prometheus package) or set TODO_PROMETHEUS");
     }
     StringBuilder yaml = new StringBuilder("global:\n  scrape_interval: 1s\nscrape_configs:\n");
-    jobs.forEach((job, spec) -> {
-      yaml.append("  - job_name: ").append(job).append("\n    metrics_path: ").append(spec.getKey())
-          .append("\n    static_configs:\n      - targets: [");
-      yaml.append(String.join(", ", spec.getValue().stream().map(t -> "\"" + t + "\"").toList())).append("]\n");
-    });
+    jobs.forEach(
+        (job, spec) -> {
+          yaml.append("  - job_name: ")
+              .append(job)
+              .append("\n    metrics_path: ")
+              .append(spec.getKey())
+              .append("\n    static_configs:\n      - targets: [");
+          yaml.append(
+                  String.join(", ", spec.getValue().stream().map(t -> "\"" + t + "\"").toList()))
+              .append("]\n");
+        });
     int port = Ports.free();
     try {
       Files.createDirectories(dir);
@@ -46,10 +56,19 @@ public final class PrometheusServer implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    ManagedProcess p = ManagedProcess.startReady("prometheus",
-        List.of(bin.toString(), "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port),
-        Map.of(), dir, dir.resolve("prometheus.log"), "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(60));
+    ManagedProcess p =
+        ManagedProcess.startReady(
+            "prometheus",
+            List.of(
+                bin.toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port),
+            Map.of(),
+            dir,
+            dir.resolve("prometheus.log"),
+            "http://127.0.0.1:" + port + "/-/ready",
+            Duration.ofSeconds(60));
     return new PrometheusServer(port, p);
   }
 

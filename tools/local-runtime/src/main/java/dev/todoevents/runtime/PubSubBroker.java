@@ -6,11 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The server behind the Dapr component named {@code pubsub}, for one test or one local run.
- * Which one is the switch {@code TODO_BROKER} (environment, or the system property
- * {@code todo.broker}): {@code kafka} (the default), {@code redis}, {@code rabbitmq} or
- * {@code jetstream}. Each has its component file in {@code components/brokers/<name>/}, which the
- * sidecars load instead of Kafka's; nothing else changes.
+ * The server behind the Dapr component named {@code pubsub}, for one test or one local run. Which
+ * one is the switch {@code TODO_BROKER} (environment, or the system property {@code todo.broker}):
+ * {@code kafka} (the default), {@code redis}, {@code rabbitmq} or {@code jetstream}. Each has its
+ * component file in {@code components/brokers/<name>/}, which the sidecars load instead of Kafka's;
+ * nothing else changes.
  */
 public interface PubSubBroker extends AutoCloseable {
 

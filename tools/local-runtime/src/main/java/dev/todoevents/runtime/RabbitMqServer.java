@@ -21,15 +21,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A rabbitmq-server (Debian's package) run as this user on free loopback ports: AMQP, Erlang
- * distribution and its own epmd, so that several can run side by side; its database in
- * {@code dir}. Debian's /usr/sbin wrapper switches to the rabbitmq user, so this runs the
- * script behind it.
+ * distribution and its own epmd, so that several can run side by side; its database in {@code dir}.
+ * Debian's /usr/sbin wrapper switches to the rabbitmq user, so this runs the script behind it.
  *
- * <p>RabbitMQ keeps nothing for an exchange without a bound queue, and the component makes an
- * app's queue only when the app first subscribes. So before {@link #start} returns, this
- * declares {@link RabbitMqTopology}: every subscriber's queue ({@code <app-id>-<topic>}, as the
- * component declares it) and a queue per dead-letter topic, bound to their exchanges, and the
- * policy that removes live-pubsub's per-instance queues. On Kubernetes, k8s/rabbitmq does it.
+ * <p>RabbitMQ keeps nothing for an exchange without a bound queue, and the component makes an app's
+ * queue only when the app first subscribes. So before {@link #start} returns, this declares {@link
+ * RabbitMqTopology}: every subscriber's queue ({@code <app-id>-<topic>}, as the component declares
+ * it) and a queue per dead-letter topic, bound to their exchanges, and the policy that removes
+ * live-pubsub's per-instance queues. On Kubernetes, k8s/rabbitmq does it.
  */
 final class RabbitMqServer implements PubSubBroker {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +39,8 @@ final class RabbitMqServer implements PubSubBroker {
   private final int epmdPort;
   private final ManagedProcess process;
 
-  private RabbitMqServer(Path dir, String nodeName, int amqpPort, int epmdPort, ManagedProcess process) {
+  private RabbitMqServer(
+      Path dir, String nodeName, int amqpPort, int epmdPort, ManagedProcess process) {
     this.dir = dir;
     this.nodeName = nodeName;
     this.amqpPort = amqpPort;
@@ -58,7 +58,8 @@ final class RabbitMqServer implements PubSubBroker {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
       // Guest may log in from loopback only by default, which is where the sidecars are.
-      Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + amqpPort + "\n");
+      Files.writeString(
+          dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + amqpPort + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,7 +79,9 @@ final class RabbitMqServer implements PubSubBroker {
     env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
     env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString());
     env.put("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString());
-    ManagedProcess p = ManagedProcess.start("rabbitmq-server", List.of(bin), env, dir, dir.resolve("rabbitmq.log"));
+    ManagedProcess p =
+        ManagedProcess.start(
+            "rabbitmq-server", List.of(bin), env, dir, dir.resolve("rabbitmq.log"));
     RabbitMqServer server = new RabbitMqServer(dir, nodeName, amqpPort, epmdPort, p);
     try {
       p.awaitLog("Server startup complete", Duration.ofSeconds(90));
@@ -96,11 +99,12 @@ final class RabbitMqServer implements PubSubBroker {
 
   /**
    * Declares the exchanges, queues and bindings over AMQP with the component's flags, and the
-   * policy with rabbitmqctl (AMQP cannot set policies). Declaring again is a no-op, so a restart
-   * on the same data (tools/run.sh) is fine.
+   * policy with rabbitmqctl (AMQP cannot set policies). Declaring again is a no-op, so a restart on
+   * the same data (tools/run.sh) is fine.
    */
   void declare(RabbitMqTopology topology) {
-    try (Connection c = connect(); Channel ch = c.createChannel()) {
+    try (Connection c = connect();
+        Channel ch = c.createChannel()) {
       for (String exchange : topology.exchanges()) {
         ch.exchangeDeclare(exchange, RabbitMqTopology.EXCHANGE_TYPE, true, false, false, null);
       }
@@ -113,7 +117,12 @@ final class RabbitMqServer implements PubSubBroker {
     }
     RabbitMqTopology.Policy live = RabbitMqTopology.LIVE;
     try {
-      rabbitmqctl("set_policy", "--apply-to", live.applyTo(), live.name(), live.pattern(),
+      rabbitmqctl(
+          "set_policy",
+          "--apply-to",
+          live.applyTo(),
+          live.name(),
+          live.pattern(),
           JSON.writeValueAsString(live.definition()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -139,7 +148,8 @@ final class RabbitMqServer implements PubSubBroker {
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(dir, "rabbitmqctl", ".out");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
       pb.environment().put("HOME", dir.toString()); // the node's Erlang cookie
       pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
       Process p = pb.start();
@@ -150,8 +160,14 @@ final class RabbitMqServer implements PubSubBroker {
       String output = Files.readString(out);
       Files.delete(out);
       if (!exited || p.exitValue() != 0) {
-        throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + this
-            + (exited ? " exited " + p.exitValue() : " did not exit within 60 s") + ":\n" + output);
+        throw new IllegalStateException(
+            "rabbitmqctl "
+                + String.join(" ", args)
+                + " on "
+                + this
+                + (exited ? " exited " + p.exitValue() : " did not exit within 60 s")
+                + ":\n"
+                + output);
       }
       return output;
     } catch (IOException e) {
@@ -196,8 +212,14 @@ final class RabbitMqServer implements PubSubBroker {
       ch.close(); // unacknowledged: requeued
       return out;
     } catch (IOException | TimeoutException e) {
-      throw new IllegalStateException("cannot read queue " + topic + " on " + this
-          + " (only the dead-letter topics have a queue of their own): " + e, e);
+      throw new IllegalStateException(
+          "cannot read queue "
+              + topic
+              + " on "
+              + this
+              + " (only the dead-letter topics have a queue of their own): "
+              + e,
+          e);
     }
   }
 
@@ -206,8 +228,11 @@ final class RabbitMqServer implements PubSubBroker {
     process.stop(Duration.ofSeconds(30));
     // epmd daemonizes (it outlives the node); stop the one on this node's port.
     try {
-      ProcessBuilder pb = new ProcessBuilder(ProjectPaths.requireCommand("epmd", "apt-get install erlang-base"), "-kill")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  ProjectPaths.requireCommand("epmd", "apt-get install erlang-base"), "-kill")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
       Process kill = pb.start();
       kill.waitFor(10, TimeUnit.SECONDS);

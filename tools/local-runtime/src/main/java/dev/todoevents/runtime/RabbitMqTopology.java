@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * What RabbitMQ must hold before the first publish so that nothing is lost: the component
- * {@code pubsub} makes an app's queue only when the app first subscribes, and a fanout exchange
- * drops what no queue is bound to. So every subscription on {@code pubsub} (subscriptions/) gets
- * its queue {@code <app-id>-<topic>} up front, declared EXACTLY as the component declares it
+ * What RabbitMQ must hold before the first publish so that nothing is lost: the component {@code
+ * pubsub} makes an app's queue only when the app first subscribes, and a fanout exchange drops what
+ * no queue is bound to. So every subscription on {@code pubsub} (subscriptions/) gets its queue
+ * {@code <app-id>-<topic>} up front, declared EXACTLY as the component declares it
  * (components-contrib pubsub/rabbitmq prepareSubscription: durable, not auto-deleted, not
  * exclusive, {@code x-queue-type} and {@code x-single-active-consumer} from the subscription's
  * metadata), or the sidecar's own declaration fails with PRECONDITION_FAILED. Each dead-letter
@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  */
 final class RabbitMqTopology {
 
-  /** A fanout exchange per topic, durable, not auto-deleted, not internal: the component's flags. */
+  /**
+   * A fanout exchange per topic, durable, not auto-deleted, not internal: the component's flags.
+   */
   static final String EXCHANGE_TYPE = "fanout";
 
   /**
@@ -47,16 +49,25 @@ final class RabbitMqTopology {
 
   /**
    * live-pubsub's queues are durable (its exchange flags must match pubsub's, and the component
-   * gives a queue the same flags), so the broker deletes one 60 s after its last consumer left
-   * and caps what it holds while its instance is slow.
+   * gives a queue the same flags), so the broker deletes one 60 s after its last consumer left and
+   * caps what it holds while its instance is slow.
    */
-  static final Policy LIVE = new Policy("live", "^live-", "queues",
-      Map.of("expires", 60_000, "message-ttl", 3_600_000, "max-length", 10_000));
+  static final Policy LIVE =
+      new Policy(
+          "live",
+          "^live-",
+          "queues",
+          Map.of("expires", 60_000, "message-ttl", 3_600_000, "max-length", 10_000));
 
-  /** Subscription metadata that would change the queue's declaration in ways this does not mirror. */
-  private static final Set<String> UNMIRRORED_METADATA = Set.of("maxPriority", "maxLen", "maxLenBytes", "routingKey");
+  /**
+   * Subscription metadata that would change the queue's declaration in ways this does not mirror.
+   */
+  private static final Set<String> UNMIRRORED_METADATA =
+      Set.of("maxPriority", "maxLen", "maxLenBytes", "routingKey");
+
   /** components-contrib's kitstrings.IsTruthy. */
   private static final Set<String> TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final List<Queue> queues;
@@ -80,27 +91,39 @@ final class RabbitMqTopology {
       String topic = s.at("/spec/topic").asText();
       Map<String, Object> args = new LinkedHashMap<>();
       JsonNode meta = s.at("/spec/metadata");
-      meta.fieldNames().forEachRemaining(k -> {
-        if (UNMIRRORED_METADATA.contains(k)) {
-          throw new IllegalStateException("subscription " + name + " sets metadata " + k
-              + ", which changes the component's queue declaration: declare it here (RabbitMqTopology) and in k8s/rabbitmq too");
-        }
-      });
+      meta.fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (UNMIRRORED_METADATA.contains(k)) {
+                  throw new IllegalStateException(
+                      "subscription "
+                          + name
+                          + " sets metadata "
+                          + k
+                          + ", which changes the component's queue declaration: declare it here (RabbitMqTopology) and in k8s/rabbitmq too");
+                }
+              });
       args.put("x-queue-type", meta.path("queueType").asText("classic"));
       if (TRUTHY.contains(meta.path("singleActiveConsumer").asText("").toLowerCase(Locale.ROOT))) {
         args.put("x-single-active-consumer", true);
       }
       JsonNode scopes = s.path("scopes");
       if (scopes.isEmpty()) {
-        throw new IllegalStateException("subscription " + name + " has no scopes: every app would subscribe, "
-            + "so which queues to declare is unknown");
+        throw new IllegalStateException(
+            "subscription "
+                + name
+                + " has no scopes: every app would subscribe, "
+                + "so which queues to declare is unknown");
       }
       // The component's queue is consumerID-topic, and pubsub's consumerID is {appID}.
-      scopes.forEach(app -> out.add(new Queue(app.asText() + "-" + topic, topic, Map.copyOf(args))));
+      scopes.forEach(
+          app -> out.add(new Queue(app.asText() + "-" + topic, topic, Map.copyOf(args))));
     }
     for (Topic t : Topic.values()) {
       // Kept for the DLQ retention, as the Kafka DLQ topics are.
-      out.add(new Queue(t.dlqName(), t.dlqName(), Map.of("x-message-ttl", Topic.DLQ_RETENTION.toMillis())));
+      out.add(
+          new Queue(
+              t.dlqName(), t.dlqName(), Map.of("x-message-ttl", Topic.DLQ_RETENTION.toMillis())));
     }
     return new RabbitMqTopology(out);
   }

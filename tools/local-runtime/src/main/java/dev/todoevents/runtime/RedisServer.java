@@ -10,12 +10,13 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * A redis-server (Debian's package) on a free loopback port, with an append-only file in
- * {@code dir} that is fsynced every second, for the Redis Streams pubsub component.
+ * A redis-server (Debian's package) on a free loopback port, with an append-only file in {@code
+ * dir} that is fsynced every second, for the Redis Streams pubsub component.
  */
 final class RedisServer implements PubSubBroker {
   /** A per-instance consumer group (live-pubsub's consumerID {appID}-{uuid}). */
-  private static final Pattern PER_INSTANCE = Pattern.compile(".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+  private static final Pattern PER_INSTANCE =
+      Pattern.compile(".+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
   private final int port;
   private final ManagedProcess process;
@@ -34,9 +35,25 @@ final class RedisServer implements PubSubBroker {
     ManagedProcess p =
         ManagedProcess.start(
             "redis-server",
-            List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "no"),
-            Map.of(), dir, dir.resolve("redis.log"));
+            List.of(
+                bin,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--protected-mode",
+                "no"),
+            Map.of(),
+            dir,
+            dir.resolve("redis.log"));
     try {
       p.awaitLog("Ready to accept connections", Duration.ofSeconds(30));
     } catch (RuntimeException e) {
@@ -68,8 +85,11 @@ final class RedisServer implements PubSubBroker {
       if (!jedis.exists(stream)) {
         return List.of();
       }
-      List<String> stale = jedis.xinfoGroups(stream).stream().map(g -> g.getName())
-          .filter(n -> PER_INSTANCE.matcher(n).matches()).toList();
+      List<String> stale =
+          jedis.xinfoGroups(stream).stream()
+              .map(g -> g.getName())
+              .filter(n -> PER_INSTANCE.matcher(n).matches())
+              .toList();
       stale.forEach(g -> jedis.xgroupDestroy(stream, g));
       return stale;
     }

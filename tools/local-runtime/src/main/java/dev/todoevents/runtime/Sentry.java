@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * A real Dapr Sentry (the certificate authority of the Dapr control plane) on free ports, with
  * tools/dapr/sentry.yaml. On its first start it creates its own root and issuer certificates in
- * {@code workDir/credentials}; sidecars started with {@link #sidecarArgs()} and
- * {@link #sidecarEnv()} get a workload certificate from it and talk to each other over mTLS,
- * which is what Dapr access control needs to know the calling app.
+ * {@code workDir/credentials}; sidecars started with {@link #sidecarArgs()} and {@link
+ * #sidecarEnv()} get a workload certificate from it and talk to each other over mTLS, which is what
+ * Dapr access control needs to know the calling app.
  */
 public final class Sentry implements AutoCloseable {
 
@@ -45,16 +45,26 @@ public final class Sentry implements AutoCloseable {
             "sentry",
             List.of(
                 ProjectPaths.sentry().toString(),
-                "--config", ProjectPaths.root().resolve("tools/dapr/sentry.yaml").toString(),
-                "--issuer-credentials", credentials.toString(),
-                "--trust-domain", "localhost",
-                "--listen-address", "127.0.0.1",
-                "--port", Integer.toString(port),
-                "--healthz-listen-address", "127.0.0.1",
-                "--healthz-port", Integer.toString(healthz),
-                "--metrics-listen-address", "127.0.0.1",
-                "--metrics-port", Integer.toString(metrics),
-                "--log-level", "info"),
+                "--config",
+                ProjectPaths.root().resolve("tools/dapr/sentry.yaml").toString(),
+                "--issuer-credentials",
+                credentials.toString(),
+                "--trust-domain",
+                "localhost",
+                "--listen-address",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--healthz-listen-address",
+                "127.0.0.1",
+                "--healthz-port",
+                Integer.toString(healthz),
+                "--metrics-listen-address",
+                "127.0.0.1",
+                "--metrics-port",
+                Integer.toString(metrics),
+                "--log-level",
+                "info"),
             Map.of(),
             workDir,
             workDir.resolve("sentry.log"),
@@ -72,8 +82,10 @@ public final class Sentry implements AutoCloseable {
   public Map<String, String> sidecarEnv() {
     try {
       return Map.of(
-          "DAPR_TRUST_ANCHORS", Files.readString(credentials.resolve("ca.crt")),
-          "NAMESPACE", NAMESPACE);
+          "DAPR_TRUST_ANCHORS",
+          Files.readString(credentials.resolve("ca.crt")),
+          "NAMESPACE",
+          NAMESPACE);
     } catch (IOException e) {
       throw new UncheckedIOException("Sentry wrote no root certificate in " + credentials, e);
     }

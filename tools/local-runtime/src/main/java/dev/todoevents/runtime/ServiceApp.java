@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A packaged Quarkus service (fast-jar) run as its own JVM on a given port, or a Python one (app.py). */
+/**
+ * A packaged Quarkus service (fast-jar) run as its own JVM on a given port, or a Python one
+ * (app.py).
+ */
 public final class ServiceApp implements AutoCloseable {
 
   private final String appId;
@@ -48,8 +51,8 @@ public final class ServiceApp implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start()}, with settings for this run only on top of the app's environment
-   * (e.g. {@code TODO_EVENTS_FAULT_INJECTION_FAIL_ATTEMPTS}).
+   * Like {@link #start()}, with settings for this run only on top of the app's environment (e.g.
+   * {@code TODO_EVENTS_FAULT_INJECTION_FAIL_ATTEMPTS}).
    */
   public ServiceApp start(Map<String, String> extraEnv) {
     Map<String, String> all = new HashMap<>(env);
@@ -62,10 +65,20 @@ public final class ServiceApp implements AutoCloseable {
             // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
             ? List.of(ProjectPaths.python().toString(), python.toString())
             : java.util.stream.Stream.of(
-                    List.of(ProjectPaths.java().toString()), jvmFlags, List.of("-jar", ProjectPaths.serviceJar(appId, packageDir).toString()))
-                .flatMap(List::stream).toList();
-    process = ManagedProcess.startReady(appId, cmd, all, workDir, workDir.resolve(appId + ".log"),
-        baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
+                    List.of(ProjectPaths.java().toString()),
+                    jvmFlags,
+                    List.of("-jar", ProjectPaths.serviceJar(appId, packageDir).toString()))
+                .flatMap(List::stream)
+                .toList();
+    process =
+        ManagedProcess.startReady(
+            appId,
+            cmd,
+            all,
+            workDir,
+            workDir.resolve(appId + ".log"),
+            baseUrl() + "/q/health/ready",
+            Duration.ofSeconds(90));
     return this;
   }
 

@@ -11,10 +11,12 @@ public final class Shutdown {
   private Shutdown() {}
 
   /**
-   * A system's processes: the apps, then their sidecars, then the servers in the order given
-   * (e.g. Sentry, brokers); nulls (never started) are skipped.
+   * A system's processes: the apps, then their sidecars, then the servers in the order given (e.g.
+   * Sentry, brokers); nulls (never started) are skipped.
    */
-  public static void system(Collection<? extends AutoCloseable> apps, Collection<? extends AutoCloseable> sidecars,
+  public static void system(
+      Collection<? extends AutoCloseable> apps,
+      Collection<? extends AutoCloseable> sidecars,
       AutoCloseable... servers) {
     List<AutoCloseable> order = new ArrayList<>(apps);
     order.addAll(sidecars);
@@ -22,7 +24,9 @@ public final class Shutdown {
     inOrder(order);
   }
 
-  /** Closes each, in order; one that fails to stop is reported and does not keep the rest running. */
+  /**
+   * Closes each, in order; one that fails to stop is reported and does not keep the rest running.
+   */
   public static void inOrder(List<? extends AutoCloseable> order) {
     for (AutoCloseable c : order) {
       try {

@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The environment the system's processes get on this machine, as tools/run.sh gives them: what
- * the component YAML's envRef values name (for every sidecar) and what each app needs besides
- * its sidecar's {@link Daprd#appEnv()}. Shared by the e2e tests' stack and the benchmark.
+ * The environment the system's processes get on this machine, as tools/run.sh gives them: what the
+ * component YAML's envRef values name (for every sidecar) and what each app needs besides its
+ * sidecar's {@link Daprd#appEnv()}. Shared by the e2e tests' stack and the benchmark.
  */
 public final class SystemEnv {
 
@@ -15,16 +15,20 @@ public final class SystemEnv {
 
   /**
    * @param work the folder of this run (the state store's SQLite file, the notifications)
-   * @param kafka the Kafka node; null when another broker replaces it (no component reads Kafka then)
+   * @param kafka the Kafka node; null when another broker replaces it (no component reads Kafka
+   *     then)
    * @param zipkinSpans a Zipkin span endpoint for the sidecars' traces; null: none exported
    */
-  public static Map<String, String> sidecars(Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
+  public static Map<String, String> sidecars(
+      Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
     Map<String, String> env = new HashMap<>(pubsub.sidecarEnv());
     if (kafka != null) {
       env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
     }
     env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
-    env.put("TODO_SECRETS_FILE", ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+    env.put(
+        "TODO_SECRETS_FILE",
+        ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
     env.put("TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
     if (zipkinSpans != null) {
       env.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);

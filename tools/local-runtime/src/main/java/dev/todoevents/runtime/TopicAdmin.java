@@ -27,7 +27,10 @@ import org.apache.kafka.common.config.TopicConfig;
  * be handled out of order (docs/scaling.md, "Growing a live topic").
  */
 public final class TopicAdmin {
-  /** Partitions of each source topic for the local run and the tests (docs/scaling.md gives the rule). */
+  /**
+   * Partitions of each source topic for the local run and the tests (docs/scaling.md gives the
+   * rule).
+   */
   public static final String PARTITIONS_ENV = "TODO_PARTITIONS";
 
   private TopicAdmin() {}
@@ -49,7 +52,8 @@ public final class TopicAdmin {
     } catch (NumberFormatException e) {
       // reported below, with the variable's name
     }
-    throw new IllegalArgumentException(PARTITIONS_ENV + " must be a whole number of at least 1, not '" + value + "'");
+    throw new IllegalArgumentException(
+        PARTITIONS_ENV + " must be a whole number of at least 1, not '" + value + "'");
   }
 
   /** Every topic and DLQ, as Kafka NewTopic specs, with {@link #partitions()} per source topic. */
@@ -67,7 +71,10 @@ public final class TopicAdmin {
     return out;
   }
 
-  /** Creates the missing topics with {@link #partitions()} each ({@value #PARTITIONS_ENV}, default 3). */
+  /**
+   * Creates the missing topics with {@link #partitions()} each ({@value #PARTITIONS_ENV}, default
+   * 3).
+   */
   public static void ensureTopics(String bootstrapServers) {
     ensureTopics(bootstrapServers, partitions());
   }
@@ -84,15 +91,28 @@ public final class TopicAdmin {
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
       }
-      List<String> sources = specs.stream().map(NewTopic::name).filter(existing::contains)
-          .filter(n -> !n.endsWith("-dlq")).toList();
+      List<String> sources =
+          specs.stream()
+              .map(NewTopic::name)
+              .filter(existing::contains)
+              .filter(n -> !n.endsWith("-dlq"))
+              .toList();
       if (!sources.isEmpty()) {
-        Map<String, TopicDescription> described = admin.describeTopics(sources).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described =
+            admin.describeTopics(sources).allTopicNames().get(30, TimeUnit.SECONDS);
         for (TopicDescription d : described.values()) {
           if (d.partitions().size() < partitions) {
-            throw new IllegalStateException("topic " + d.name() + " exists with " + d.partitions().size() + " partitions, "
-                + partitions + " asked (" + PARTITIONS_ENV + "). Partitions are not added here: drain its consumers "
-                + "(lag 0) and grow it by hand, or start from an empty data folder (docs/scaling.md).");
+            throw new IllegalStateException(
+                "topic "
+                    + d.name()
+                    + " exists with "
+                    + d.partitions().size()
+                    + " partitions, "
+                    + partitions
+                    + " asked ("
+                    + PARTITIONS_ENV
+                    + "). Partitions are not added here: drain its consumers "
+                    + "(lag 0) and grow it by hand, or start from an empty data folder (docs/scaling.md).");
           }
         }
       }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Zipkin server (the exec jar from Maven Central that tools/bootstrap.sh puts in
- * .runtime/zipkin) on a free loopback port with in-memory storage: the trace backend of the
- * sidecars and the apps in a test.
+ * A Zipkin server (the exec jar from Maven Central that tools/bootstrap.sh puts in .runtime/zipkin)
+ * on a free loopback port with in-memory storage: the trace backend of the sidecars and the apps in
+ * a test.
  */
 public final class ZipkinServer implements AutoCloseable {
   private final int port;
@@ -25,9 +25,22 @@ public final class ZipkinServer implements AutoCloseable {
     ManagedProcess p =
         ManagedProcess.startReady(
             "zipkin",
-            List.of(ProjectPaths.java().toString(), "-Xmx256m", "-jar", ProjectPaths.zipkinJar().toString()),
-            Map.of("QUERY_PORT", Integer.toString(port), "QUERY_BIND_ADDRESS", "127.0.0.1", "STORAGE_TYPE", "mem"),
-            dir, dir.resolve("zipkin.log"), "http://127.0.0.1:" + port + "/health", Duration.ofSeconds(90));
+            List.of(
+                ProjectPaths.java().toString(),
+                "-Xmx256m",
+                "-jar",
+                ProjectPaths.zipkinJar().toString()),
+            Map.of(
+                "QUERY_PORT",
+                Integer.toString(port),
+                "QUERY_BIND_ADDRESS",
+                "127.0.0.1",
+                "STORAGE_TYPE",
+                "mem"),
+            dir,
+            dir.resolve("zipkin.log"),
+            "http://127.0.0.1:" + port + "/health",
+            Duration.ofSeconds(90));
     return new ZipkinServer(port, p);
   }
 

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class RabbitMqServerTest {
 
-  /** What components-contrib's pubsub.rabbitmq declares for a subscription on `pubsub` (design, issue 17). */
-  private static final Map<String, Object> COMPONENT_ARGS = Map.of("x-queue-type", "classic", "x-single-active-consumer", true);
+  /**
+   * What components-contrib's pubsub.rabbitmq declares for a subscription on `pubsub` (design,
+   * issue 17).
+   */
+  private static final Map<String, Object> COMPONENT_ARGS =
+      Map.of("x-queue-type", "classic", "x-single-active-consumer", true);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,12 +60,19 @@ class RabbitMqServerTest {
   void anEventPublishedBeforeAnyConsumerWaitsInEverySubscribersQueue() throws Exception {
     try (Channel ch = connection.createChannel()) {
       ch.confirmSelect();
-      ch.basicPublish("task-events", "", null, "before-any-consumer".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish(
+          "task-events", "", null, "before-any-consumer".getBytes(StandardCharsets.UTF_8));
       ch.waitForConfirmsOrDie(10_000);
-      for (String queue : new String[] {"audit-service-task-events", "recurring-task-service-task-events", "stats-service-task-events"}) {
+      for (String queue :
+          new String[] {
+            "audit-service-task-events",
+            "recurring-task-service-task-events",
+            "stats-service-task-events"
+          }) {
         GetResponse r = ch.basicGet(queue, true);
         assertThat(r).as("a message in %s", queue).isNotNull();
-        assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("before-any-consumer");
+        assertThat(new String(r.getBody(), StandardCharsets.UTF_8))
+            .isEqualTo("before-any-consumer");
       }
       // The DLQ keeps its own: it is bound to task-events-dlq, not task-events.
       assertThat(ch.basicGet("task-events-dlq", true)).isNull();
@@ -71,10 +82,21 @@ class RabbitMqServerTest {
   @Test
   void theSidecarsOwnDeclarationOfEachQueueIsAccepted() throws Exception {
     // RabbitMQ closes the channel with PRECONDITION_FAILED if flags or arguments differ.
-    for (String queue : new String[] {
-        "audit-service-task-events", "recurring-task-service-task-events", "stats-service-task-events", "notification-service-reminders"}) {
+    for (String queue :
+        new String[] {
+          "audit-service-task-events",
+          "recurring-task-service-task-events",
+          "stats-service-task-events",
+          "notification-service-reminders"
+        }) {
       try (Channel ch = connection.createChannel()) {
-        ch.exchangeDeclare(queue.endsWith("reminders") ? "reminders" : "task-events", "fanout", true, false, false, null);
+        ch.exchangeDeclare(
+            queue.endsWith("reminders") ? "reminders" : "task-events",
+            "fanout",
+            true,
+            false,
+            false,
+            null);
         ch.queueDeclare(queue, true, false, false, COMPONENT_ARGS);
       }
     }
@@ -87,20 +109,35 @@ class RabbitMqServerTest {
       ch.queueDeclare("live-x-task-updates", true, false, false, Map.of("x-queue-type", "classic"));
       ch.queueDeclare("other-task-updates", true, false, false, Map.of("x-queue-type", "classic"));
     }
-    JsonNode queues = JSON.readTree(server.rabbitmqctl("list_queues", "--quiet", "--formatter", "json", "name", "policy"));
+    JsonNode queues =
+        JSON.readTree(
+            server.rabbitmqctl("list_queues", "--quiet", "--formatter", "json", "name", "policy"));
     assertThat(policyOf(queues, "live-x-task-updates")).as("%s", queues).isEqualTo("live");
     assertThat(policyOf(queues, "other-task-updates")).as("%s", queues).isEmpty();
-    JsonNode policies = JSON.readTree(server.rabbitmqctl("list_policies", "--quiet", "--formatter", "json"));
-    JsonNode live = StreamSupport.stream(policies.spliterator(), false).filter(p -> p.path("name").asText().equals("live"))
-        .findFirst().orElseThrow(() -> new AssertionError("no policy live in " + policies));
+    JsonNode policies =
+        JSON.readTree(server.rabbitmqctl("list_policies", "--quiet", "--formatter", "json"));
+    JsonNode live =
+        StreamSupport.stream(policies.spliterator(), false)
+            .filter(p -> p.path("name").asText().equals("live"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no policy live in " + policies));
     assertThat(live.path("pattern").asText()).isEqualTo("^live-");
     assertThat(live.path("apply-to").asText()).isEqualTo("queues");
-    JsonNode definition = live.path("definition").isTextual() ? JSON.readTree(live.path("definition").asText()) : live.path("definition");
-    assertThat(definition).isEqualTo(JSON.readTree("{\"expires\": 60000, \"message-ttl\": 3600000, \"max-length\": 10000}"));
+    JsonNode definition =
+        live.path("definition").isTextual()
+            ? JSON.readTree(live.path("definition").asText())
+            : live.path("definition");
+    assertThat(definition)
+        .isEqualTo(
+            JSON.readTree("{\"expires\": 60000, \"message-ttl\": 3600000, \"max-length\": 10000}"));
   }
 
   private static String policyOf(JsonNode queues, String name) {
-    return StreamSupport.stream(queues.spliterator(), false).filter(q -> q.path("name").asText().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no queue " + name + " in " + queues)).path("policy").asText();
+    return StreamSupport.stream(queues.spliterator(), false)
+        .filter(q -> q.path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no queue " + name + " in " + queues))
+        .path("policy")
+        .asText();
   }
 }

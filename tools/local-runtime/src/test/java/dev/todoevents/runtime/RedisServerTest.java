@@ -20,14 +20,17 @@ class RedisServerTest {
   void removesThePerInstanceGroupsOfEarlierRunsAndKeepsTheOthers() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "redis-");
     int port = Ports.free();
-    try (RedisServer server = RedisServer.start(dir, port); Jedis jedis = new Jedis("127.0.0.1", port)) {
+    try (RedisServer server = RedisServer.start(dir, port);
+        Jedis jedis = new Jedis("127.0.0.1", port)) {
       String gone = "realtime-service-" + UUID.randomUUID();
       jedis.xadd("task-updates", StreamEntryID.NEW_ENTRY, Map.of("data", "{}"));
       jedis.xgroupCreate("task-updates", gone, new StreamEntryID(), false);
       jedis.xgroupCreate("task-updates", "audit-service", new StreamEntryID(), false);
 
       assertThat(server.dropPerInstanceGroups("task-updates")).containsExactly(gone);
-      assertThat(jedis.xinfoGroups("task-updates")).extracting(g -> g.getName()).containsExactly("audit-service");
+      assertThat(jedis.xinfoGroups("task-updates"))
+          .extracting(g -> g.getName())
+          .containsExactly("audit-service");
       assertThat(server.dropPerInstanceGroups("no-such-stream")).isEmpty();
     }
   }

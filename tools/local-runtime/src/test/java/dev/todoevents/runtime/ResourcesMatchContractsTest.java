@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The YAML an operator edits and the names the code uses must not drift apart: component
- * names, topics, dead-letter topics and app-ids in components/, subscriptions/ and dapr.yaml
- * are the ones in event-contracts.
+ * The YAML an operator edits and the names the code uses must not drift apart: component names,
+ * topics, dead-letter topics and app-ids in components/, subscriptions/ and dapr.yaml are the ones
+ * in event-contracts.
  */
 class ResourcesMatchContractsTest {
 
@@ -33,8 +33,12 @@ class ResourcesMatchContractsTest {
   private static List<JsonNode> docs(String folder) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(ROOT.resolve(folder))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml"))
-          .filter(p -> !p.getFileName().toString().equals("kustomization.yaml")).sorted().toList()) {
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".yaml"))
+              .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+              .sorted()
+              .toList()) {
         out.add(YAML.readTree(f.toFile()));
       }
     }
@@ -53,18 +57,22 @@ class ResourcesMatchContractsTest {
     return components().stream()
         .filter(d -> name.equals(d.at("/metadata/name").asText()))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no component named " + name + " in components/ or components/brokers/kafka/"));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no component named " + name + " in components/ or components/brokers/kafka/"));
   }
 
   private static Set<String> appIds() {
     return Arrays.stream(DaprNames.AppIds.class.getFields())
-        .map(f -> {
-          try {
-            return (String) f.get(null);
-          } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-          }
-        })
+        .map(
+            f -> {
+              try {
+                return (String) f.get(null);
+              } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+              }
+            })
         .collect(Collectors.toSet());
   }
 
@@ -72,11 +80,14 @@ class ResourcesMatchContractsTest {
   void componentNamesAreTheBrokerNeutralOnes() throws IOException {
     Set<String> names =
         components().stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet());
-    assertThat(names).contains(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB, DaprNames.STATESTORE, DaprNames.SECRETSTORE);
+    assertThat(names)
+        .contains(
+            DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB, DaprNames.STATESTORE, DaprNames.SECRETSTORE);
     // Every broker's folder names its components pubsub and live-pubsub too: swapping the
     // folder swaps the broker of both.
     for (String broker : PubSubBroker.NAMES) {
-      assertThat(docs("components/brokers/" + broker)).as("components/brokers/%s", broker)
+      assertThat(docs("components/brokers/" + broker))
+          .as("components/brokers/%s", broker)
           .filteredOn(d -> d.path("kind").asText().equals("Component"))
           .extracting(d -> d.at("/metadata/name").asText())
           .containsExactlyInAnyOrder(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB);
@@ -87,9 +98,12 @@ class ResourcesMatchContractsTest {
   void livePubsubGivesEveryInstanceItsOwnConsumerGroup() throws IOException {
     JsonNode live = component(DaprNames.LIVE_PUBSUB);
     Map<String, String> meta = new java.util.HashMap<>();
-    live.at("/spec/metadata").forEach(m -> meta.put(m.get("name").asText(), m.path("value").asText()));
+    live.at("/spec/metadata")
+        .forEach(m -> meta.put(m.get("name").asText(), m.path("value").asText()));
     assertThat(meta).doesNotContainKey("consumerGroup");
-    assertThat(meta.get("consumerID")).as("a per-instance group needs {uuid} (or {podName})").contains("{uuid}");
+    assertThat(meta.get("consumerID"))
+        .as("a per-instance group needs {uuid} (or {podName})")
+        .contains("{uuid}");
   }
 
   @Test
@@ -110,7 +124,8 @@ class ResourcesMatchContractsTest {
   void subscriptionsUseKnownTopicsTheirDlqAndKnownApps() throws IOException {
     List<JsonNode> subs = docs("subscriptions");
     assertThat(subs).isNotEmpty();
-    Set<String> topics = Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toSet());
+    Set<String> topics =
+        Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toSet());
     for (JsonNode s : subs) {
       assertThat(s.at("/spec/pubsubname").asText()).isIn(DaprNames.PUBSUB, DaprNames.LIVE_PUBSUB);
       String topic = s.at("/spec/topic").asText();
@@ -132,7 +147,8 @@ class ResourcesMatchContractsTest {
       assertThat(Files.isDirectory(ROOT.resolve("services").resolve(id))).isTrue();
     }
     try (Stream<Path> services = Files.list(ROOT.resolve("services"))) {
-      Set<String> folders = services.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+      Set<String> folders =
+          services.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
       Set<String> inRunFile = new java.util.HashSet<>();
       run.get("apps").forEach(a -> inRunFile.add(a.get("appID").asText()));
       assertThat(inRunFile).isEqualTo(folders);

@@ -21,8 +21,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Query API of the audit log: filters by user, task, event type and time range; paged, oldest
@@ -46,8 +46,8 @@ public class AuditResource {
   }
 
   /**
-   * Entries matching every given filter, oldest first, at most {@code limit}. When a page is
-   * full, header {@value #NEXT_HEADER} holds the {@code after_seq} of the next page.
+   * Entries matching every given filter, oldest first, at most {@code limit}. When a page is full,
+   * header {@value #NEXT_HEADER} holds the {@code after_seq} of the next page.
    */
   @GET
   public Response query(
@@ -74,18 +74,27 @@ public class AuditResource {
     // A user's query is always narrowed to that user; only an admin may leave user_id out.
     String user = users.readableUserOrAll(userId);
     if (!problems.isEmpty()) {
-      String message = problems.stream().map(p -> p.field() + " " + p.problem()).collect(Collectors.joining("; "));
+      String message =
+          problems.stream()
+              .map(p -> p.field() + " " + p.problem())
+              .collect(Collectors.joining("; "));
       return ApiErrorMappers.badRequest(new ApiError("invalid_query", message, problems));
     }
     if (user == null && task == null && isBlank(eventType) && fromTime == null && toTime == null) {
       return ApiErrorMappers.badRequest(
-          ApiError.of("missing_filter", "give at least one of user_id, task_id, event_type, from, to"));
+          ApiError.of(
+              "missing_filter", "give at least one of user_id, task_id, event_type, from, to"));
     }
     List<AuditEntry> page =
         auditLog.query(
             new AuditLog.Query(
-                user, task, isBlank(eventType) ? null : eventType,
-                fromTime, toTime, after, limit == null ? 100 : limit));
+                user,
+                task,
+                isBlank(eventType) ? null : eventType,
+                fromTime,
+                toTime,
+                after,
+                limit == null ? 100 : limit));
     Response.ResponseBuilder ok = Response.ok(page.stream().map(Record::of).toList());
     if (limit != null && page.size() == limit) {
       ok.header(NEXT_HEADER, page.get(page.size() - 1).id);
@@ -96,7 +105,10 @@ public class AuditResource {
   static final String NEXT_HEADER = "X-Next-After-Seq";
 
   private static <T> T parse(
-      String name, String raw, java.util.function.Function<String, T> parser, List<ApiError.FieldProblem> problems) {
+      String name,
+      String raw,
+      java.util.function.Function<String, T> parser,
+      List<ApiError.FieldProblem> problems) {
     if (raw == null || raw.isBlank()) {
       return null;
     }
@@ -143,8 +155,19 @@ public class AuditResource {
       } catch (IOException ex) {
         throw new IllegalStateException("stored payload of " + e.eventId + " is not JSON", ex);
       }
-      return new Record(e.id, e.eventId, e.eventType, e.taskId, e.userId, e.source, e.correlationId,
-          e.causationId, e.traceparent, e.occurredAt, e.recordedAt, payload);
+      return new Record(
+          e.id,
+          e.eventId,
+          e.eventType,
+          e.taskId,
+          e.userId,
+          e.source,
+          e.correlationId,
+          e.causationId,
+          e.traceparent,
+          e.occurredAt,
+          e.recordedAt,
+          payload);
     }
   }
 }

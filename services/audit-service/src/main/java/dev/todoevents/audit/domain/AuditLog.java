@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The append-only audit log. Recording is idempotent: a redelivered event (at-least-once
- * delivery) hits the unique constraint on event_id and has no second effect, also when two
- * instances get it at the same moment.
+ * The append-only audit log. Recording is idempotent: a redelivered event (at-least-once delivery)
+ * hits the unique constraint on event_id and has no second effect, also when two instances get it
+ * at the same moment.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -46,7 +46,13 @@ public class AuditLog {
 
   /** What to look for; null fields do not filter. Results are oldest first (by seq). */
   public record Query(
-      String userId, UUID taskId, String eventType, Instant from, Instant to, Long afterSeq, int limit) {}
+      String userId,
+      UUID taskId,
+      String eventType,
+      Instant from,
+      Instant to,
+      Long afterSeq,
+      int limit) {}
 
   public List<AuditEntry> query(Query q) {
     StringBuilder where = new StringBuilder("1 = 1");

@@ -1,10 +1,10 @@
 package dev.todoevents.audit.events;
 
-import dev.todoevents.service.SidecarToken;
 import dev.todoevents.audit.domain.AuditLog;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Delivery endpoint of the declarative subscription subscriptions/audit-task-events.yaml: Dapr
- * POSTs each task-events record here; {@link EventDelivery} unwraps and checks it, and each
- * event is recorded once in the {@link AuditLog}.
+ * POSTs each task-events record here; {@link EventDelivery} unwraps and checks it, and each event
+ * is recorded once in the {@link AuditLog}.
  */
 @SidecarToken.FromSidecar
 @Path("/events/task-events")
@@ -39,13 +39,30 @@ public class TaskEventsSubscriber {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public Response onEvent(byte[] body) {
-    return delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, TaskEvent.SCHEMA_VERSION, d -> {
-      TaskEvent event = d.event();
-      boolean stored = auditLog.record(event, d.envelope());
-      metrics.counter("todo.events.consumed", "topic", Topic.TASK_EVENTS.topicName(), "outcome", stored ? "stored" : "duplicate").increment();
-      LOG.infof("%s event_id=%s type=%s task_id=%s user_id=%s correlation_id=%s",
-          stored ? "recorded" : "duplicate ignored", event.eventId(), d.envelope().type(), event.taskId(),
-          event.userId(), d.envelope().correlationid());
-    });
+    return delivery.deliver(
+        Topic.TASK_EVENTS,
+        body,
+        TaskEvent.class,
+        TaskEvent.SCHEMA_VERSION,
+        d -> {
+          TaskEvent event = d.event();
+          boolean stored = auditLog.record(event, d.envelope());
+          metrics
+              .counter(
+                  "todo.events.consumed",
+                  "topic",
+                  Topic.TASK_EVENTS.topicName(),
+                  "outcome",
+                  stored ? "stored" : "duplicate")
+              .increment();
+          LOG.infof(
+              "%s event_id=%s type=%s task_id=%s user_id=%s correlation_id=%s",
+              stored ? "recorded" : "duplicate ignored",
+              event.eventId(),
+              d.envelope().type(),
+              event.taskId(),
+              event.userId(),
+              d.envelope().correlationid());
+        });
   }
 }

@@ -37,7 +37,9 @@ public class NotificationResource {
 
   @GET
   public Response list(
-      @QueryParam("user_id") String userId, @QueryParam("limit") String limitParam, @QueryParam("after") String afterParam) {
+      @QueryParam("user_id") String userId,
+      @QueryParam("limit") String limitParam,
+      @QueryParam("after") String afterParam) {
     String user = users.readableUser(userId);
     Integer limit = number(limitParam, NotificationIndex.PAGE);
     Integer after = number(afterParam, 0);
@@ -45,7 +47,8 @@ public class NotificationResource {
       return invalid("limit", "must be a whole number from 1 to " + NotificationIndex.PAGE);
     }
     if (after == null || after < 0) {
-      return invalid("after", "must be a whole number, 0 or more (the X-Next-After of the previous page)");
+      return invalid(
+          "after", "must be a whole number, 0 or more (the X-Next-After of the previous page)");
     }
     List<Notification> page = index.list(user, after, limit);
     Response.ResponseBuilder ok = Response.ok(page);
@@ -69,6 +72,9 @@ public class NotificationResource {
 
   private static Response invalid(String field, String problem) {
     return ApiErrorMappers.badRequest(
-        new ApiError("invalid_query", field + " " + problem, List.of(new ApiError.FieldProblem(field, problem))));
+        new ApiError(
+            "invalid_query",
+            field + " " + problem,
+            List.of(new ApiError.FieldProblem(field, problem))));
   }
 }

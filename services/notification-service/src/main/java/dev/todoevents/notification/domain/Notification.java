@@ -10,4 +10,10 @@ import java.util.UUID;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Notification(
-    UUID eventId, UUID taskId, String userId, String title, Instant dueAt, Instant remindAt, Instant deliveredAt) {}
+    UUID eventId,
+    UUID taskId,
+    String userId,
+    String title,
+    Instant dueAt,
+    Instant remindAt,
+    Instant deliveredAt) {}

@@ -30,7 +30,8 @@ public class NotificationIndex {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final StateOptions FIRST_WRITE =
       new StateOptions(StateOptions.Consistency.STRONG, StateOptions.Concurrency.FIRST_WRITE);
-  private static final JavaType LIST = Events.MAPPER.getTypeFactory().constructCollectionType(List.class, Notification.class);
+  private static final JavaType LIST =
+      Events.MAPPER.getTypeFactory().constructCollectionType(List.class, Notification.class);
 
   private final DaprClient dapr;
 
@@ -38,7 +39,9 @@ public class NotificationIndex {
     this.dapr = dapr;
   }
 
-  /** Appends {@code n} to its user's last page, once (an entry already there is not added again). */
+  /**
+   * Appends {@code n} to its user's last page, once (an entry already there is not added again).
+   */
   public void add(Notification n) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -54,14 +57,18 @@ public class NotificationIndex {
     }
   }
 
-  /** @return false when the last page was full and the head moved on: try again */
+  /**
+   * @return false when the last page was full and the head moved on: try again
+   */
   private boolean tryAdd(Notification n) {
     State<byte[]> head = get(headKey(n.userId()));
     int last = lastPage(head);
     State<byte[]> page = get(pageKey(n.userId(), last));
     List<Notification> entries = new ArrayList<>(parse(page));
-    // A redelivery after a crash finds its entry on the last page (or the one before, if it filled it).
-    if (contains(entries, n) || (last > 0 && contains(parse(get(pageKey(n.userId(), last - 1))), n))) {
+    // A redelivery after a crash finds its entry on the last page (or the one before, if it filled
+    // it).
+    if (contains(entries, n)
+        || (last > 0 && contains(parse(get(pageKey(n.userId(), last - 1))), n))) {
       return true;
     }
     if (entries.size() >= PAGE) {
@@ -93,7 +100,8 @@ public class NotificationIndex {
       if (offset >= page.size()) {
         break;
       }
-      List<Notification> taken = page.subList(offset, Math.min(page.size(), offset + limit - out.size()));
+      List<Notification> taken =
+          page.subList(offset, Math.min(page.size(), offset + limit - out.size()));
       out.addAll(taken);
       position += taken.size();
       if (page.size() < PAGE) {
@@ -113,7 +121,12 @@ public class NotificationIndex {
 
   private void save(String key, State<byte[]> previous, byte[] value) {
     String etag = previous == null ? null : previous.getEtag();
-    dapr.saveState(DaprNames.STATESTORE, key, etag == null || etag.isEmpty() ? null : etag, value, FIRST_WRITE)
+    dapr.saveState(
+            DaprNames.STATESTORE,
+            key,
+            etag == null || etag.isEmpty() ? null : etag,
+            value,
+            FIRST_WRITE)
         .block(TIMEOUT);
   }
 

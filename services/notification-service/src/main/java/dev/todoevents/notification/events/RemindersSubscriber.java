@@ -1,10 +1,10 @@
 package dev.todoevents.notification.events;
 
-import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.ReminderEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.notification.domain.Notifier;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -32,9 +32,16 @@ public class RemindersSubscriber {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public Response onReminder(byte[] body) {
-    return delivery.deliver(Topic.REMINDERS, body, ReminderEvent.class, ReminderEvent.SCHEMA_VERSION, d -> {
-      boolean delivered = notifier.deliver(d.event());
-      metrics.counter("todo.notifications", "outcome", delivered ? "delivered" : "duplicate").increment();
-    });
+    return delivery.deliver(
+        Topic.REMINDERS,
+        body,
+        ReminderEvent.class,
+        ReminderEvent.SCHEMA_VERSION,
+        d -> {
+          boolean delivered = notifier.deliver(d.event());
+          metrics
+              .counter("todo.notifications", "outcome", delivered ? "delivered" : "duplicate")
+              .increment();
+        });
   }
 }

@@ -20,10 +20,10 @@ import org.jboss.logging.Logger;
 /**
  * {@code GET /api/tasks}: the current tasks of the token's user for the live page, read from
  * task-service through Dapr HTTP service invocation on this app's sidecar (task-service's
- * access-control list allows this app GET /tasks), so the page needs only this origin. The
- * caller's bearer token goes along, so task-service decides whose tasks they are, and its answer
- * (status, body and the next page's cursor {@code X-Next-After}) is passed on as is; {@code limit}
- * and {@code after} page the list as task-service does.
+ * access-control list allows this app GET /tasks), so the page needs only this origin. The caller's
+ * bearer token goes along, so task-service decides whose tasks they are, and its answer (status,
+ * body and the next page's cursor {@code X-Next-After}) is passed on as is; {@code limit} and
+ * {@code after} page the list as task-service does.
  */
 @Authenticated
 @Path("/api/tasks")
@@ -46,9 +46,15 @@ public class TaskListResource {
       @QueryParam("after") String after) {
     String method = "tasks" + query("user_id", userId, "limit", limit, "after", after);
     try {
-      HttpResponse<String> r = invocation.send(
-          invocation.request(DaprNames.AppIds.TASK_SERVICE, method).header("Authorization", authorization).GET().build());
-      Response.ResponseBuilder answer = Response.status(r.statusCode()).type(MediaType.APPLICATION_JSON).entity(r.body());
+      HttpResponse<String> r =
+          invocation.send(
+              invocation
+                  .request(DaprNames.AppIds.TASK_SERVICE, method)
+                  .header("Authorization", authorization)
+                  .GET()
+                  .build());
+      Response.ResponseBuilder answer =
+          Response.status(r.statusCode()).type(MediaType.APPLICATION_JSON).entity(r.body());
       // task-service pages the list; the cursor of the next page goes back to the page as is.
       r.headers().firstValue(NEXT_HEADER).ifPresent(next -> answer.header(NEXT_HEADER, next));
       return answer.build();
@@ -65,7 +71,9 @@ public class TaskListResource {
     StringBuilder q = new StringBuilder();
     for (int i = 0; i < pairs.length; i += 2) {
       if (pairs[i + 1] != null) {
-        q.append(q.length() == 0 ? '?' : '&').append(pairs[i]).append('=')
+        q.append(q.length() == 0 ? '?' : '&')
+            .append(pairs[i])
+            .append('=')
             .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
       }
     }
@@ -73,7 +81,10 @@ public class TaskListResource {
   }
 
   private static Response unavailable(String why) {
-    return Response.status(503).header("Retry-After", "1").type(MediaType.APPLICATION_JSON)
-        .entity(ApiError.of("unavailable", why)).build();
+    return Response.status(503)
+        .header("Retry-After", "1")
+        .type(MediaType.APPLICATION_JSON)
+        .entity(ApiError.of("unavailable", why))
+        .build();
   }
 }

@@ -16,12 +16,12 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code ws://host:port/updates}: one client, one user, the user of the bearer token that the
- * handshake carries (refused with 401 without a valid one). After the hello frame
- * ({@code {"type":"hello","user_id":...}}) the client receives each TaskUpdateEvent of that user,
- * as published to task-updates, one JSON frame per event, and nothing of other users.
+ * handshake carries (refused with 401 without a valid one). After the hello frame ({@code
+ * {"type":"hello","user_id":...}}) the client receives each TaskUpdateEvent of that user, as
+ * published to task-updates, one JSON frame per event, and nothing of other users.
  *
- * <p>Browsers cannot set headers on a WebSocket, so they send the token as a subprotocol:
- * {@code new WebSocket(url, ["todo-events.v1", "quarkus-http-upgrade#Authorization#" +
+ * <p>Browsers cannot set headers on a WebSocket, so they send the token as a subprotocol: {@code
+ * new WebSocket(url, ["todo-events.v1", "quarkus-http-upgrade#Authorization#" +
  * encodeURIComponent("Bearer " + token)])}; Quarkus turns it into the Authorization header
  * (application.properties: propagate-subprotocol-headers). Other clients send the header.
  *
@@ -38,6 +38,7 @@ public class UpdatesSocket {
   private final LiveClients clients;
   private final SecurityIdentity identity;
   private final Vertx vertx;
+
   /** The expiry timer of each open connection, by connection id. */
   private final Map<String, Long> expiryTimers = new ConcurrentHashMap<>();
 
@@ -64,11 +65,14 @@ public class UpdatesSocket {
       return;
     }
     long millis = Math.max(1, jwt.getExpirationTime() * 1000 - System.currentTimeMillis());
-    long timer = vertx.setTimer(millis, id -> {
-      expiryTimers.remove(connection.id());
-      clients.remove(userId, connection);
-      clients.refuse(connection, userId, "token_expired", "its bearer token expired");
-    });
+    long timer =
+        vertx.setTimer(
+            millis,
+            id -> {
+              expiryTimers.remove(connection.id());
+              clients.remove(userId, connection);
+              clients.refuse(connection, userId, "token_expired", "its bearer token expired");
+            });
     expiryTimers.put(connection.id(), timer);
   }
 

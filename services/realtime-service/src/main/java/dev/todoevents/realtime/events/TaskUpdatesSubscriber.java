@@ -1,19 +1,19 @@
 package dev.todoevents.realtime.events;
 
-import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.realtime.live.LiveClients;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.SidecarToken;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,11 +26,11 @@ import org.jboss.logging.Logger;
  * components/brokers/), so every instance sees every update and forwards it to its own clients of
  * that user. The frame is the event's JSON exactly as published (schemas/task-update-event).
  *
- * <p>A live view does not replay history: an update stamped more than
- * {@code todo.realtime.history-slack} before this process started is acknowledged and not sent.
- * Kafka, RabbitMQ and JetStream start a new instance at the newest message anyway; Redis Streams
- * start its new consumer group at the beginning of the stream, so there this keeps a new
- * instance from pushing old updates to its clients.
+ * <p>A live view does not replay history: an update stamped more than {@code
+ * todo.realtime.history-slack} before this process started is acknowledged and not sent. Kafka,
+ * RabbitMQ and JetStream start a new instance at the newest message anyway; Redis Streams start its
+ * new consumer group at the beginning of the stream, so there this keeps a new instance from
+ * pushing old updates to its clients.
  */
 @SidecarToken.FromSidecar
 @Path("/events/task-updates")
@@ -44,30 +44,48 @@ public class TaskUpdatesSubscriber {
   private final Instant historyBefore;
   private final Counter skipped;
 
-  public TaskUpdatesSubscriber(LiveClients clients, EventDelivery delivery, MeterRegistry metrics,
+  public TaskUpdatesSubscriber(
+      LiveClients clients,
+      EventDelivery delivery,
+      MeterRegistry metrics,
       @ConfigProperty(name = "todo.realtime.history-slack", defaultValue = "30s") Duration slack) {
     this.clients = clients;
     this.delivery = delivery;
-    this.historyBefore = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).minus(slack);
-    this.skipped = Counter.builder("todo.realtime.history.skipped")
-        .description("task updates not sent because they were published before this instance started")
-        .register(metrics);
+    this.historyBefore =
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).minus(slack);
+    this.skipped =
+        Counter.builder("todo.realtime.history.skipped")
+            .description(
+                "task updates not sent because they were published before this instance started")
+            .register(metrics);
   }
 
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public Response onUpdate(byte[] body) {
-    return delivery.deliver(Topic.TASK_UPDATES, body, TaskUpdateEvent.class, TaskUpdateEvent.SCHEMA_VERSION, d -> {
-      TaskUpdateEvent event = d.event();
-      if (event.timestamp().isBefore(historyBefore)) {
-        skipped.increment();
-        LOG.debugf("event_id=%s stamped %s, before this instance started: history, not sent", event.eventId(), event.timestamp());
-        return;
-      }
-      int sent = clients.send(event.userId(), event.eventId().toString(), Events.MAPPER.writeValueAsString(d.envelope().data()));
-      LOG.debugf("event_id=%s type=%s task_id=%s user_id=%s sent to %d client(s)",
-          event.eventId(), event.eventType(), event.taskId(), event.userId(), sent);
-    });
+    return delivery.deliver(
+        Topic.TASK_UPDATES,
+        body,
+        TaskUpdateEvent.class,
+        TaskUpdateEvent.SCHEMA_VERSION,
+        d -> {
+          TaskUpdateEvent event = d.event();
+          if (event.timestamp().isBefore(historyBefore)) {
+            skipped.increment();
+            LOG.debugf(
+                "event_id=%s stamped %s, before this instance started: history, not sent",
+                event.eventId(), event.timestamp());
+            return;
+          }
+          int sent =
+              clients.send(
+                  event.userId(),
+                  event.eventId().toString(),
+                  Events.MAPPER.writeValueAsString(d.envelope().data()));
+          LOG.debugf(
+              "event_id=%s type=%s task_id=%s user_id=%s sent to %d client(s)",
+              event.eventId(), event.eventType(), event.taskId(), event.userId(), sent);
+        });
   }
 }

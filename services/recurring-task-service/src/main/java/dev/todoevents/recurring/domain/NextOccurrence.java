@@ -14,10 +14,10 @@ import java.util.UUID;
 
 /**
  * The task that follows a completed recurring task: same title, description, priority and
- * recurrence, due one period after the completed one (or after its completion when it had no
- * due time), with its reminder shifted by the same amount. Its id is derived from the owner,
- * the series and the occurrence number, so computing it twice gives the same task, and no other
- * user's series gives it.
+ * recurrence, due one period after the completed one (or after its completion when it had no due
+ * time), with its reminder shifted by the same amount. Its id is derived from the owner, the series
+ * and the occurrence number, so computing it twice gives the same task, and no other user's series
+ * gives it.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record NextOccurrence(
@@ -35,8 +35,8 @@ public record NextOccurrence(
   /**
    * Empty when the task does not repeat.
    *
-   * @throws SeriesEnds when the series can go no further: it reached the last occurrence
-   *     number, or the next due time (or reminder) would leave the timestamp range
+   * @throws SeriesEnds when the series can go no further: it reached the last occurrence number, or
+   *     the next due time (or reminder) would leave the timestamp range
    */
   public static Optional<NextOccurrence> after(TaskEvent completed) {
     TaskData d = completed.taskData();
@@ -46,21 +46,43 @@ public record NextOccurrence(
     UUID series = d.seriesId() != null ? d.seriesId() : completed.taskId();
     int current = d.occurrence() != null ? d.occurrence() : 1;
     if (current >= TaskData.MAX_OCCURRENCE) {
-      throw new SeriesEnds(series, current, "it reached the last occurrence a series may have (" + TaskData.MAX_OCCURRENCE + ")");
+      throw new SeriesEnds(
+          series,
+          current,
+          "it reached the last occurrence a series may have (" + TaskData.MAX_OCCURRENCE + ")");
     }
     Instant base =
-        d.dueAt() != null ? d.dueAt() : d.completedAt() != null ? d.completedAt() : completed.timestamp();
-    Instant due = Recurrence.next(d.recurrence(), base).orElseThrow(() ->
-        new SeriesEnds(series, current, "the due time after " + base + " would not be " + Timestamps.RANGE));
+        d.dueAt() != null
+            ? d.dueAt()
+            : d.completedAt() != null ? d.completedAt() : completed.timestamp();
+    Instant due =
+        Recurrence.next(d.recurrence(), base)
+            .orElseThrow(
+                () ->
+                    new SeriesEnds(
+                        series,
+                        current,
+                        "the due time after " + base + " would not be " + Timestamps.RANGE));
     Instant remind = d.remindAt() == null ? null : d.remindAt().plus(Duration.between(base, due));
     if (remind != null && !Timestamps.contains(remind)) {
-      throw new SeriesEnds(series, current, "the reminder after " + d.remindAt() + " would not be " + Timestamps.RANGE);
+      throw new SeriesEnds(
+          series,
+          current,
+          "the reminder after " + d.remindAt() + " would not be " + Timestamps.RANGE);
     }
     int n = current + 1;
     return Optional.of(
         new NextOccurrence(
-            Recurrence.occurrenceId(completed.userId(), series, n), series, n, completed.userId(), d.title(),
-            d.description(), d.priority(), d.recurrence(), due, remind));
+            Recurrence.occurrenceId(completed.userId(), series, n),
+            series,
+            n,
+            completed.userId(),
+            d.title(),
+            d.description(),
+            d.priority(),
+            d.recurrence(),
+            due,
+            remind));
   }
 
   public byte[] toJson() {

@@ -12,8 +12,8 @@ import java.net.http.HttpResponse;
 /**
  * Creates tasks in task-service through Dapr HTTP service invocation of its internal endpoint
  * ({@code /v1.0/invoke/task-service/method/internal/tasks} on this app's sidecar), which
- * task-service's access-control list opens to this app alone. Retries, timeout and circuit
- * breaker for that call are the sidecar's (resiliency/, target apps.task-service).
+ * task-service's access-control list opens to this app alone. Retries, timeout and circuit breaker
+ * for that call are the sidecar's (resiliency/, target apps.task-service).
  */
 @ApplicationScoped
 public class TaskServiceClient {
@@ -48,14 +48,16 @@ public class TaskServiceClient {
 
   /**
    * @param traceparent the W3C trace context of the completed event: the sidecar continues that
-   *     trace into task-service, so the next occurrence's events belong to the same trace. The
-   *     span of the delivery being handled is the parent when tracing is on.
+   *     trace into task-service, so the next occurrence's events belong to the same trace. The span
+   *     of the delivery being handled is the parent when tracing is on.
    * @throws IOException when the sidecar cannot be reached (a transient failure)
    */
-  public Reply create(NextOccurrence next, String correlationId, String causationId, String traceparent)
+  public Reply create(
+      NextOccurrence next, String correlationId, String causationId, String traceparent)
       throws IOException {
     HttpRequest.Builder req =
-        invocation.request(DaprNames.AppIds.TASK_SERVICE, "internal/tasks")
+        invocation
+            .request(DaprNames.AppIds.TASK_SERVICE, "internal/tasks")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(next.toJson()));
     // An envelope from before task-service checked these headers may carry an id it now refuses

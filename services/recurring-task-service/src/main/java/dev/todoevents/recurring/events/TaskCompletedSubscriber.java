@@ -1,6 +1,5 @@
 package dev.todoevents.recurring.events;
 
-import dev.todoevents.service.SidecarToken;
 import dev.todoevents.contracts.PoisonEventException;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.TaskEventType;
@@ -8,6 +7,7 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.recurring.domain.NextOccurrence;
 import dev.todoevents.recurring.domain.TaskServiceClient;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -37,7 +37,8 @@ public class TaskCompletedSubscriber {
   private final EventDelivery delivery;
   private final MeterRegistry metrics;
 
-  public TaskCompletedSubscriber(TaskServiceClient tasks, EventDelivery delivery, MeterRegistry metrics) {
+  public TaskCompletedSubscriber(
+      TaskServiceClient tasks, EventDelivery delivery, MeterRegistry metrics) {
     this.tasks = tasks;
     this.delivery = delivery;
     this.metrics = metrics;
@@ -46,7 +47,8 @@ public class TaskCompletedSubscriber {
   @POST
   @Path("/completed")
   public Response onCompleted(byte[] body) {
-    return delivery.deliver(Topic.TASK_EVENTS, body, TaskEvent.class, TaskEvent.SCHEMA_VERSION, this::createNext);
+    return delivery.deliver(
+        Topic.TASK_EVENTS, body, TaskEvent.class, TaskEvent.SCHEMA_VERSION, this::createNext);
   }
 
   private void createNext(EventDelivery.Delivery<TaskEvent> d) throws IOException {
@@ -61,8 +63,14 @@ public class TaskCompletedSubscriber {
     } catch (NextOccurrence.SeriesEnds end) {
       // Not an error to retry: there is nothing left to create, however often it is tried.
       count("series_ended");
-      LOG.warnf("series_id=%s of user_id=%s ends at occurrence %d (event_id=%s task_id=%s): %s",
-          end.seriesId(), event.userId(), end.lastOccurrence(), event.eventId(), event.taskId(), end.getMessage());
+      LOG.warnf(
+          "series_id=%s of user_id=%s ends at occurrence %d (event_id=%s task_id=%s): %s",
+          end.seriesId(),
+          event.userId(),
+          end.lastOccurrence(),
+          event.eventId(),
+          event.taskId(),
+          end.getMessage());
       return;
     }
     if (next.isEmpty()) {
@@ -70,26 +78,50 @@ public class TaskCompletedSubscriber {
       return;
     }
     // The completed event is the cause of the next occurrence; the chain keeps its correlation.
-    TaskServiceClient.Reply reply = tasks.create(next.get(), d.envelope().correlationid(), d.envelope().id(), d.envelope().traceparent());
+    TaskServiceClient.Reply reply =
+        tasks.create(
+            next.get(),
+            d.envelope().correlationid(),
+            d.envelope().id(),
+            d.envelope().traceparent());
     if (reply.conflict()) {
       // The id is taken by another user's task, or another place in a series: never "already
       // done", or a planted task would end the series unseen. Dead-lettered, with this context.
       count("conflict");
-      LOG.errorf("next occurrence task_id=%s (occurrence %d of series_id=%s, user_id=%s) for event_id=%s"
+      LOG.errorf(
+          "next occurrence task_id=%s (occurrence %d of series_id=%s, user_id=%s) for event_id=%s"
               + " refused as a conflict, dead-lettering: %s",
-          next.get().id(), next.get().occurrence(), next.get().seriesId(), event.userId(), event.eventId(), reply.body());
-      throw new PoisonEventException("task-service answered 409 for next occurrence task_id=" + next.get().id()
-          + " (occurrence " + next.get().occurrence() + " of series_id=" + next.get().seriesId() + "): " + reply.body());
+          next.get().id(),
+          next.get().occurrence(),
+          next.get().seriesId(),
+          event.userId(),
+          event.eventId(),
+          reply.body());
+      throw new PoisonEventException(
+          "task-service answered 409 for next occurrence task_id="
+              + next.get().id()
+              + " (occurrence "
+              + next.get().occurrence()
+              + " of series_id="
+              + next.get().seriesId()
+              + "): "
+              + reply.body());
     }
     if (reply.created() || reply.alreadyExisted()) {
       count(reply.created() ? "created" : "already_exists");
-      LOG.infof("%s next occurrence task_id=%s occurrence=%d due_at=%s for event_id=%s series_id=%s",
-          reply.created() ? "created" : "already had", next.get().id(), next.get().occurrence(),
-          next.get().dueAt(), event.eventId(), next.get().seriesId());
+      LOG.infof(
+          "%s next occurrence task_id=%s occurrence=%d due_at=%s for event_id=%s series_id=%s",
+          reply.created() ? "created" : "already had",
+          next.get().id(),
+          next.get().occurrence(),
+          next.get().dueAt(),
+          event.eventId(),
+          next.get().seriesId());
       return;
     }
     if (reply.rejected()) {
-      throw new PoisonEventException("task-service refused the next occurrence: HTTP " + reply.status() + " " + reply.body());
+      throw new PoisonEventException(
+          "task-service refused the next occurrence: HTTP " + reply.status() + " " + reply.body());
     }
     count("retry");
     // A 5xx or an unreachable task-service: transient, so EventDelivery has Dapr retry it.

@@ -14,6 +14,8 @@ final class BadInput extends RuntimeException {
 
   /** One field (or header, or query parameter) with its problem. */
   static BadInput of(String error, String field, String problem) {
-    return new BadInput(new ApiError(error, field + " " + problem, List.of(new ApiError.FieldProblem(field, problem))));
+    return new BadInput(
+        new ApiError(
+            error, field + " " + problem, List.of(new ApiError.FieldProblem(field, problem))));
   }
 }

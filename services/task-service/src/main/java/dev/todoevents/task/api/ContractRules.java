@@ -16,9 +16,9 @@ import java.lang.annotation.Target;
 import java.time.Instant;
 
 /**
- * Bean Validation constraints that apply the event contract's rules (libs/event-contracts), so
- * that POST, PUT and PATCH accept exactly the values the event schemas, and so every consumer,
- * accept. Null passes: whether a field is required is said separately.
+ * Bean Validation constraints that apply the event contract's rules (libs/event-contracts), so that
+ * POST, PUT and PATCH accept exactly the values the event schemas, and so every consumer, accept.
+ * Null passes: whether a field is required is said separately.
  */
 public final class ContractRules {
 

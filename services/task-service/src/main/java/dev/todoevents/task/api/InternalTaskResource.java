@@ -16,15 +16,17 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
- * {@code POST /internal/tasks}: creates a task for the user named in the body, for another
- * service, not for a person: recurring-task-service creates the next occurrence of a series here.
- * Two locks keep it internal:
+ * {@code POST /internal/tasks}: creates a task for the user named in the body, for another service,
+ * not for a person: recurring-task-service creates the next occurrence of a series here. Two locks
+ * keep it internal:
+ *
  * <ul>
  *   <li>this app answers 401 unless the request carries APP_API_TOKEN, which only its own sidecar
  *       sends (so it must come through Dapr service invocation);
  *   <li>the sidecar's access-control list (tools/dapr/task-service-config.yaml) lets only
  *       recurring-task-service invoke it, known by its mTLS identity; any other app gets 403.
  * </ul>
+ *
  * Same body and answers as {@code POST /tasks}, but user_id is required and taken as is, and the
  * caller may name the task's id, series_id and occurrence: the same again answers 200 with the
  * existing task (a retried or redelivered create), an id that exists for another user, series or
@@ -51,10 +53,15 @@ public class InternalTaskResource {
       @HeaderParam(Requests.TRACEPARENT_HEADER) String traceparent) {
     if (Requests.blank(body.userId())) {
       return ApiErrorMappers.badRequest(
-          new ApiError("validation_failed", "user_id is required",
+          new ApiError(
+              "validation_failed",
+              "user_id is required",
               List.of(new ApiError.FieldProblem("user_id", "must not be blank"))));
     }
     return Requests.created(
-        tasks.create(body.userId(), body.toNewTask(), Requests.context(correlationId, requestId, causationId, traceparent)));
+        tasks.create(
+            body.userId(),
+            body.toNewTask(),
+            Requests.context(correlationId, requestId, causationId, traceparent)));
   }
 }

@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Input binding endpoint: the sidecar POSTs here every second (component `reminder-tick`, a
- * cron binding). A non-2xx answer only means this tick is skipped; the next one catches up.
+ * Input binding endpoint: the sidecar POSTs here every second (component `reminder-tick`, a cron
+ * binding). A non-2xx answer only means this tick is skipped; the next one catches up.
  */
 @SidecarToken.FromSidecar
 @Path("/reminder-tick")

@@ -33,22 +33,29 @@ final class Requests {
   /**
    * Correlation comes from the caller when it has one (a chatbot turn); otherwise this request
    * starts a new chain. The causation id (or the request id), or a fresh one, is the direct cause.
-   * These ids are stored with every event and by its consumers, so each must be a
-   * {@link Causality#ID}; otherwise 400 naming the header. The trace context the events carry is
-   * this request's server span (a child of the caller's {@code traceparent}, or a new trace), so
-   * the publish and everything after it hang under this request; the caller's own traceparent
-   * only when tracing is off, and only if it is a valid one (else a new trace starts, as W3C says).
+   * These ids are stored with every event and by its consumers, so each must be a {@link
+   * Causality#ID}; otherwise 400 naming the header. The trace context the events carry is this
+   * request's server span (a child of the caller's {@code traceparent}, or a new trace), so the
+   * publish and everything after it hang under this request; the caller's own traceparent only when
+   * tracing is off, and only if it is a valid one (else a new trace starts, as W3C says).
    */
-  static RequestContext context(String correlationId, String requestId, String causationId, String traceparent) {
+  static RequestContext context(
+      String correlationId, String requestId, String causationId, String traceparent) {
     List<ApiError.FieldProblem> problems = new ArrayList<>();
     String correlation = id(CORRELATION_HEADER, correlationId, problems);
     String request = id(REQUEST_HEADER, requestId, problems);
     String causation = id(CAUSATION_HEADER, causationId, problems);
     if (!problems.isEmpty()) {
-      throw new BadInput(new ApiError("invalid_header",
-          problems.stream().map(p -> p.field() + " " + p.problem()).collect(Collectors.joining("; ")), problems));
+      throw new BadInput(
+          new ApiError(
+              "invalid_header",
+              problems.stream()
+                  .map(p -> p.field() + " " + p.problem())
+                  .collect(Collectors.joining("; ")),
+              problems));
     }
-    String cause = causation != null ? causation : request != null ? request : UUID.randomUUID().toString();
+    String cause =
+        causation != null ? causation : request != null ? request : UUID.randomUUID().toString();
     String trace = TraceExport.traceparent(Causality.validTraceparent(traceparent));
     return new RequestContext(correlation != null ? correlation : cause, cause, trace);
   }

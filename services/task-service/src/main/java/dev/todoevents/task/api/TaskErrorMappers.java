@@ -17,6 +17,9 @@ public class TaskErrorMappers {
 
   @ServerExceptionMapper
   public Response conflict(TaskConflictException e) {
-    return Response.status(409).type(MediaType.APPLICATION_JSON).entity(ApiError.of("conflict", e.getMessage())).build();
+    return Response.status(409)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(ApiError.of("conflict", e.getMessage()))
+        .build();
   }
 }

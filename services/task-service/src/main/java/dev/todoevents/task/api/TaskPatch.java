@@ -15,13 +15,19 @@ public record TaskPatch(
     @Size(max = TaskData.DESCRIPTION_MAX_LENGTH) @ContractRules.Description String description,
     @ContractRules.InTimestampRange Instant dueAt,
     @ContractRules.InTimestampRange Instant remindAt,
-    @Pattern(regexp = TaskData.RECURRENCES, message = TaskRequest.RECURRENCE_MESSAGE) String recurrence,
+    @Pattern(regexp = TaskData.RECURRENCES, message = TaskRequest.RECURRENCE_MESSAGE)
+        String recurrence,
     @Pattern(regexp = TaskData.PRIORITIES, message = TaskRequest.PRIORITY_MESSAGE) String priority,
     @Pattern(regexp = TaskData.STATUSES, message = TaskRequest.STATUS_MESSAGE) String status) {
 
   boolean isEmpty() {
-    return title == null && description == null && dueAt == null && remindAt == null
-        && recurrence == null && priority == null && status == null;
+    return title == null
+        && description == null
+        && dueAt == null
+        && remindAt == null
+        && recurrence == null
+        && priority == null
+        && status == null;
   }
 
   TaskChanges changes() {

@@ -17,19 +17,23 @@ import java.util.UUID;
 
 /**
  * Body of POST /tasks and POST /internal/tasks: title required; user_id optional on POST /tasks
- * (the bearer token names the user; if given it must be that user), required on the internal
- * one; priority defaults to medium, status to pending. id / series_id / occurrence are for the
- * internal endpoint only (recurring-task-service names each next occurrence, which makes its
- * create idempotent); POST /tasks refuses them, so no client can claim a place in a series.
+ * (the bearer token names the user; if given it must be that user), required on the internal one;
+ * priority defaults to medium, status to pending. id / series_id / occurrence are for the internal
+ * endpoint only (recurring-task-service names each next occurrence, which makes its create
+ * idempotent); POST /tasks refuses them, so no client can claim a place in a series.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TaskRequest(
     UUID id,
     UUID seriesId,
-    @Min(value = 1, message = OCCURRENCE_MESSAGE) @Max(value = TaskData.MAX_OCCURRENCE, message = OCCURRENCE_MESSAGE)
+    @Min(value = 1, message = OCCURRENCE_MESSAGE)
+        @Max(value = TaskData.MAX_OCCURRENCE, message = OCCURRENCE_MESSAGE)
         Integer occurrence,
     @Size(max = 128) String userId,
-    @NotNull(message = "must not be blank") @Size(max = TaskData.TITLE_MAX_LENGTH) @ContractRules.Title String title,
+    @NotNull(message = "must not be blank")
+        @Size(max = TaskData.TITLE_MAX_LENGTH)
+        @ContractRules.Title
+        String title,
     @Size(max = TaskData.DESCRIPTION_MAX_LENGTH) @ContractRules.Description String description,
     @ContractRules.InTimestampRange Instant dueAt,
     @ContractRules.InTimestampRange Instant remindAt,
@@ -60,7 +64,9 @@ public record TaskRequest(
 
   NewTask toNewTask() {
     return new NewTask(
-        id, seriesId, occurrence,
+        id,
+        seriesId,
+        occurrence,
         new TaskChanges(title, description, status, priority, dueAt, remindAt, recurrence));
   }
 }

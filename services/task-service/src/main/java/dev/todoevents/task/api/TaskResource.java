@@ -33,8 +33,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * REST API for tasks: thin; parsing and validation here, lifecycle in {@link TaskService}.
  *
  * <p>Every request needs a bearer token (JWT); its subject is the user. A user reads and changes
- * only their own tasks: another user's task answers 404, as one that does not exist, and a
- * user_id naming someone else answers 403.
+ * only their own tasks: another user's task answers 404, as one that does not exist, and a user_id
+ * naming someone else answers 403.
  */
 @Authenticated
 @Path("/tasks")
@@ -44,6 +44,7 @@ public class TaskResource {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+
   /** On a full page of GET /tasks: the {@code after} of the next page. */
   static final String NEXT_HEADER = "X-Next-After";
 
@@ -73,8 +74,11 @@ public class TaskResource {
     List<String> seriesFields = body.seriesFields();
     if (!seriesFields.isEmpty()) {
       String problem = "is chosen by task-service, not by the client";
-      throw new BadInput(new ApiError("validation_failed", String.join(", ", seriesFields) + " " + problem,
-          seriesFields.stream().map(f -> new ApiError.FieldProblem(f, problem)).toList()));
+      throw new BadInput(
+          new ApiError(
+              "validation_failed",
+              String.join(", ", seriesFields) + " " + problem,
+              seriesFields.stream().map(f -> new ApiError.FieldProblem(f, problem)).toList()));
     }
     return Requests.created(tasks.create(owner(body.userId()), body.toNewTask(), context()));
   }
@@ -83,17 +87,22 @@ public class TaskResource {
   @Path("/{id}")
   public TaskResponse get(@PathParam("id") String id) {
     UUID taskId = taskId(id);
-    return tasks.find(user(), taskId).map(TaskResponse::of).orElseThrow(() -> new TaskNotFoundException(taskId));
+    return tasks
+        .find(user(), taskId)
+        .map(TaskResponse::of)
+        .orElseThrow(() -> new TaskNotFoundException(taskId));
   }
 
   /**
    * The user's tasks, oldest first, {@code limit} at a time (1 to 1000, default 100); user_id is
-   * optional and, when given, must be the token's user. A full page names the next one's
-   * {@code after} in {@value #NEXT_HEADER}.
+   * optional and, when given, must be the token's user. A full page names the next one's {@code
+   * after} in {@value #NEXT_HEADER}.
    */
   @GET
   public Response listByUser(
-      @QueryParam("user_id") String userId, @QueryParam("limit") String limitParam, @QueryParam("after") String afterParam) {
+      @QueryParam("user_id") String userId,
+      @QueryParam("limit") String limitParam,
+      @QueryParam("after") String afterParam) {
     String owner = owner(userId);
     // Parsed here, not by JAX-RS: a bad value there is a 404; this is a 400.
     int limit = limit(limitParam);
@@ -109,7 +118,8 @@ public class TaskResource {
   @PATCH
   @Path("/{id}")
   public TaskResponse update(
-      @PathParam("id") String id, @NotNull(message = "request body is required") @Valid TaskPatch body) {
+      @PathParam("id") String id,
+      @NotNull(message = "request body is required") @Valid TaskPatch body) {
     if (body.isEmpty()) {
       throw new BadInput(ApiError.of("empty_update", "request body names no field to change"));
     }
@@ -120,7 +130,8 @@ public class TaskResource {
   @PUT
   @Path("/{id}")
   public TaskResponse replace(
-      @PathParam("id") String id, @NotNull(message = "request body is required") @Valid TaskPatch body) {
+      @PathParam("id") String id,
+      @NotNull(message = "request body is required") @Valid TaskPatch body) {
     return update(id, body);
   }
 
@@ -145,8 +156,8 @@ public class TaskResource {
   }
 
   /**
-   * The token's user; a user_id (body or query) that names another user is refused with 403
-   * ({@link Users.Errors}), the admin role included: tasks are read and written by their owner.
+   * The token's user; a user_id (body or query) that names another user is refused with 403 ({@link
+   * Users.Errors}), the admin role included: tasks are read and written by their owner.
    */
   private String owner(String claimedUserId) {
     String user = user();
@@ -158,7 +169,10 @@ public class TaskResource {
 
   @ServerExceptionMapper
   public Response notFound(TaskNotFoundException e) {
-    return Response.status(404).type(MediaType.APPLICATION_JSON).entity(ApiError.of("not_found", e.getMessage())).build();
+    return Response.status(404)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(ApiError.of("not_found", e.getMessage()))
+        .build();
   }
 
   @ServerExceptionMapper
@@ -167,7 +181,9 @@ public class TaskResource {
     return Response.status(503)
         .type(MediaType.APPLICATION_JSON)
         .header("Retry-After", "5")
-        .entity(ApiError.of("event_bus_unavailable", e.getMessage() + "; nothing was changed, retry later"))
+        .entity(
+            ApiError.of(
+                "event_bus_unavailable", e.getMessage() + "; nothing was changed, retry later"))
         .build();
   }
 
@@ -176,7 +192,9 @@ public class TaskResource {
       return UUID.fromString(raw);
     } catch (IllegalArgumentException e) {
       throw new BadInput(
-          new ApiError("invalid_id", "task id '" + raw + "' is not a UUID",
+          new ApiError(
+              "invalid_id",
+              "task id '" + raw + "' is not a UUID",
               List.of(new ApiError.FieldProblem("id", "must be a UUID"))));
     }
   }
@@ -202,7 +220,8 @@ public class TaskResource {
     }
     PageCursor cursor = PageCursor.parse(raw.trim());
     if (cursor == null || !Timestamps.contains(cursor.createdAt())) {
-      throw BadInput.of("invalid_query", "after", "must be the " + NEXT_HEADER + " header of the previous page");
+      throw BadInput.of(
+          "invalid_query", "after", "must be the " + NEXT_HEADER + " header of the previous page");
     }
     return cursor;
   }
@@ -210,5 +229,4 @@ public class TaskResource {
   private RequestContext context() {
     return Requests.context(correlationId, requestId, causationId, traceparent);
   }
-
 }

@@ -28,7 +28,19 @@ public record TaskResponse(
 
   static TaskResponse of(Task t) {
     return new TaskResponse(
-        t.id, t.userId, t.title, t.description, t.status, t.priority, t.dueAt, t.remindAt, t.recurrence,
-        t.createdAt, t.updatedAt, t.completedAt, t.seriesId, t.occurrence);
+        t.id,
+        t.userId,
+        t.title,
+        t.description,
+        t.status,
+        t.priority,
+        t.dueAt,
+        t.remindAt,
+        t.recurrence,
+        t.createdAt,
+        t.updatedAt,
+        t.completedAt,
+        t.seriesId,
+        t.occurrence);
   }
 }

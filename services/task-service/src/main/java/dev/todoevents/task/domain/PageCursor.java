@@ -5,9 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /**
- * Where a page of a user's tasks ends: the last task's (created_at, id), the order the list is
- * in. It names a position, not a task, so the next page is still right when that task has been
- * deleted meanwhile. Written {@code <created_at>_<id>}.
+ * Where a page of a user's tasks ends: the last task's (created_at, id), the order the list is in.
+ * It names a position, not a task, so the next page is still right when that task has been deleted
+ * meanwhile. Written {@code <created_at>_<id>}.
  */
 public record PageCursor(Instant createdAt, UUID id) {
 
@@ -22,7 +22,8 @@ public record PageCursor(Instant createdAt, UUID id) {
       return null;
     }
     try {
-      return new PageCursor(Instant.parse(text.substring(0, sep)), UUID.fromString(text.substring(sep + 1)));
+      return new PageCursor(
+          Instant.parse(text.substring(0, sep)), UUID.fromString(text.substring(sep + 1)));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       return null;
     }

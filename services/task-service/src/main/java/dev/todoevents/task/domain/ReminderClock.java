@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>the cron input binding's tick, every second (components/reminder-tick.yaml): durable,
  *       survives restarts, catches up on anything missed; on its own it would be up to 1 s late.
- *   <li>a wake-up timer in this process at each remind_at that falls within the next
- *       {@code lookahead}: each tick schedules the ones it sees coming, and a task created or
- *       rescheduled to a time that close schedules its own once committed. This makes a reminder fire at its
+ *   <li>a wake-up timer in this process at each remind_at that falls within the next {@code
+ *       lookahead}: each tick schedules the ones it sees coming, and a task created or rescheduled
+ *       to a time that close schedules its own once committed. This makes a reminder fire at its
  *       time rather than at the next tick. A wake-up for a task that was completed, deleted or
  *       rescheduled since simply finds nothing due.
  * </ul>
@@ -53,11 +53,12 @@ public class ReminderClock {
   private final ReentrantLock oneRunAtATime = new ReentrantLock();
   private final Set<Instant> wakeUps = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reminder-timer");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "reminder-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ReminderClock(Reminders reminders, Settings settings) {
     this.reminders = reminders;
@@ -65,8 +66,8 @@ public class ReminderClock {
   }
 
   /**
-   * The cron tick. A tick that finds a run in progress is skipped: that run or the next tick
-   * covers it.
+   * The cron tick. A tick that finds a run in progress is skipped: that run or the next tick covers
+   * it.
    */
   public void tick() {
     if (!oneRunAtATime.tryLock()) {
@@ -87,8 +88,8 @@ public class ReminderClock {
   public record RemindAtSet(Instant remindAt) {}
 
   /**
-   * Once the change is committed (a wake-up before that would not see it), wake up at that
-   * time if it is close; a later one is left to the ticks' lookahead.
+   * Once the change is committed (a wake-up before that would not see it), wake up at that time if
+   * it is close; a later one is left to the ticks' lookahead.
    */
   void remindAtSet(@Observes(during = TransactionPhase.AFTER_SUCCESS) RemindAtSet set) {
     if (settings.timer() && set.remindAt().isBefore(Instant.now().plus(settings.lookahead()))) {

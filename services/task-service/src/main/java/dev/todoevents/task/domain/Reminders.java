@@ -18,18 +18,18 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due reminders, when {@link ReminderClock} says (each second, and at each remind_at):
- * each open task whose remind_at has come and whose reminder for that remind_at was not sent
- * yet gets one ReminderEvent on `reminders`. The sent remind_at is stored with the task in the
- * same transaction as the event's outbox entry, so a restart neither loses nor repeats a
- * reminder; a completed or deleted task is not reminded, a rescheduled one is reminded at its
- * new time. The event_id is derived from (task, remind_at): should the relay send one twice,
- * consumers see the same event_id and dedupe it.
+ * Sends due reminders, when {@link ReminderClock} says (each second, and at each remind_at): each
+ * open task whose remind_at has come and whose reminder for that remind_at was not sent yet gets
+ * one ReminderEvent on `reminders`. The sent remind_at is stored with the task in the same
+ * transaction as the event's outbox entry, so a restart neither loses nor repeats a reminder; a
+ * completed or deleted task is not reminded, a rescheduled one is reminded at its new time. The
+ * event_id is derived from (task, remind_at): should the relay send one twice, consumers see the
+ * same event_id and dedupe it.
  *
- * <p>One task at a time, each in its own transaction: a task whose reminder cannot be built
- * (its event breaks the contract, or anything throws) is logged, counted
- * ({@code todo.reminders.failed}) and marked as given up for that remind_at, and the others go
- * on. A new remind_at on that task is tried again.
+ * <p>One task at a time, each in its own transaction: a task whose reminder cannot be built (its
+ * event breaks the contract, or anything throws) is logged, counted ({@code todo.reminders.failed})
+ * and marked as given up for that remind_at, and the others go on. A new remind_at on that task is
+ * tried again.
  */
 @ApplicationScoped
 public class Reminders {
@@ -45,7 +45,9 @@ public class Reminders {
     this.metrics = metrics;
   }
 
-  /** @return how many reminders were sent */
+  /**
+   * @return how many reminders were sent
+   */
   public int sendDue(Instant now) {
     List<UUID> due = QuarkusTransaction.requiringNew().call(() -> Task.dueReminders(now, BATCH));
     int sent = 0;
@@ -62,7 +64,9 @@ public class Reminders {
     return sent;
   }
 
-  /** @return false when the task is no longer due (another run sent it, or it changed) */
+  /**
+   * @return false when the task is no longer due (another run sent it, or it changed)
+   */
   private boolean sendOne(UUID id, Instant now) {
     Task t = Task.dueReminder(id, now).orElse(null);
     if (t == null) {
@@ -70,16 +74,24 @@ public class Reminders {
     }
     ReminderEvent event =
         new ReminderEvent(
-            eventId(t.id, t.remindAt), ReminderEvent.SCHEMA_VERSION, Events.now(), t.id, t.userId,
-            t.title, t.dueAt, t.remindAt);
-    List<String> problems = EventSchemas.validate(ReminderEvent.class, Events.MAPPER.valueToTree(event));
+            eventId(t.id, t.remindAt),
+            ReminderEvent.SCHEMA_VERSION,
+            Events.now(),
+            t.id,
+            t.userId,
+            t.title,
+            t.dueAt,
+            t.remindAt);
+    List<String> problems =
+        EventSchemas.validate(ReminderEvent.class, Events.MAPPER.valueToTree(event));
     if (!problems.isEmpty()) {
       // Stored before the API checked what it checks now: no consumer would take it.
       throw new Unpublishable("schema violation: " + String.join("; ", problems));
     }
     outbox.add(Topic.REMINDERS, event, new RequestContext(t.id.toString(), "reminder-tick"));
     t.remindedFor = t.remindAt;
-    LOG.infof("reminder event_id=%s task_id=%s user_id=%s remind_at=%s late_ms=%d",
+    LOG.infof(
+        "reminder event_id=%s task_id=%s user_id=%s remind_at=%s late_ms=%d",
         event.eventId(), t.id, t.userId, t.remindAt, Duration.between(t.remindAt, now).toMillis());
     return true;
   }
@@ -89,9 +101,12 @@ public class Reminders {
     String stored = error.length() <= 1000 ? error : error.substring(0, 1000);
     try {
       QuarkusTransaction.requiringNew().run(() -> Task.reminderFailed(id, stored));
-      LOG.errorf("reminder for task_id=%s given up (%s), the other reminders go on: %s", id, reason, error);
+      LOG.errorf(
+          "reminder for task_id=%s given up (%s), the other reminders go on: %s",
+          id, reason, error);
     } catch (RuntimeException e) {
-      LOG.errorf("reminder for task_id=%s failed (%s: %s) and could not be marked, the next tick tries again: %s",
+      LOG.errorf(
+          "reminder for task_id=%s failed (%s: %s) and could not be marked, the next tick tries again: %s",
           id, reason, error, e);
     }
   }

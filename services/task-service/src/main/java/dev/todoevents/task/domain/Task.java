@@ -78,8 +78,8 @@ public class Task extends PanacheEntityBase {
   public long version;
 
   /**
-   * An open task whose reminder for its current remind_at has been neither sent nor given up on
-   * (a new remind_at is tried again).
+   * An open task whose reminder for its current remind_at has been neither sent nor given up on (a
+   * new remind_at is tried again).
    */
   private static final String REMINDER_PENDING =
       "status <> :completed and (remindedFor is null or remindedFor <> remindAt)"
@@ -88,7 +88,11 @@ public class Task extends PanacheEntityBase {
   /** Ids of open tasks whose reminder time has come and whose reminder for that time is pending. */
   public static List<UUID> dueReminders(Instant now, int max) {
     return getEntityManager()
-        .createQuery("select id from Task where remindAt <= :now and " + REMINDER_PENDING + " order by remindAt, id", UUID.class)
+        .createQuery(
+            "select id from Task where remindAt <= :now and "
+                + REMINDER_PENDING
+                + " order by remindAt, id",
+            UUID.class)
         .setParameter("now", now)
         .setParameter("completed", TaskData.COMPLETED)
         .setMaxResults(max)
@@ -100,15 +104,17 @@ public class Task extends PanacheEntityBase {
    * this transaction and then no longer finds it due.
    */
   public static Optional<Task> dueReminder(UUID id, Instant now) {
-    return find("id = :id and remindAt <= :now and " + REMINDER_PENDING,
+    return find(
+            "id = :id and remindAt <= :now and " + REMINDER_PENDING,
             Parameters.with("id", id).and("now", now).and("completed", TaskData.COMPLETED))
         .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
         .firstResultOptional();
   }
 
   /**
-   * Gives up on the reminder for the task's current remind_at, without loading the row (loading
-   * it may be what fails).
+   * Gives up on the reminder for the task's current remind_at, without loading the row (loading it
+   * may be what fails).
+   *
    * @return whether the task was found
    */
   public static boolean reminderFailed(UUID id, String error) {
@@ -120,7 +126,8 @@ public class Task extends PanacheEntityBase {
     return getEntityManager()
         .createQuery(
             "select distinct remindAt from Task where remindAt > :from and remindAt <= :to and "
-                + REMINDER_PENDING + " order by remindAt",
+                + REMINDER_PENDING
+                + " order by remindAt",
             Instant.class)
         .setParameter("from", from)
         .setParameter("to", to)
@@ -129,20 +136,38 @@ public class Task extends PanacheEntityBase {
         .getResultList();
   }
 
-  /** At most {@code limit} of the user's tasks after {@code after} (null: from the first), in (created_at, id) order. */
+  /**
+   * At most {@code limit} of the user's tasks after {@code after} (null: from the first), in
+   * (created_at, id) order.
+   */
   public static List<Task> byUser(String userId, PageCursor after, int limit) {
     String order = " order by createdAt, id";
-    var query = after == null
-        ? find("userId = :user" + order, Parameters.with("user", userId))
-        : find("userId = :user and (createdAt > :createdAt or (createdAt = :createdAt and id > :id))" + order,
-            Parameters.with("user", userId).and("createdAt", after.createdAt()).and("id", after.id()));
+    var query =
+        after == null
+            ? find("userId = :user" + order, Parameters.with("user", userId))
+            : find(
+                "userId = :user and (createdAt > :createdAt or (createdAt = :createdAt and id > :id))"
+                    + order,
+                Parameters.with("user", userId)
+                    .and("createdAt", after.createdAt())
+                    .and("id", after.id()));
     return query.page(0, limit).list();
   }
 
   /** The state carried in TaskEvent.task_data. */
   public TaskData snapshot() {
     return new TaskData(
-        title, description, status, priority, dueAt, remindAt, recurrence, createdAt, updatedAt,
-        completedAt, seriesId, occurrence);
+        title,
+        description,
+        status,
+        priority,
+        dueAt,
+        remindAt,
+        recurrence,
+        createdAt,
+        updatedAt,
+        completedAt,
+        seriesId,
+        occurrence);
   }
 }

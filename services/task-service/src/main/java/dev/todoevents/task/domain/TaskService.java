@@ -22,12 +22,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Task lifecycle. Each change is written and its events published in one transaction: a
- * TaskEvent (the whole task) to task-events and a TaskUpdateEvent (only what changed) to
- * task-updates. Each publish waits for the broker's acknowledgement, and a failed publish rolls
- * the change back, so the API never answers success for a change that no consumer will hear of.
- * (A crash between the broker's ack and the commit can still publish an event for a change that
- * was rolled back; the transactional outbox that closes that gap is a later issue.)
+ * Task lifecycle. Each change is written and its events published in one transaction: a TaskEvent
+ * (the whole task) to task-events and a TaskUpdateEvent (only what changed) to task-updates. Each
+ * publish waits for the broker's acknowledgement, and a failed publish rolls the change back, so
+ * the API never answers success for a change that no consumer will hear of. (A crash between the
+ * broker's ack and the commit can still publish an event for a change that was rolled back; the
+ * transactional outbox that closes that gap is a later issue.)
  */
 @ApplicationScoped
 public class TaskService {
@@ -36,7 +36,8 @@ public class TaskService {
   private final OutboxRelay relay;
   private final Event<ReminderClock.RemindAtSet> remindAtSet;
 
-  public TaskService(Outbox outbox, OutboxRelay relay, Event<ReminderClock.RemindAtSet> remindAtSet) {
+  public TaskService(
+      Outbox outbox, OutboxRelay relay, Event<ReminderClock.RemindAtSet> remindAtSet) {
     this.outbox = outbox;
     this.relay = relay;
     this.remindAtSet = remindAtSet;
@@ -48,9 +49,9 @@ public class TaskService {
   /**
    * Creates a task. With a caller-chosen id the call is idempotent: a task that already exists
    * under that id for the same user, series and occurrence is returned unchanged and nothing is
-   * published, so a retried or redelivered "create the next occurrence" creates nothing twice.
-   * Any other task under that id is a conflict, never "already done": a series cannot be taken
-   * over or ended by a task planted under its next id.
+   * published, so a retried or redelivered "create the next occurrence" creates nothing twice. Any
+   * other task under that id is a conflict, never "already done": a series cannot be taken over or
+   * ended by a task planted under its next id.
    */
   @Transactional
   public Created create(String userId, NewTask spec, RequestContext ctx) {
@@ -65,8 +66,16 @@ public class TaskService {
           throw new TaskConflictException(id, "belongs to another user");
         }
         if (!seriesId.equals(e.seriesId) || !Objects.equals(occurrence, e.occurrence)) {
-          throw new TaskConflictException(id, "is occurrence " + e.occurrence + " of series " + e.seriesId
-              + ", not occurrence " + occurrence + " of series " + seriesId);
+          throw new TaskConflictException(
+              id,
+              "is occurrence "
+                  + e.occurrence
+                  + " of series "
+                  + e.seriesId
+                  + ", not occurrence "
+                  + occurrence
+                  + " of series "
+                  + seriesId);
         }
         return new Created(e, false);
       }
@@ -100,7 +109,10 @@ public class TaskService {
     return Task.<Task>findByIdOptional(id).filter(t -> t.userId.equals(userId));
   }
 
-  /** One page of the user's tasks in (created_at, id) order: at most {@code limit}, after {@code after} (null: from the start). */
+  /**
+   * One page of the user's tasks in (created_at, id) order: at most {@code limit}, after {@code
+   * after} (null: from the start).
+   */
   public List<Task> listByUser(String userId, PageCursor after, int limit) {
     return Task.byUser(userId, after, limit);
   }
@@ -131,7 +143,8 @@ public class TaskService {
     if (c.recurrence() != null) {
       t.recurrence = c.recurrence();
     }
-    boolean completing = TaskData.COMPLETED.equals(c.status()) && !TaskData.COMPLETED.equals(t.status);
+    boolean completing =
+        TaskData.COMPLETED.equals(c.status()) && !TaskData.COMPLETED.equals(t.status);
     if (c.status() != null) {
       t.status = c.status();
       if (!TaskData.COMPLETED.equals(t.status)) {
@@ -195,9 +208,16 @@ public class TaskService {
     outbox.add(
         Topic.TASK_UPDATES,
         new TaskUpdateEvent(
-            UUID.randomUUID(), TaskUpdateEvent.SCHEMA_VERSION, Events.now(), type, t.id, t.userId, delta),
+            UUID.randomUUID(),
+            TaskUpdateEvent.SCHEMA_VERSION,
+            Events.now(),
+            type,
+            t.id,
+            t.userId,
+            delta),
         ctx);
-    if (type != TaskEventType.DELETED && after.remindAt() != null
+    if (type != TaskEventType.DELETED
+        && after.remindAt() != null
         && (before == null || !after.remindAt().equals(before.remindAt()))) {
       remindAtSet.fire(new ReminderClock.RemindAtSet(after.remindAt()));
     }
@@ -206,7 +226,8 @@ public class TaskService {
   /** The fields of {@code after} that differ from {@code before}, by their JSON names. */
   static Map<String, Object> changes(TaskData before, TaskData after) {
     Map<String, Object> afterJson = Events.MAPPER.convertValue(after, Events.MAP_TYPE);
-    Map<String, Object> beforeJson = before == null ? Map.of() : Events.MAPPER.convertValue(before, Events.MAP_TYPE);
+    Map<String, Object> beforeJson =
+        before == null ? Map.of() : Events.MAPPER.convertValue(before, Events.MAP_TYPE);
     Map<String, Object> out = new LinkedHashMap<>();
     for (var e : afterJson.entrySet()) {
       if (!Objects.equals(e.getValue(), beforeJson.get(e.getKey()))) {

@@ -23,9 +23,9 @@ import reactor.core.publisher.Mono;
 /**
  * Publishes an outbox entry (a CloudEvent carrying correlationid / causationid) through the Dapr
  * sidecar, with partitionKey = user_id so one user's events stay in order, and the caller's W3C
- * traceparent. An event counts as published once the sidecar reports the broker's
- * acknowledgement (the Kafka component produces with acks from all in-sync replicas); several
- * events are in flight at once when the relay hands over a wave of independent ones.
+ * traceparent. An event counts as published once the sidecar reports the broker's acknowledgement
+ * (the Kafka component produces with acks from all in-sync replicas); several events are in flight
+ * at once when the relay hands over a wave of independent ones.
  */
 @ApplicationScoped
 public class DaprEventPublisher implements EventPublisher {
@@ -67,7 +67,9 @@ public class DaprEventPublisher implements EventPublisher {
         done(event, start);
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
         calls.get(i).cancel(true);
-        failures.put(event.eventId(), failed(event, start, e instanceof ExecutionException ? e.getCause() : e));
+        failures.put(
+            event.eventId(),
+            failed(event, start, e instanceof ExecutionException ? e.getCause() : e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failures.put(event.eventId(), failed(event, start, e));
@@ -78,25 +80,33 @@ public class DaprEventPublisher implements EventPublisher {
 
   private Mono<Void> send(Outgoing event) {
     PublishEventRequest request =
-        new PublishEventRequest(DaprNames.PUBSUB, event.topic(), event.cloudEvent().getBytes(StandardCharsets.UTF_8))
+        new PublishEventRequest(
+                DaprNames.PUBSUB,
+                event.topic(),
+                event.cloudEvent().getBytes(StandardCharsets.UTF_8))
             .setContentType(CloudEvent.CONTENT_TYPE)
             .setMetadata(Map.of(DaprNames.PARTITION_KEY, event.partitionKey()));
     // The SDK sends a traceparent found in the Reactor context as gRPC metadata to the sidecar.
     return dapr.publishEvent(request)
-        .contextWrite(c -> event.traceparent() == null ? c : c.put("traceparent", event.traceparent()));
+        .contextWrite(
+            c -> event.traceparent() == null ? c : c.put("traceparent", event.traceparent()));
   }
 
   private void done(Outgoing event, long start) {
     publishTime(event, "success", start);
-    metrics.counter("todo.events.published", "topic", event.topic(), "type", event.type()).increment();
-    LOG.infof("published event_id=%s type=%s user_id=%s topic=%s",
+    metrics
+        .counter("todo.events.published", "topic", event.topic(), "type", event.type())
+        .increment();
+    LOG.infof(
+        "published event_id=%s type=%s user_id=%s topic=%s",
         event.eventId(), event.type(), event.partitionKey(), event.topic());
   }
 
   private PublishFailedException failed(Outgoing event, long start, Throwable e) {
     publishTime(event, "failure", start);
     metrics.counter("todo.events.publish.failures", "topic", event.topic()).increment();
-    LOG.errorf("publish failed event_id=%s type=%s user_id=%s topic=%s: %s",
+    LOG.errorf(
+        "publish failed event_id=%s type=%s user_id=%s topic=%s: %s",
         event.eventId(), event.type(), event.partitionKey(), event.topic(), e.toString());
     return new PublishFailedException("event bus did not accept event " + event.eventId(), e);
   }
@@ -104,7 +114,8 @@ public class DaprEventPublisher implements EventPublisher {
   /** Publish latency up to the sidecar's answer (the broker's ack), as a Prometheus histogram. */
   private void publishTime(Outgoing event, String outcome, long startNanos) {
     Timer.builder("todo.events.publish")
-        .description("Time to publish one event through the sidecar, until the broker acknowledged it")
+        .description(
+            "Time to publish one event through the sidecar, until the broker acknowledged it")
         .tags("topic", event.topic(), "type", event.type(), "outcome", outcome)
         .publishPercentileHistogram()
         .register(metrics)

@@ -12,9 +12,9 @@ import java.time.Instant;
 
 /**
  * Where task-service's events go first: a row in the {@code outbox} table, written in the
- * transaction of the change that caused the event (so there is no change without its events
- * and no event without its change, whatever dies when). {@link OutboxRelay} publishes the rows
- * through the sidecar after the commit and deletes them once acknowledged.
+ * transaction of the change that caused the event (so there is no change without its events and no
+ * event without its change, whatever dies when). {@link OutboxRelay} publishes the rows through the
+ * sidecar after the commit and deletes them once acknowledged.
  */
 @ApplicationScoped
 public class Outbox {
@@ -27,7 +27,8 @@ public class Outbox {
   private final TransactionSynchronizationRegistry transaction;
 
   public Outbox(
-      TaskEventsConfig config, jakarta.enterprise.event.Event<Written> written,
+      TaskEventsConfig config,
+      jakarta.enterprise.event.Event<Written> written,
       TransactionSynchronizationRegistry transaction) {
     this.config = config;
     this.written = written;
@@ -36,7 +37,8 @@ public class Outbox {
 
   @Transactional(Transactional.TxType.MANDATORY)
   public void add(Topic topic, Event event, RequestContext ctx) {
-    CloudEvent envelope = Events.envelope(event, config.source(), ctx.correlationId(), ctx.causationId());
+    CloudEvent envelope =
+        Events.envelope(event, config.source(), ctx.correlationId(), ctx.causationId());
     OutboxEntry e = new OutboxEntry();
     e.eventId = event.eventId();
     e.topic = topic.topicName();

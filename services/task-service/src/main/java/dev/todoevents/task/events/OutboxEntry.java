@@ -58,9 +58,15 @@ public class OutboxEntry extends PanacheEntityBase {
   public static final String PENDING = "pending";
   public static final String FAILED = "failed";
 
-  /** The oldest pending entries, locked: another relay (another instance) waits rather than re-sends. */
+  /**
+   * The oldest pending entries, locked: another relay (another instance) waits rather than
+   * re-sends.
+   */
   static List<OutboxEntry> oldest(int max) {
-    return find("status = ?1 order by seq", PENDING).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    return find("status = ?1 order by seq", PENDING)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .page(0, max)
+        .list();
   }
 
   public static long pending() {

@@ -38,31 +38,32 @@ import org.jboss.logging.Logger;
  *
  * <p>One relay thread per process runs the passes: woken by each commit that wrote to the outbox,
  * and every {@code poll-interval} for whatever is left (entries of a process that died after its
- * commit, or of a time the sidecar or broker was down). The request thread only wakes it, so an
- * API call returns once its change and events are committed, without waiting for the broker;
- * commits that arrive during a pass are taken by the next one, in one batch. Entries are
- * row-locked while they are sent, so a second instance waits instead of sending them again.
+ * commit, or of a time the sidecar or broker was down). The request thread only wakes it, so an API
+ * call returns once its change and events are committed, without waiting for the broker; commits
+ * that arrive during a pass are taken by the next one, in one batch. Entries are row-locked while
+ * they are sent, so a second instance waits instead of sending them again.
  *
  * <p>Order is per key, as consumers see it: Kafka keeps order per partition, and the key is the
  * user. A batch is split into chains, one per topic and user, each in outbox sequence order. The
  * first entries of all chains are published concurrently, then the second ones, and so on; a failed
- * publish ends its chain for this pass, so nothing overtakes an unsent event of the same user, while
- * other users' events go on. (Before, a pass published one event at a time and stopped at the first
- * failure: the same order per user, but one broker round trip per event for the whole process.)
+ * publish ends its chain for this pass, so nothing overtakes an unsent event of the same user,
+ * while other users' events go on. (Before, a pass published one event at a time and stopped at the
+ * first failure: the same order per user, but one broker round trip per event for the whole
+ * process.)
  *
  * <p>An entry that can never be published - unreadable, or breaking the envelope or event schema
- * that every consumer checks - would stop its chain at every pass. It is set aside instead:
- * marked {@code failed} with its error (it stays in the table for an operator), logged with its
- * ids and counted ({@code todo.outbox.failed{reason}}), and the entries after it go on.
- * (task-service publishes only its own topics, not a dead-letter topic, so the table is where
- * such an entry waits.)
+ * that every consumer checks - would stop its chain at every pass. It is set aside instead: marked
+ * {@code failed} with its error (it stays in the table for an operator), logged with its ids and
+ * counted ({@code todo.outbox.failed{reason}}), and the entries after it go on. (task-service
+ * publishes only its own topics, not a dead-letter topic, so the table is where such an entry
+ * waits.)
  *
- * <p>A crash after the broker's acknowledgement and before the delete sends that event again
- * on the next pass: the same event_id, which every consumer deduplicates.
+ * <p>A crash after the broker's acknowledgement and before the delete sends that event again on the
+ * next pass: the same event_id, which every consumer deduplicates.
  *
- * <p>Two transactions that commit out of sequence order (changes to two different tasks of one
- * user at the same moment) can be published in commit order instead; changes to one task are
- * serialised by its version column and keep their order.
+ * <p>Two transactions that commit out of sequence order (changes to two different tasks of one user
+ * at the same moment) can be published in commit order instead; changes to one task are serialised
+ * by its version column and keep their order.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -168,7 +169,8 @@ public class OutboxRelay {
   /** True while publishing has been failing for longer than {@code refuse-writes-after}. */
   public boolean refusingWrites() {
     long since = failingSinceMs.get();
-    return since != 0 && System.currentTimeMillis() - since > settings.refuseWritesAfter().toMillis();
+    return since != 0
+        && System.currentTimeMillis() - since > settings.refuseWritesAfter().toMillis();
   }
 
   private void runQuietly() {
@@ -224,7 +226,8 @@ public class OutboxRelay {
         wave.add(chain.poll());
       }
       chains.values().removeIf(Deque::isEmpty);
-      List<EventPublisher.Outgoing> outgoing = wave.stream().map(EventPublisher.Outgoing::of).toList();
+      List<EventPublisher.Outgoing> outgoing =
+          wave.stream().map(EventPublisher.Outgoing::of).toList();
       Map<UUID, RuntimeException> failures = publisher.publishAll(outgoing);
       for (OutboxEntry e : wave) {
         RuntimeException ex = failures.get(e.eventId);
@@ -234,9 +237,13 @@ public class OutboxRelay {
           failed = true;
           chains.remove(chainOf(e)); // nothing overtakes it
           e.attempts++;
-          e.lastError = truncate(ex.getMessage() + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
+          e.lastError =
+              truncate(
+                  ex.getMessage()
+                      + (ex.getCause() == null ? "" : ": " + ex.getCause().getMessage()));
           failingSinceMs.compareAndSet(0, System.currentTimeMillis());
-          LOG.warnf("outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
+          LOG.warnf(
+              "outbox: event_id=%s not published (attempt %d), retrying in the next pass: %s",
               e.eventId, e.attempts, e.lastError);
         } else {
           // Not the sidecar or the broker (those are PublishFailedException): this entry itself.
@@ -255,10 +262,11 @@ public class OutboxRelay {
     return e.topic + '|' + e.partitionKey;
   }
 
-  private static final Map<String, Class<? extends Event>> EVENT_TYPES = Map.of(
-      Topic.TASK_EVENTS.topicName(), TaskEvent.class,
-      Topic.REMINDERS.topicName(), ReminderEvent.class,
-      Topic.TASK_UPDATES.topicName(), TaskUpdateEvent.class);
+  private static final Map<String, Class<? extends Event>> EVENT_TYPES =
+      Map.of(
+          Topic.TASK_EVENTS.topicName(), TaskEvent.class,
+          Topic.REMINDERS.topicName(), ReminderEvent.class,
+          Topic.TASK_UPDATES.topicName(), TaskUpdateEvent.class);
 
   /** Why an entry can never be published: a metric tag and the error. */
   record Problem(String reason, String error) {}
@@ -280,7 +288,9 @@ public class OutboxRelay {
     }
     List<String> problems = new ArrayList<>(EventSchemas.validateEnvelope(envelope));
     problems.addAll(EventSchemas.validate(type, envelope.path("data")));
-    return problems.isEmpty() ? null : new Problem("schema", "schema violation: " + String.join("; ", problems));
+    return problems.isEmpty()
+        ? null
+        : new Problem("schema", "schema violation: " + String.join("; ", problems));
   }
 
   private void setAside(OutboxEntry e, Problem problem) {
@@ -288,8 +298,10 @@ public class OutboxRelay {
     e.failedAt = Instant.now();
     e.lastError = truncate(problem.error());
     metrics.counter("todo.outbox.failed", "reason", problem.reason()).increment();
-    LOG.errorf("outbox: event_id=%s seq=%d topic=%s type=%s user_id=%s can never be published, set aside as failed"
-        + " (the entries after it go on): %s", e.eventId, e.seq, e.topic, e.eventType, e.partitionKey, e.lastError);
+    LOG.errorf(
+        "outbox: event_id=%s seq=%d topic=%s type=%s user_id=%s can never be published, set aside as failed"
+            + " (the entries after it go on): %s",
+        e.eventId, e.seq, e.topic, e.eventType, e.partitionKey, e.lastError);
   }
 
   private void countPending() {

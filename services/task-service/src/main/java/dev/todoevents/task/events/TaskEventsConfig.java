@@ -14,8 +14,8 @@ public interface TaskEventsConfig {
 
   /**
    * How long the outbox relay waits for the sidecar to answer one publish (the sidecar's own
-   * timeout and retry, resiliency/resiliency.yaml, fit inside it); a failed publish is tried
-   * again in the next relay pass, a second later.
+   * timeout and retry, resiliency/resiliency.yaml, fit inside it); a failed publish is tried again
+   * in the next relay pass, a second later.
    */
   @WithDefault("5s")
   Duration publishTimeout();

@@ -30,20 +30,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * The linter for todo-events' Dapr YAML (tools/lint.sh). It reads components/, subscriptions/,
  * resiliency/, the Configurations (tools/dapr/config.yaml and any other configFilePath in
- * dapr.yaml), dapr.yaml and k8s/ (following k8s/base's kustomization), plus the names the code uses (DaprNames.java, Topic.java), and
- * reports each problem with its file and line. Rules:
+ * dapr.yaml), dapr.yaml and k8s/ (following k8s/base's kustomization), plus the names the code uses
+ * (DaprNames.java, Topic.java), and reports each problem with its file and line. Rules:
  *
  * <ul>
  *   <li>{@code no-dead-letter-topic}: a subscription without deadLetterTopic;
  *   <li>{@code undeclared-topic}: a subscription's topic or DLQ topic that no KafkaTopic creates;
- *   <li>{@code unknown-component}: a pubsubname, resiliency target or component name in code
- *       that no component defines;
+ *   <li>{@code unknown-component}: a pubsubname, resiliency target or component name in code that
+ *       no component defines;
  *   <li>{@code unknown-app-id}: a scope, resiliency target or app-id annotation naming an app
  *       dapr.yaml does not run;
  *   <li>{@code plain-text-secret}: a secret-looking metadata or env value written in plain text;
  *   <li>{@code k8s-drift}: a local resource and its k8s/ counterpart differing in name, type,
- *       scopes or routes (a component may declare an intended type difference with the
- *       annotation {@code todo-events.dev/local-type});
+ *       scopes or routes (a component may declare an intended type difference with the annotation
+ *       {@code todo-events.dev/local-type});
  *   <li>{@code app-port-mismatch}: an app port that differs between dapr.yaml, the app's
  *       application.properties and its k8s Deployment;
  *   <li>{@code code-topic-undeclared}: a topic in code (Topic.java) that no KafkaTopic declares;
@@ -52,24 +52,26 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       defines other objects, other scopes, other topic scoping or other Resiliency targets than
  *       the default broker's; a broker component that components/ defines too;
  *   <li>{@code topic-scopes}: a pub/sub component without allowedTopics, or with an app in its
- *       scopes missing from publishingScopes or subscriptionScopes (it could use every topic);
- *       a subscription whose topic or deadLetterTopic its app may not use, or whose topic no app
- *       may publish; topic scoping that differs from k8s/;
+ *       scopes missing from publishingScopes or subscriptionScopes (it could use every topic); a
+ *       subscription whose topic or deadLetterTopic its app may not use, or whose topic no app may
+ *       publish; topic scoping that differs from k8s/;
  *   <li>{@code resiliency}: among the Resiliency objects one sidecar loads together (its resources
  *       paths with any TODO_BROKER, or k8s/base), a target whose timeout, retry or circuit breaker
  *       none of them defines, or a target that two of them define.
  * </ul>
  *
- * <p>A subscription's pubsubname and the components the code names resolve in components/ plus
- * the default broker's folder and in k8s/base; broker-swap makes every other broker folder
- * define the same names.
+ * <p>A subscription's pubsubname and the components the code names resolve in components/ plus the
+ * default broker's folder and in k8s/base; broker-swap makes every other broker folder define the
+ * same names.
  */
 public final class DaprLint {
 
   static final String LOCAL_TYPE = "todo-events.dev/local-type";
   private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(password|passwd|secret|token|apikey|api[-_]key|accesskey|access[-_]key|privatekey|private[-_]key|connectionstring|credential).*");
-  private static final Pattern JAVA_STRING_CONSTANT = Pattern.compile("static final String (\\w+) = \"([^\"]*)\";");
+      Pattern.compile(
+          "(?i).*(password|passwd|secret|token|apikey|api[-_]key|accesskey|access[-_]key|privatekey|private[-_]key|connectionstring|credential).*");
+  private static final Pattern JAVA_STRING_CONSTANT =
+      Pattern.compile("static final String (\\w+) = \"([^\"]*)\";");
   private static final Pattern TOPIC_CONSTANT = Pattern.compile("^\\s*[A-Z_]+\\(\"([a-z0-9.-]+)\"");
 
   private final Path root;
@@ -80,14 +82,27 @@ public final class DaprLint {
   private final List<Doc> resiliencies = new ArrayList<>();
   private final List<Doc> configurations = new ArrayList<>();
   private Doc runFile;
+
   /** What k8s/base renders to (its resources, followed), without patches. */
   private final List<Doc> k8sBase = new ArrayList<>();
+
   /** Every document under k8s/, including kustomize inline patches. */
   private final List<Doc> k8sAll = new ArrayList<>();
 
   /** Every rule, as reported. */
-  static final List<String> RULES = List.of("no-dead-letter-topic", "undeclared-topic", "unknown-component", "unknown-app-id",
-      "plain-text-secret", "k8s-drift", "app-port-mismatch", "code-topic-undeclared", "broker-swap", "topic-scopes", "resiliency");
+  static final List<String> RULES =
+      List.of(
+          "no-dead-letter-topic",
+          "undeclared-topic",
+          "unknown-component",
+          "unknown-app-id",
+          "plain-text-secret",
+          "k8s-drift",
+          "app-port-mismatch",
+          "code-topic-undeclared",
+          "broker-swap",
+          "topic-scopes",
+          "resiliency");
 
   public DaprLint(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -99,11 +114,13 @@ public final class DaprLint {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--root" -> root = Paths.get(args[++i]);
-        case "--format" -> json = switch (args[++i]) {
-          case "json" -> true;
-          case "text" -> false;
-          default -> usage("unknown format " + args[i]);
-        };
+        case "--format" ->
+            json =
+                switch (args[++i]) {
+                  case "json" -> true;
+                  case "text" -> false;
+                  default -> usage("unknown format " + args[i]);
+                };
         case "--json" -> json = true;
         case "-h", "--help" -> {
           System.out.println(HELP);
@@ -114,15 +131,20 @@ public final class DaprLint {
     }
     List<Problem> found = new DaprLint(root).run();
     if (json) {
-      System.out.println("[" + String.join(",\n ", found.stream().map(Problem::toJson).toList()) + "]");
+      System.out.println(
+          "[" + String.join(",\n ", found.stream().map(Problem::toJson).toList()) + "]");
     } else {
       found.forEach(System.out::println);
-      System.out.println(found.isEmpty() ? "dapr-lint: no problems" : "dapr-lint: " + found.size() + " problem(s)");
+      System.out.println(
+          found.isEmpty()
+              ? "dapr-lint: no problems"
+              : "dapr-lint: " + found.size() + " problem(s)");
     }
     System.exit(found.isEmpty() ? 0 : 1);
   }
 
-  private static final String HELP = """
+  private static final String HELP =
+      """
       tools/lint.sh [--root DIR] [--format text|json]
       Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/.
       Exit code: 0 no problems, 1 problems found, 2 bad usage.""";
@@ -157,43 +179,69 @@ public final class DaprLint {
 
   /** Where each broker's pubsub component lives (components/brokers/<broker>/), and the default. */
   static final String BROKERS = "components/brokers";
+
   static final String DEFAULT_BROKER = "kafka";
 
   /**
    * The broker swap (TODO_BROKER picks one folder of components/brokers/): every folder has the
    * same files, and each file defines the same objects as the default broker's file of that name,
-   * with the same scopes, topic scoping and Resiliency targets, so that swapping changes how a
-   * name is served, never which names exist or who may use them. None of them is also in
-   * components/, which every sidecar loads whatever the broker.
+   * with the same scopes, topic scoping and Resiliency targets, so that swapping changes how a name
+   * is served, never which names exist or who may use them. None of them is also in components/,
+   * which every sidecar loads whatever the broker.
    */
   private void brokers() {
     Set<String> common = names(ofKind(folder("components"), "Component"));
     List<String> brokers = brokerNames();
-    Map<String, Map<String, List<Doc>>> files = new TreeMap<>(); // file name -> broker -> its documents
+    Map<String, Map<String, List<Doc>>> files =
+        new TreeMap<>(); // file name -> broker -> its documents
     for (String b : brokers) {
       for (Path f : brokerFiles(b)) {
-        files.computeIfAbsent(f.getFileName().toString(), n -> new LinkedHashMap<>()).put(b, Doc.load(root, f));
+        files
+            .computeIfAbsent(f.getFileName().toString(), n -> new LinkedHashMap<>())
+            .put(b, Doc.load(root, f));
       }
     }
-    files.forEach((file, byBroker) -> {
-      String refBroker = byBroker.containsKey(DEFAULT_BROKER) ? DEFAULT_BROKER : byBroker.keySet().iterator().next();
-      String refFile = BROKERS + "/" + refBroker + "/" + file;
-      List<Doc> reference = byBroker.get(refBroker);
-      for (String b : brokers) {
-        List<Doc> mine = byBroker.get(b);
-        if (mine == null) {
-          problems.add(new Problem(BROKERS + "/" + b + "/" + file, 1, "broker-swap", "broker " + b + " has no " + file + ", which "
-              + refFile + " has: with TODO_BROKER=" + b + " the sidecars would run without " + String.join(", ", keys(reference))));
-        } else if (!b.equals(refBroker)) {
-          sameObjects(reference, mine, refFile, BROKERS + "/" + b + "/" + file);
-        }
-      }
-    });
+    files.forEach(
+        (file, byBroker) -> {
+          String refBroker =
+              byBroker.containsKey(DEFAULT_BROKER)
+                  ? DEFAULT_BROKER
+                  : byBroker.keySet().iterator().next();
+          String refFile = BROKERS + "/" + refBroker + "/" + file;
+          List<Doc> reference = byBroker.get(refBroker);
+          for (String b : brokers) {
+            List<Doc> mine = byBroker.get(b);
+            if (mine == null) {
+              problems.add(
+                  new Problem(
+                      BROKERS + "/" + b + "/" + file,
+                      1,
+                      "broker-swap",
+                      "broker "
+                          + b
+                          + " has no "
+                          + file
+                          + ", which "
+                          + refFile
+                          + " has: with TODO_BROKER="
+                          + b
+                          + " the sidecars would run without "
+                          + String.join(", ", keys(reference))));
+            } else if (!b.equals(refBroker)) {
+              sameObjects(reference, mine, refFile, BROKERS + "/" + b + "/" + file);
+            }
+          }
+        });
     for (String b : brokers) {
       for (Doc d : ofKind(folder(BROKERS + "/" + b), "Component")) {
         if (common.contains(d.name())) {
-          problem(d, d.line("metadata", "name"), "broker-swap", "component " + d.name()
-              + " is also defined in components/, which is loaded with every broker");
+          problem(
+              d,
+              d.line("metadata", "name"),
+              "broker-swap",
+              "component "
+                  + d.name()
+                  + " is also defined in components/, which is loaded with every broker");
         }
       }
     }
@@ -202,32 +250,63 @@ public final class DaprLint {
   private void sameObjects(List<Doc> reference, List<Doc> mine, String refFile, String file) {
     Map<String, Doc> ref = byKey(reference);
     Map<String, Doc> own = byKey(mine);
-    own.forEach((key, d) -> {
-      Doc a = ref.get(key);
-      if (a == null) {
-        problem(d, d.line("metadata", "name"), "broker-swap", key + " is not in " + refFile
-            + ", so swapping brokers would add or drop it");
-        return;
-      }
-      Set<String> scopes = new TreeSet<>(Doc.strings(d.node("scopes")));
-      Set<String> refScopes = new TreeSet<>(Doc.strings(a.node("scopes")));
-      if (!scopes.equals(refScopes)) {
-        problem(d, d.line("metadata", "name"), "broker-swap", key + " is scoped to " + scopes + " here but to " + refScopes + " in " + refFile);
-      }
-      if (d.kind().equals("Component") && !TopicScopes.of(a).equals(TopicScopes.of(d))) {
-        problem(d, d.line("metadata", "name"), "broker-swap", key + ": " + TopicScopes.ALLOWED + ", " + TopicScopes.PUBLISHING
-            + " or " + TopicScopes.SUBSCRIPTION + " differ from " + refFile);
-      }
-      Set<String> targets = targetDirections(d);
-      Set<String> refTargets = targetDirections(a);
-      if (!targets.equals(refTargets)) {
-        problem(d, d.line("spec"), "broker-swap", key + " has the targets " + targets + " here but " + refTargets + " in " + refFile);
-      }
-    });
+    own.forEach(
+        (key, d) -> {
+          Doc a = ref.get(key);
+          if (a == null) {
+            problem(
+                d,
+                d.line("metadata", "name"),
+                "broker-swap",
+                key + " is not in " + refFile + ", so swapping brokers would add or drop it");
+            return;
+          }
+          Set<String> scopes = new TreeSet<>(Doc.strings(d.node("scopes")));
+          Set<String> refScopes = new TreeSet<>(Doc.strings(a.node("scopes")));
+          if (!scopes.equals(refScopes)) {
+            problem(
+                d,
+                d.line("metadata", "name"),
+                "broker-swap",
+                key + " is scoped to " + scopes + " here but to " + refScopes + " in " + refFile);
+          }
+          if (d.kind().equals("Component") && !TopicScopes.of(a).equals(TopicScopes.of(d))) {
+            problem(
+                d,
+                d.line("metadata", "name"),
+                "broker-swap",
+                key
+                    + ": "
+                    + TopicScopes.ALLOWED
+                    + ", "
+                    + TopicScopes.PUBLISHING
+                    + " or "
+                    + TopicScopes.SUBSCRIPTION
+                    + " differ from "
+                    + refFile);
+          }
+          Set<String> targets = targetDirections(d);
+          Set<String> refTargets = targetDirections(a);
+          if (!targets.equals(refTargets)) {
+            problem(
+                d,
+                d.line("spec"),
+                "broker-swap",
+                key + " has the targets " + targets + " here but " + refTargets + " in " + refFile);
+          }
+        });
     for (String key : ref.keySet()) {
       if (!own.containsKey(key)) {
-        problems.add(new Problem(file, mine.isEmpty() ? 1 : mine.get(0).line("metadata", "name"), "broker-swap",
-            "no " + key + " here, but " + refFile + " defines it: swapping brokers would drop it"));
+        problems.add(
+            new Problem(
+                file,
+                mine.isEmpty() ? 1 : mine.get(0).line("metadata", "name"),
+                "broker-swap",
+                "no "
+                    + key
+                    + " here, but "
+                    + refFile
+                    + " defines it: swapping brokers would drop it"));
       }
     }
   }
@@ -249,11 +328,15 @@ public final class DaprLint {
     return names.isEmpty() ? List.of(DEFAULT_BROKER) : names;
   }
 
-  /** A broker folder's Dapr files (its kustomization.yaml only lets k8s/base include some of them). */
+  /**
+   * A broker folder's Dapr files (its kustomization.yaml only lets k8s/base include some of them).
+   */
   private List<Path> brokerFiles(String broker) {
     Path dir = root.resolve(BROKERS).resolve(broker);
     return Files.isDirectory(dir)
-        ? yamlFiles(dir, false).stream().filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList()
+        ? yamlFiles(dir, false).stream()
+            .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+            .toList()
         : List.of();
   }
 
@@ -269,8 +352,8 @@ public final class DaprLint {
   // ---- resiliency ----------------------------------------------------------------------------
 
   /** Which policy section a target's field names a policy of. */
-  private static final Map<String, String> POLICY_SECTIONS = Map.of("timeout", "timeouts", "retry", "retries",
-      "circuitBreaker", "circuitBreakers");
+  private static final Map<String, String> POLICY_SECTIONS =
+      Map.of("timeout", "timeouts", "retry", "retries", "circuitBreaker", "circuitBreakers");
 
   /** A target's reference to a policy, e.g. component pubsub (inbound) retry deliveryRetry. */
   private record PolicyRef(String target, String field, String policy, Node node) {}
@@ -279,12 +362,12 @@ public final class DaprLint {
   private record Finding(String doc, String file, int line, String message) {}
 
   /**
-   * daprd merges every Resiliency it loads (those unscoped or scoped to its app-id) into one set
-   * of policies and one of targets, by name (pkg/resiliency FromConfigurations): a target may use
-   * a policy of another object, a policy name no object defines leaves the target without that
-   * policy, and a target defined twice keeps whichever object came last, without a word.
-   * Checked for each app on each broker (components/, the broker's folder, subscriptions/,
-   * resiliency/) and on k8s/base, where the operator hands every Resiliency of the namespace.
+   * daprd merges every Resiliency it loads (those unscoped or scoped to its app-id) into one set of
+   * policies and one of targets, by name (pkg/resiliency FromConfigurations): a target may use a
+   * policy of another object, a policy name no object defines leaves the target without that
+   * policy, and a target defined twice keeps whichever object came last, without a word. Checked
+   * for each app on each broker (components/, the broker's folder, subscriptions/, resiliency/) and
+   * on k8s/base, where the operator hands every Resiliency of the namespace.
    */
   private void resiliency(Set<String> appIds) {
     Map<String, List<Doc>> sets = new LinkedHashMap<>();
@@ -301,28 +384,42 @@ public final class DaprLint {
     }
     Map<String, Set<String>> loadedIn = new HashMap<>(); // document -> the sets that load it
     Map<Finding, Set<String>> found = new LinkedHashMap<>();
-    sets.forEach((label, docs) -> {
-      docs.forEach(d -> loadedIn.computeIfAbsent(where(d), k -> new TreeSet<>()).add(label));
-      for (String app : apps) {
-        List<Doc> loaded = docs.stream().filter(d -> {
-          List<String> scopes = Doc.strings(d.node("scopes"));
-          return scopes.isEmpty() || scopes.contains(app);
-        }).toList();
-        loadedTogether(loaded).forEach(f -> found.computeIfAbsent(f, k -> new TreeSet<>()).add(label));
-      }
-    });
-    found.forEach((f, labels) -> {
-      // Say where only if the problem is not everywhere the file is loaded.
-      boolean everywhere = labels.equals(loadedIn.get(f.doc()));
-      problems.add(new Problem(f.file(), f.line(), "resiliency", f.message() + (everywhere ? "" : " (" + String.join(", ", labels) + ")")));
-    });
+    sets.forEach(
+        (label, docs) -> {
+          docs.forEach(d -> loadedIn.computeIfAbsent(where(d), k -> new TreeSet<>()).add(label));
+          for (String app : apps) {
+            List<Doc> loaded =
+                docs.stream()
+                    .filter(
+                        d -> {
+                          List<String> scopes = Doc.strings(d.node("scopes"));
+                          return scopes.isEmpty() || scopes.contains(app);
+                        })
+                    .toList();
+            loadedTogether(loaded)
+                .forEach(f -> found.computeIfAbsent(f, k -> new TreeSet<>()).add(label));
+          }
+        });
+    found.forEach(
+        (f, labels) -> {
+          // Say where only if the problem is not everywhere the file is loaded.
+          boolean everywhere = labels.equals(loadedIn.get(f.doc()));
+          problems.add(
+              new Problem(
+                  f.file(),
+                  f.line(),
+                  "resiliency",
+                  f.message() + (everywhere ? "" : " (" + String.join(", ", labels) + ")")));
+        });
   }
 
   private static List<Finding> loadedTogether(List<Doc> loaded) {
     Map<String, Set<String>> policies = new HashMap<>();
     for (Doc d : loaded) {
       for (String section : POLICY_SECTIONS.values()) {
-        policies.computeIfAbsent(section, k -> new HashSet<>()).addAll(Doc.entries(d.node("spec", "policies", section)).keySet());
+        policies
+            .computeIfAbsent(section, k -> new HashSet<>())
+            .addAll(Doc.entries(d.node("spec", "policies", section)).keySet());
       }
     }
     List<Finding> out = new ArrayList<>();
@@ -330,18 +427,46 @@ public final class DaprLint {
     for (Doc d : loaded) {
       for (PolicyRef r : policyRefs(d)) {
         if (!policies.get(POLICY_SECTIONS.get(r.field())).contains(r.policy())) {
-          out.add(new Finding(where(d), d.file(), d.line(r.node()), "resiliency " + d.name() + ": " + r.target() + " uses " + r.field() + " "
-              + r.policy() + ", which no Resiliency loaded with it defines in spec.policies." + POLICY_SECTIONS.get(r.field())));
+          out.add(
+              new Finding(
+                  where(d),
+                  d.file(),
+                  d.line(r.node()),
+                  "resiliency "
+                      + d.name()
+                      + ": "
+                      + r.target()
+                      + " uses "
+                      + r.field()
+                      + " "
+                      + r.policy()
+                      + ", which no Resiliency loaded with it defines in spec.policies."
+                      + POLICY_SECTIONS.get(r.field())));
         }
       }
-      targets(d).forEach((target, key) -> {
-        Doc first = definedBy.putIfAbsent(target, d);
-        if (first != null) {
-          out.add(new Finding(where(d), d.file(), d.line(key), "resiliency " + d.name() + " defines the target " + target
-              + ", which resiliency " + first.name() + " (" + first.file().replaceFirst("^" + BROKERS + "/[^/]+/", BROKERS + "/*/")
-              + ") defines too: the sidecar loads both and keeps one of them without a word"));
-        }
-      });
+      targets(d)
+          .forEach(
+              (target, key) -> {
+                Doc first = definedBy.putIfAbsent(target, d);
+                if (first != null) {
+                  out.add(
+                      new Finding(
+                          where(d),
+                          d.file(),
+                          d.line(key),
+                          "resiliency "
+                              + d.name()
+                              + " defines the target "
+                              + target
+                              + ", which resiliency "
+                              + first.name()
+                              + " ("
+                              + first
+                                  .file()
+                                  .replaceFirst("^" + BROKERS + "/[^/]+/", BROKERS + "/*/")
+                              + ") defines too: the sidecar loads both and keeps one of them without a word"));
+                }
+              });
     }
     return out;
   }
@@ -356,7 +481,8 @@ public final class DaprLint {
     Map<String, Node> out = new LinkedHashMap<>();
     for (String section : List.of("apps", "actors", "components")) {
       String kind = section.substring(0, section.length() - 1);
-      Doc.keys(r.node("spec", "targets", section)).forEach((name, key) -> out.put(kind + " " + name, key));
+      Doc.keys(r.node("spec", "targets", section))
+          .forEach((name, key) -> out.put(kind + " " + name, key));
     }
     return out;
   }
@@ -364,14 +490,19 @@ public final class DaprLint {
   /** The targets with the direction each sets for a component: "component pubsub (inbound)". */
   private static Set<String> targetDirections(Doc r) {
     Set<String> out = new TreeSet<>();
-    targets(r).keySet().forEach(t -> {
-      if (t.startsWith("component ")) {
-        Doc.entries(r.node("spec", "targets", "components", t.substring("component ".length())))
-            .keySet().forEach(direction -> out.add(t + " (" + direction + ")"));
-      } else {
-        out.add(t);
-      }
-    });
+    targets(r)
+        .keySet()
+        .forEach(
+            t -> {
+              if (t.startsWith("component ")) {
+                Doc.entries(
+                        r.node("spec", "targets", "components", t.substring("component ".length())))
+                    .keySet()
+                    .forEach(direction -> out.add(t + " (" + direction + ")"));
+              } else {
+                out.add(t);
+              }
+            });
     return out;
   }
 
@@ -379,36 +510,48 @@ public final class DaprLint {
     List<PolicyRef> out = new ArrayList<>();
     for (String section : List.of("apps", "actors", "components")) {
       String kind = section.substring(0, section.length() - 1);
-      Doc.entries(r.node("spec", "targets", section)).forEach((name, target) -> {
-        if (section.equals("components")) {
-          Doc.entries(Optional.of(target)).forEach((direction, policy) -> policyRefs(kind + " " + name + " (" + direction + ")", policy, out));
-        } else {
-          policyRefs(kind + " " + name, target, out);
-        }
-      });
+      Doc.entries(r.node("spec", "targets", section))
+          .forEach(
+              (name, target) -> {
+                if (section.equals("components")) {
+                  Doc.entries(Optional.of(target))
+                      .forEach(
+                          (direction, policy) ->
+                              policyRefs(kind + " " + name + " (" + direction + ")", policy, out));
+                } else {
+                  policyRefs(kind + " " + name, target, out);
+                }
+              });
     }
     return out;
   }
 
   private static void policyRefs(String target, Node names, List<PolicyRef> out) {
-    Doc.entries(Optional.of(names)).forEach((field, value) -> {
-      if (POLICY_SECTIONS.containsKey(field)) {
-        Doc.scalar(value).filter(v -> !v.isBlank()).ifPresent(v -> out.add(new PolicyRef(target, field, v, value)));
-      }
-    });
+    Doc.entries(Optional.of(names))
+        .forEach(
+            (field, value) -> {
+              if (POLICY_SECTIONS.containsKey(field)) {
+                Doc.scalar(value)
+                    .filter(v -> !v.isBlank())
+                    .ifPresent(v -> out.add(new PolicyRef(target, field, v, value)));
+              }
+            });
   }
 
-  /** The component the apps write their own dead letters through (DaprNames.PUBSUB, DeadLetterPublisher). */
+  /**
+   * The component the apps write their own dead letters through (DaprNames.PUBSUB,
+   * DeadLetterPublisher).
+   */
   static final String APP_DEAD_LETTERS = "pubsub";
 
   /**
-   * Least privilege on topics (Dapr's topic scoping). Each pub/sub component, local, per broker
-   * and in k8s/: allowedTopics set, every scoped app in publishingScopes and subscriptionScopes.
-   * Each subscription, against the components it runs with (components/ plus the default broker;
+   * Least privilege on topics (Dapr's topic scoping). Each pub/sub component, local, per broker and
+   * in k8s/: allowedTopics set, every scoped app in publishingScopes and subscriptionScopes. Each
+   * subscription, against the components it runs with (components/ plus the default broker;
    * k8s/base): its app may subscribe to its topic and publish its deadLetterTopic there (the
-   * sidecar dead-letters through the same component) and on pubsub (the app's own dead
-   * letters), and some app may publish the topic at all. k8s/ must scope topics exactly as the
-   * default broker and components/ do (the other brokers: rule broker-swap), so it passes the same checks.
+   * sidecar dead-letters through the same component) and on pubsub (the app's own dead letters),
+   * and some app may publish the topic at all. k8s/ must scope topics exactly as the default broker
+   * and components/ do (the other brokers: rule broker-swap), so it passes the same checks.
    */
   private void topicScopes(List<Doc> k8sComponents, Set<String> declared) {
     List<Doc> local = pubsubs(localComponents);
@@ -429,14 +572,21 @@ public final class DaprLint {
   }
 
   private static List<Doc> pubsubs(Collection<Doc> docs) {
-    return ofKind(docs, "Component").stream().filter(d -> d.str("spec", "type").orElse("").startsWith("pubsub.")).toList();
+    return ofKind(docs, "Component").stream()
+        .filter(d -> d.str("spec", "type").orElse("").startsWith("pubsub."))
+        .toList();
   }
 
   private void componentTopicScopes(Doc d) {
     TopicScopes t = TopicScopes.of(d);
     if (t.allowed().isEmpty()) {
-      problem(d, d.line("metadata", "name"), "topic-scopes", "pubsub component " + d.name()
-          + " has no allowedTopics: its apps may create and use topics of any name");
+      problem(
+          d,
+          d.line("metadata", "name"),
+          "topic-scopes",
+          "pubsub component "
+              + d.name()
+              + " has no allowedTopics: its apps may create and use topics of any name");
     }
     for (String app : Doc.strings(d.node("scopes"))) {
       unscoped(d, app, TopicScopes.PUBLISHING, t.publishing(), "publish to");
@@ -444,10 +594,24 @@ public final class DaprLint {
     }
   }
 
-  private void unscoped(Doc d, String app, String key, Map<String, Set<String>> scoped, String verb) {
+  private void unscoped(
+      Doc d, String app, String key, Map<String, Set<String>> scoped, String verb) {
     if (!scoped.containsKey(app)) {
-      problem(d, topicScopesLine(d, key), "topic-scopes", "pubsub component " + d.name() + ": " + app + " is in scopes but not in "
-          + key + ", so it may " + verb + " every topic (write " + app + "= for none)");
+      problem(
+          d,
+          topicScopesLine(d, key),
+          "topic-scopes",
+          "pubsub component "
+              + d.name()
+              + ": "
+              + app
+              + " is in scopes but not in "
+              + key
+              + ", so it may "
+              + verb
+              + " every topic (write "
+              + app
+              + "= for none)");
     }
   }
 
@@ -458,8 +622,20 @@ public final class DaprLint {
 
   private void sameTopicScopes(Doc reference, Doc d) {
     if (reference != null && !TopicScopes.of(reference).equals(TopicScopes.of(d))) {
-      problem(d, d.line("metadata", "name"), "topic-scopes", "pubsub component " + d.name() + ": " + TopicScopes.ALLOWED + ", "
-          + TopicScopes.PUBLISHING + " or " + TopicScopes.SUBSCRIPTION + " differ from " + reference.file());
+      problem(
+          d,
+          d.line("metadata", "name"),
+          "topic-scopes",
+          "pubsub component "
+              + d.name()
+              + ": "
+              + TopicScopes.ALLOWED
+              + ", "
+              + TopicScopes.PUBLISHING
+              + " or "
+              + TopicScopes.SUBSCRIPTION
+              + " differ from "
+              + reference.file());
     }
   }
 
@@ -482,27 +658,68 @@ public final class DaprLint {
         if (!loaders.isEmpty() && !loaders.contains(app)) {
           continue;
         }
-        topic.filter(t -> !scopes.maySubscribe(app, t)).ifPresent(t -> problem(c, topicScopesLine(c, TopicScopes.SUBSCRIPTION),
-            "topic-scopes", "pubsub component " + c.name() + ": " + app + " may not subscribe to " + t + " (allowedTopics, "
-                + TopicScopes.SUBSCRIPTION + "), which its subscription " + s.name() + " needs"));
-        dlq.ifPresent(d -> {
-          mayPublishDeadLetters(c, app, d, "its sidecar dead-letters subscription " + s.name() + " there");
-          Doc own = byName.get(APP_DEAD_LETTERS);
-          if (own != null && own != c) {
-            mayPublishDeadLetters(own, app, d, "the app writes its own dead letters there");
-          }
-        });
+        topic
+            .filter(t -> !scopes.maySubscribe(app, t))
+            .ifPresent(
+                t ->
+                    problem(
+                        c,
+                        topicScopesLine(c, TopicScopes.SUBSCRIPTION),
+                        "topic-scopes",
+                        "pubsub component "
+                            + c.name()
+                            + ": "
+                            + app
+                            + " may not subscribe to "
+                            + t
+                            + " (allowedTopics, "
+                            + TopicScopes.SUBSCRIPTION
+                            + "), which its subscription "
+                            + s.name()
+                            + " needs"));
+        dlq.ifPresent(
+            d -> {
+              mayPublishDeadLetters(
+                  c, app, d, "its sidecar dead-letters subscription " + s.name() + " there");
+              Doc own = byName.get(APP_DEAD_LETTERS);
+              if (own != null && own != c) {
+                mayPublishDeadLetters(own, app, d, "the app writes its own dead letters there");
+              }
+            });
       }
-      topic.filter(t -> components.stream().noneMatch(p -> mayBePublished(p, t))).ifPresent(t -> problem(s,
-          s.line("spec", "topic"), "topic-scopes", "subscription " + s.name() + ": no app may publish " + t
-              + " on any pubsub component in " + where));
+      topic
+          .filter(t -> components.stream().noneMatch(p -> mayBePublished(p, t)))
+          .ifPresent(
+              t ->
+                  problem(
+                      s,
+                      s.line("spec", "topic"),
+                      "topic-scopes",
+                      "subscription "
+                          + s.name()
+                          + ": no app may publish "
+                          + t
+                          + " on any pubsub component in "
+                          + where));
     }
   }
 
   private void mayPublishDeadLetters(Doc c, String app, String dlq, String why) {
     if (!TopicScopes.of(c).mayPublish(app, dlq)) {
-      problem(c, topicScopesLine(c, TopicScopes.PUBLISHING), "topic-scopes", "pubsub component " + c.name() + ": " + app
-          + " may not publish " + dlq + " (allowedTopics, " + TopicScopes.PUBLISHING + "), but " + why);
+      problem(
+          c,
+          topicScopesLine(c, TopicScopes.PUBLISHING),
+          "topic-scopes",
+          "pubsub component "
+              + c.name()
+              + ": "
+              + app
+              + " may not publish "
+              + dlq
+              + " (allowedTopics, "
+              + TopicScopes.PUBLISHING
+              + "), but "
+              + why);
     }
   }
 
@@ -543,11 +760,15 @@ public final class DaprLint {
     Set<Path> configFiles = new LinkedHashSet<>();
     configFiles.add(root.resolve("tools/dapr/config.yaml").normalize());
     if (runFile != null) {
-      runFile.str("common", "configFilePath").ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
+      runFile
+          .str("common", "configFilePath")
+          .ifPresent(f -> configFiles.add(root.resolve(f).normalize()));
       for (Node app : Doc.items(runFile.node("apps"))) {
         // An app's paths are relative to its appDirPath (as the dapr CLI reads them).
         Path appDir = root.resolve(Doc.at(app, "appDirPath").flatMap(Doc::scalar).orElse("."));
-        Doc.at(app, "configFilePath").flatMap(Doc::scalar).ifPresent(f -> configFiles.add(appDir.resolve(f).normalize()));
+        Doc.at(app, "configFilePath")
+            .flatMap(Doc::scalar)
+            .ifPresent(f -> configFiles.add(appDir.resolve(f).normalize()));
       }
     }
     for (Path config : configFiles) {
@@ -564,7 +785,9 @@ public final class DaprLint {
       for (Path f : yamlFiles(k8s, true)) {
         for (Doc d : Doc.load(root, f)) {
           k8sAll.add(d);
-          if (d.kind().equals("Kustomization") || d.kind().equals("Component") && d.str("apiVersion").orElse("").startsWith("kustomize")) {
+          if (d.kind().equals("Kustomization")
+              || d.kind().equals("Component")
+                  && d.str("apiVersion").orElse("").startsWith("kustomize")) {
             inlinePatches(d);
           }
         }
@@ -579,13 +802,16 @@ public final class DaprLint {
     }
     return yamlFiles(dir, false).stream()
         .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
-        .flatMap(f -> Doc.load(root, f).stream()).toList();
+        .flatMap(f -> Doc.load(root, f).stream())
+        .toList();
   }
 
   private static List<Path> yamlFiles(Path dir, boolean deep) {
     try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
-      return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-          .sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -605,7 +831,12 @@ public final class DaprLint {
         } else if (Files.exists(p)) {
           into.addAll(Doc.load(root, p));
         } else {
-          problems.add(new Problem(d.file(), d.line("resources"), "k8s-drift", "kustomization resource " + res + " does not exist"));
+          problems.add(
+              new Problem(
+                  d.file(),
+                  d.line("resources"),
+                  "k8s-drift",
+                  "kustomization resource " + res + " does not exist"));
         }
       }
     }
@@ -614,8 +845,15 @@ public final class DaprLint {
   /** Inline patches (a YAML string under "patch") are documents too: their values count. */
   private void inlinePatches(Doc kustomization) {
     for (Node p : Doc.items(kustomization.node("patches"))) {
-      Doc.at(p, "patch").ifPresent(text -> Doc.scalar(text).ifPresent(
-          s -> k8sAll.addAll(Doc.embedded(kustomization.file(), s, kustomization.line(text)))));
+      Doc.at(p, "patch")
+          .ifPresent(
+              text ->
+                  Doc.scalar(text)
+                      .ifPresent(
+                          s ->
+                              k8sAll.addAll(
+                                  Doc.embedded(
+                                      kustomization.file(), s, kustomization.line(text)))));
     }
   }
 
@@ -656,8 +894,13 @@ public final class DaprLint {
   private void deadLetterTopics() {
     for (Doc s : subscriptions) {
       if (s.str("spec", "deadLetterTopic").filter(t -> !t.isBlank()).isEmpty()) {
-        problem(s, s.line("spec"), "no-dead-letter-topic",
-            "subscription " + s.name() + " has no deadLetterTopic: a message that keeps failing would be dropped");
+        problem(
+            s,
+            s.line("spec"),
+            "no-dead-letter-topic",
+            "subscription "
+                + s.name()
+                + " has no deadLetterTopic: a message that keeps failing would be dropped");
       }
     }
   }
@@ -665,30 +908,69 @@ public final class DaprLint {
   private void subscriptionTopics(Set<String> topics) {
     for (Doc s : subscriptions) {
       for (String field : List.of("topic", "deadLetterTopic")) {
-        s.str("spec", field).filter(t -> !topics.contains(t)).ifPresent(t -> problem(s, s.line("spec", field),
-            "undeclared-topic", "subscription " + s.name() + ": " + field + " " + t + " is not declared by any KafkaTopic in k8s/"));
+        s.str("spec", field)
+            .filter(t -> !topics.contains(t))
+            .ifPresent(
+                t ->
+                    problem(
+                        s,
+                        s.line("spec", field),
+                        "undeclared-topic",
+                        "subscription "
+                            + s.name()
+                            + ": "
+                            + field
+                            + " "
+                            + t
+                            + " is not declared by any KafkaTopic in k8s/"));
       }
     }
   }
 
   private void componentReferences(Set<String> local, Set<String> k8s) {
     for (Doc s : subscriptions) {
-      s.str("spec", "pubsubname").ifPresent(p -> {
-        if (!local.contains(p) || !k8s.isEmpty() && !k8s.contains(p)) {
-          problem(s, s.line("spec", "pubsubname"), "unknown-component", "subscription " + s.name() + ": pubsubname " + p
-              + " is not a component" + (local.contains(p) ? " in k8s/base" : " in components/ or " + BROKERS + "/" + DEFAULT_BROKER));
-        }
-      });
+      s.str("spec", "pubsubname")
+          .ifPresent(
+              p -> {
+                if (!local.contains(p) || !k8s.isEmpty() && !k8s.contains(p)) {
+                  problem(
+                      s,
+                      s.line("spec", "pubsubname"),
+                      "unknown-component",
+                      "subscription "
+                          + s.name()
+                          + ": pubsubname "
+                          + p
+                          + " is not a component"
+                          + (local.contains(p)
+                              ? " in k8s/base"
+                              : " in components/ or " + BROKERS + "/" + DEFAULT_BROKER));
+                }
+              });
     }
     for (Doc r : resiliencies) {
-      Doc.entries(r.node("spec", "targets", "components")).forEach((name, node) -> {
-        if (!local.contains(name)) {
-          problem(r, r.line(node) - 1, "unknown-component", "resiliency " + r.name() + " targets component " + name
-              + ", which neither components/ nor " + BROKERS + "/" + DEFAULT_BROKER + " defines");
-        }
-      });
+      Doc.entries(r.node("spec", "targets", "components"))
+          .forEach(
+              (name, node) -> {
+                if (!local.contains(name)) {
+                  problem(
+                      r,
+                      r.line(node) - 1,
+                      "unknown-component",
+                      "resiliency "
+                          + r.name()
+                          + " targets component "
+                          + name
+                          + ", which neither components/ nor "
+                          + BROKERS
+                          + "/"
+                          + DEFAULT_BROKER
+                          + " defines");
+                }
+              });
     }
-    Path names = root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/DaprNames.java");
+    Path names =
+        root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/DaprNames.java");
     if (Files.exists(names)) {
       List<String> lines = readLines(names);
       for (int i = 0; i < lines.size(); i++) {
@@ -697,8 +979,16 @@ public final class DaprLint {
         }
         Matcher m = JAVA_STRING_CONSTANT.matcher(lines.get(i));
         if (m.find() && !m.group(1).equals("PARTITION_KEY") && !local.contains(m.group(2))) {
-          problems.add(new Problem(root.relativize(names).toString(), i + 1, "unknown-component",
-              "the code uses component " + m.group(2) + " (DaprNames." + m.group(1) + "), which components/ does not define"));
+          problems.add(
+              new Problem(
+                  root.relativize(names).toString(),
+                  i + 1,
+                  "unknown-component",
+                  "the code uses component "
+                      + m.group(2)
+                      + " (DaprNames."
+                      + m.group(1)
+                      + "), which components/ does not define"));
         }
       }
     }
@@ -713,25 +1003,68 @@ public final class DaprLint {
     scoped.addAll(subscriptions);
     for (Doc d : scoped) {
       for (Node scope : Doc.items(d.node("scopes"))) {
-        Doc.scalar(scope).filter(id -> !appIds.contains(id)).ifPresent(id -> problem(d, d.line(scope), "unknown-app-id",
-            d.kind() + " " + d.name() + " is scoped to " + id + ", which dapr.yaml does not run"));
+        Doc.scalar(scope)
+            .filter(id -> !appIds.contains(id))
+            .ifPresent(
+                id ->
+                    problem(
+                        d,
+                        d.line(scope),
+                        "unknown-app-id",
+                        d.kind()
+                            + " "
+                            + d.name()
+                            + " is scoped to "
+                            + id
+                            + ", which dapr.yaml does not run"));
       }
     }
     for (Doc r : resiliencies) {
-      Doc.entries(r.node("spec", "targets", "apps")).forEach((id, node) -> {
-        if (!appIds.contains(id)) {
-          problem(r, r.line(node) - 1, "unknown-app-id", "resiliency " + r.name() + " targets app " + id + ", which dapr.yaml does not run");
-        }
-      });
+      Doc.entries(r.node("spec", "targets", "apps"))
+          .forEach(
+              (id, node) -> {
+                if (!appIds.contains(id)) {
+                  problem(
+                      r,
+                      r.line(node) - 1,
+                      "unknown-app-id",
+                      "resiliency "
+                          + r.name()
+                          + " targets app "
+                          + id
+                          + ", which dapr.yaml does not run");
+                }
+              });
     }
     for (Doc dep : ofKind(k8sBase, "Deployment")) {
-      dep.node("spec", "template", "metadata", "annotations", "dapr.io/app-id").ifPresent(n -> Doc.scalar(n).ifPresent(id -> {
-        if (!appIds.contains(id)) {
-          problem(dep, dep.line(n), "unknown-app-id", "Deployment " + dep.name() + " has dapr.io/app-id " + id + ", which dapr.yaml does not run");
-        } else if (!id.equals(dep.name())) {
-          problem(dep, dep.line(n), "unknown-app-id", "Deployment " + dep.name() + " has dapr.io/app-id " + id + "; the app-id must equal the app's name");
-        }
-      }));
+      dep.node("spec", "template", "metadata", "annotations", "dapr.io/app-id")
+          .ifPresent(
+              n ->
+                  Doc.scalar(n)
+                      .ifPresent(
+                          id -> {
+                            if (!appIds.contains(id)) {
+                              problem(
+                                  dep,
+                                  dep.line(n),
+                                  "unknown-app-id",
+                                  "Deployment "
+                                      + dep.name()
+                                      + " has dapr.io/app-id "
+                                      + id
+                                      + ", which dapr.yaml does not run");
+                            } else if (!id.equals(dep.name())) {
+                              problem(
+                                  dep,
+                                  dep.line(n),
+                                  "unknown-app-id",
+                                  "Deployment "
+                                      + dep.name()
+                                      + " has dapr.io/app-id "
+                                      + id
+                                      + "; the app-id must equal the app's name");
+                            }
+                          }));
     }
   }
 
@@ -774,10 +1107,17 @@ public final class DaprLint {
   }
 
   private void secretValue(Doc d, String name, Node value, Set<String> seen) {
-    if (SECRET_NAME.matcher(name).matches() && value instanceof ScalarNode s && !s.getValue().isBlank()
+    if (SECRET_NAME.matcher(name).matches()
+        && value instanceof ScalarNode s
+        && !s.getValue().isBlank()
         && seen.add(d.file() + ":" + d.line(value))) {
-      problem(d, d.line(value), "plain-text-secret", name + " is set in plain text; take it from a secret "
-          + "(secretKeyRef with the secret store, envRef locally, valueFrom.secretKeyRef in a Deployment)");
+      problem(
+          d,
+          d.line(value),
+          "plain-text-secret",
+          name
+              + " is set in plain text; take it from a secret "
+              + "(secretKeyRef with the secret store, envRef locally, valueFrom.secretKeyRef in a Deployment)");
     }
   }
 
@@ -789,21 +1129,45 @@ public final class DaprLint {
     for (Doc local : localComponents) {
       Doc k = k8sByName.get(local.name());
       if (k == null) {
-        problem(local, local.line("metadata", "name"), "k8s-drift", "component " + local.name() + " has no counterpart in k8s/base");
+        problem(
+            local,
+            local.line("metadata", "name"),
+            "k8s-drift",
+            "component " + local.name() + " has no counterpart in k8s/base");
         continue;
       }
       String localType = local.str("spec", "type").orElse("");
       String k8sType = k.str("spec", "type").orElse("");
-      if (!localType.equals(k8sType) && !localType.equals(k.str("metadata", "annotations", LOCAL_TYPE).orElse(""))) {
-        problem(k, k.line("spec", "type"), "k8s-drift", "component " + k.name() + " is " + k8sType + " here but " + localType
-            + " in " + local.file() + " (annotate " + LOCAL_TYPE + ": " + localType + " if that is intended)");
+      if (!localType.equals(k8sType)
+          && !localType.equals(k.str("metadata", "annotations", LOCAL_TYPE).orElse(""))) {
+        problem(
+            k,
+            k.line("spec", "type"),
+            "k8s-drift",
+            "component "
+                + k.name()
+                + " is "
+                + k8sType
+                + " here but "
+                + localType
+                + " in "
+                + local.file()
+                + " (annotate "
+                + LOCAL_TYPE
+                + ": "
+                + localType
+                + " if that is intended)");
       }
       sameScopes(local, k);
     }
     Set<String> localNames = names(localComponents);
     for (Doc k : k8sComponents) {
       if (!localNames.contains(k.name())) {
-        problem(k, k.line("metadata", "name"), "k8s-drift", "component " + k.name() + " exists only in k8s/, not in components/");
+        problem(
+            k,
+            k.line("metadata", "name"),
+            "k8s-drift",
+            "component " + k.name() + " exists only in k8s/, not in components/");
       }
     }
     compare(subscriptions, ofKind(k8sBase, "Subscription"), "subscription", List.of("spec"));
@@ -815,7 +1179,19 @@ public final class DaprLint {
     Set<String> a = new TreeSet<>(Doc.strings(local.node("scopes")));
     Set<String> b = new TreeSet<>(Doc.strings(k.node("scopes")));
     if (!a.equals(b)) {
-      problem(k, k.line("metadata", "name"), "k8s-drift", k.kind() + " " + k.name() + " is scoped to " + b + " here but to " + a + " in " + local.file());
+      problem(
+          k,
+          k.line("metadata", "name"),
+          "k8s-drift",
+          k.kind()
+              + " "
+              + k.name()
+              + " is scoped to "
+              + b
+              + " here but to "
+              + a
+              + " in "
+              + local.file());
     }
   }
 
@@ -825,7 +1201,11 @@ public final class DaprLint {
     for (Doc l : local) {
       Doc k = k8sByName.get(l.name());
       if (k == null) {
-        problem(l, l.line("metadata", "name"), "k8s-drift", what + " " + l.name() + " has no counterpart in k8s/base");
+        problem(
+            l,
+            l.line("metadata", "name"),
+            "k8s-drift",
+            what + " " + l.name() + " has no counterpart in k8s/base");
         continue;
       }
       if (k == l || k.file().equals(l.file())) {
@@ -835,7 +1215,11 @@ public final class DaprLint {
         Object a = l.node(part).map(Doc::plain).orElse(null);
         Object b = k.node(part).map(Doc::plain).orElse(null);
         if (!Objects.equals(a, b)) {
-          problem(k, k.line(part), "k8s-drift", what + " " + k.name() + ": " + part + " differs from " + l.file());
+          problem(
+              k,
+              k.line(part),
+              "k8s-drift",
+              what + " " + k.name() + ": " + part + " differs from " + l.file());
         }
       }
       sameScopes(l, k);
@@ -843,7 +1227,11 @@ public final class DaprLint {
     Set<String> localNames = names(local);
     for (Doc k : k8s) {
       if (!localNames.contains(k.name())) {
-        problem(k, k.line("metadata", "name"), "k8s-drift", what + " " + k.name() + " exists only in k8s/");
+        problem(
+            k,
+            k.line("metadata", "name"),
+            "k8s-drift",
+            what + " " + k.name() + " exists only in k8s/");
       }
     }
   }
@@ -866,8 +1254,18 @@ public final class DaprLint {
         continue;
       }
       String port = Doc.scalar(portNode.get()).orElse("");
-      Doc.at(app, "env", "QUARKUS_HTTP_PORT").ifPresent(n -> portDiffers(runFile, runFile.line(n), id, "its env QUARKUS_HTTP_PORT", Doc.scalar(n).orElse(""), port));
-      Path props = root.resolve("services").resolve(id).resolve("src/main/resources/application.properties");
+      Doc.at(app, "env", "QUARKUS_HTTP_PORT")
+          .ifPresent(
+              n ->
+                  portDiffers(
+                      runFile,
+                      runFile.line(n),
+                      id,
+                      "its env QUARKUS_HTTP_PORT",
+                      Doc.scalar(n).orElse(""),
+                      port));
+      Path props =
+          root.resolve("services").resolve(id).resolve("src/main/resources/application.properties");
       if (Files.exists(props)) {
         List<String> lines = readLines(props);
         for (int i = 0; i < lines.size(); i++) {
@@ -875,8 +1273,12 @@ public final class DaprLint {
           if (line.startsWith("quarkus.http.port=")) {
             String p = line.substring("quarkus.http.port=".length()).trim();
             if (!p.equals(port)) {
-              problems.add(new Problem(root.relativize(props).toString(), i + 1, "app-port-mismatch",
-                  id + " listens on " + p + " but dapr.yaml gives appPort " + port));
+              problems.add(
+                  new Problem(
+                      root.relativize(props).toString(),
+                      i + 1,
+                      "app-port-mismatch",
+                      id + " listens on " + p + " but dapr.yaml gives appPort " + port));
             }
           }
         }
@@ -886,21 +1288,56 @@ public final class DaprLint {
       }
       Doc dep = deployments.get(id);
       if (dep == null) {
-        problem(runFile, runFile.line(app), "k8s-drift", "app " + id + " has no Deployment in k8s/base");
+        problem(
+            runFile,
+            runFile.line(app),
+            "k8s-drift",
+            "app " + id + " has no Deployment in k8s/base");
         continue;
       }
       dep.node("spec", "template", "metadata", "annotations", "dapr.io/app-port")
-          .ifPresentOrElse(n -> portDiffers(dep, dep.line(n), id, "its dapr.io/app-port annotation", Doc.scalar(n).orElse(""), port),
-              () -> problem(dep, dep.line("metadata", "name"), "app-port-mismatch", "Deployment " + id + " has no dapr.io/app-port annotation"));
+          .ifPresentOrElse(
+              n ->
+                  portDiffers(
+                      dep,
+                      dep.line(n),
+                      id,
+                      "its dapr.io/app-port annotation",
+                      Doc.scalar(n).orElse(""),
+                      port),
+              () ->
+                  problem(
+                      dep,
+                      dep.line("metadata", "name"),
+                      "app-port-mismatch",
+                      "Deployment " + id + " has no dapr.io/app-port annotation"));
       List<Node> containers = Doc.items(dep.node("spec", "template", "spec", "containers"));
       if (!containers.isEmpty()) {
         Node c = containers.get(0);
         for (Node p : Doc.items(Doc.at(c, "ports"))) {
-          Doc.at(p, "containerPort").ifPresent(n -> portDiffers(dep, dep.line(n), id, "its containerPort", Doc.scalar(n).orElse(""), port));
+          Doc.at(p, "containerPort")
+              .ifPresent(
+                  n ->
+                      portDiffers(
+                          dep,
+                          dep.line(n),
+                          id,
+                          "its containerPort",
+                          Doc.scalar(n).orElse(""),
+                          port));
         }
         for (Node e : Doc.items(Doc.at(c, "env"))) {
           if (Doc.at(e, "name").flatMap(Doc::scalar).orElse("").equals("QUARKUS_HTTP_PORT")) {
-            Doc.at(e, "value").ifPresent(n -> portDiffers(dep, dep.line(n), id, "its env QUARKUS_HTTP_PORT", Doc.scalar(n).orElse(""), port));
+            Doc.at(e, "value")
+                .ifPresent(
+                    n ->
+                        portDiffers(
+                            dep,
+                            dep.line(n),
+                            id,
+                            "its env QUARKUS_HTTP_PORT",
+                            Doc.scalar(n).orElse(""),
+                            port));
           }
         }
       }
@@ -909,12 +1346,17 @@ public final class DaprLint {
 
   private void portDiffers(Doc d, int line, String id, String where, String value, String port) {
     if (!value.equals(port)) {
-      problem(d, line, "app-port-mismatch", id + ": " + where + " is " + value + " but dapr.yaml gives appPort " + port);
+      problem(
+          d,
+          line,
+          "app-port-mismatch",
+          id + ": " + where + " is " + value + " but dapr.yaml gives appPort " + port);
     }
   }
 
   private void codeTopics(Set<String> topics) {
-    Path topic = root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/Topic.java");
+    Path topic =
+        root.resolve("libs/event-contracts/src/main/java/dev/todoevents/contracts/Topic.java");
     if (!Files.exists(topic)) {
       return;
     }
@@ -924,8 +1366,12 @@ public final class DaprLint {
       if (m.find()) {
         for (String t : List.of(m.group(1), m.group(1) + "-dlq")) {
           if (!topics.contains(t)) {
-            problems.add(new Problem(root.relativize(topic).toString(), i + 1, "code-topic-undeclared",
-                "the code uses topic " + t + ", which no KafkaTopic in k8s/ declares"));
+            problems.add(
+                new Problem(
+                    root.relativize(topic).toString(),
+                    i + 1,
+                    "code-topic-undeclared",
+                    "the code uses topic " + t + ", which no KafkaTopic in k8s/ declares"));
           }
         }
       }

@@ -92,7 +92,9 @@ record Doc(String file, Node root, int lineOffset) {
   }
 
   static List<Node> items(Optional<Node> n) {
-    return n.filter(SequenceNode.class::isInstance).map(s -> ((SequenceNode) s).getValue()).orElse(List.of());
+    return n.filter(SequenceNode.class::isInstance)
+        .map(s -> ((SequenceNode) s).getValue())
+        .orElse(List.of());
   }
 
   /** A mapping's entries by key, in order (empty if not a mapping). */
@@ -121,7 +123,7 @@ record Doc(String file, Node root, int lineOffset) {
     return out;
   }
 
-    /** Scalars of a sequence (e.g. scopes). */
+  /** Scalars of a sequence (e.g. scopes). */
   static List<String> strings(Optional<Node> n) {
     return items(n).stream().flatMap(i -> scalar(i).stream()).toList();
   }

@@ -1,7 +1,8 @@
 package dev.todoevents.lint;
 
 /** One finding: where (file relative to the project root, 1-based line), which rule, what. */
-public record Problem(String file, int line, String rule, String message) implements Comparable<Problem> {
+public record Problem(String file, int line, String rule, String message)
+    implements Comparable<Problem> {
 
   @Override
   public int compareTo(Problem o) {
@@ -19,7 +20,15 @@ public record Problem(String file, int line, String rule, String message) implem
   }
 
   public String toJson() {
-    return "{\"file\":" + quote(file) + ",\"line\":" + line + ",\"rule\":" + quote(rule) + ",\"message\":" + quote(message) + "}";
+    return "{\"file\":"
+        + quote(file)
+        + ",\"line\":"
+        + line
+        + ",\"rule\":"
+        + quote(rule)
+        + ",\"message\":"
+        + quote(message)
+        + "}";
   }
 
   private static String quote(String s) {

@@ -10,16 +10,19 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * A pub/sub component's topic scoping metadata, read as daprd 1.17 reads it (pkg/scopes,
- * pkg/runtime/pubsub IsOperationAllowed): keys case-insensitive, spaces dropped, apps split at
- * ";", an app from its topics at "=", topics at ",". {@code app=} gives that app the one topic
- * "", i.e. none; an app not named at all may use every topic not protected.
+ * pkg/runtime/pubsub IsOperationAllowed): keys case-insensitive, spaces dropped, apps split at ";",
+ * an app from its topics at "=", topics at ",". {@code app=} gives that app the one topic "", i.e.
+ * none; an app not named at all may use every topic not protected.
  *
  * @param allowed allowedTopics (empty: any topic)
  * @param isProtected protectedTopics: only apps that name them may use them
  * @param publishing publishingScopes per app
  * @param subscribing subscriptionScopes per app
  */
-record TopicScopes(Set<String> allowed, Set<String> isProtected, Map<String, Set<String>> publishing,
+record TopicScopes(
+    Set<String> allowed,
+    Set<String> isProtected,
+    Map<String, Set<String>> publishing,
     Map<String, Set<String>> subscribing) {
 
   static final String ALLOWED = "allowedTopics";
@@ -28,11 +31,16 @@ record TopicScopes(Set<String> allowed, Set<String> isProtected, Map<String, Set
   static final String SUBSCRIPTION = "subscriptionScopes";
 
   static TopicScopes of(Doc component) {
-    return new TopicScopes(topics(value(component, ALLOWED)), topics(value(component, PROTECTED)),
-        apps(value(component, PUBLISHING)), apps(value(component, SUBSCRIPTION)));
+    return new TopicScopes(
+        topics(value(component, ALLOWED)),
+        topics(value(component, PROTECTED)),
+        apps(value(component, PUBLISHING)),
+        apps(value(component, SUBSCRIPTION)));
   }
 
-  /** The metadata entry's value node (only a plain value counts: daprd resolves no reference here). */
+  /**
+   * The metadata entry's value node (only a plain value counts: daprd resolves no reference here).
+   */
   static Optional<Node> entry(Doc component, String key) {
     for (Node m : Doc.items(component.node("spec", "metadata"))) {
       if (Doc.at(m, "name").flatMap(Doc::scalar).filter(key::equalsIgnoreCase).isPresent()) {
@@ -58,7 +66,8 @@ record TopicScopes(Set<String> allowed, Set<String> isProtected, Map<String, Set
     for (String app : value.split(";", -1)) {
       String[] parts = app.split("=", -1);
       if (parts.length >= 2) {
-        out.computeIfAbsent(parts[0], a -> new LinkedHashSet<>()).addAll(List.of(parts[1].split(",", -1)));
+        out.computeIfAbsent(parts[0], a -> new LinkedHashSet<>())
+            .addAll(List.of(parts[1].split(",", -1)));
       }
     }
     return out;

@@ -17,12 +17,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The linter on the project itself (clean) and on the broken corpus: each folder
  * src/test/resources/broken/{rule}/ or broken/{rule}--{case}/ holds one file that replaces its
- * namesake in a copy of the project (or, named {file}.absent, removes it), and that rule - and
- * only that rule - must report that file, with a line.
+ * namesake in a copy of the project (or, named {file}.absent, removes it), and that rule - and only
+ * that rule - must report that file, with a line.
  */
 class DaprLintTest {
 
-  private static final Path ROOT = Paths.get(System.getProperty("todo.project.root", "../..")).toAbsolutePath().normalize();
+  private static final Path ROOT =
+      Paths.get(System.getProperty("todo.project.root", "../..")).toAbsolutePath().normalize();
   private static final Path CORPUS = Paths.get("src/test/resources/broken").toAbsolutePath();
 
   @Test
@@ -33,7 +34,8 @@ class DaprLintTest {
 
   @Test
   void everyRuleHasABrokenSample() throws IOException {
-    assertThat(samples().stream().map(DaprLintTest::ruleOf).distinct()).containsExactlyInAnyOrderElementsOf(DaprLint.RULES);
+    assertThat(samples().stream().map(DaprLintTest::ruleOf).distinct())
+        .containsExactlyInAnyOrderElementsOf(DaprLint.RULES);
   }
 
   @ParameterizedTest
@@ -58,12 +60,15 @@ class DaprLintTest {
     List<Problem> problems = new DaprLint(copy).run();
     problems.forEach(p -> System.out.println("[lint " + name + "] " + p));
     String file = rel.toString();
-    assertThat(problems).as("%s reports %s", rule, file).isNotEmpty()
-        .allSatisfy(p -> {
-          assertThat(p.rule()).isEqualTo(rule);
-          assertThat(p.file()).isEqualTo(file);
-          assertThat(p.line()).isPositive();
-        });
+    assertThat(problems)
+        .as("%s reports %s", rule, file)
+        .isNotEmpty()
+        .allSatisfy(
+            p -> {
+              assertThat(p.rule()).isEqualTo(rule);
+              assertThat(p.file()).isEqualTo(file);
+              assertThat(p.line()).isPositive();
+            });
   }
 
   /** A sample named {file}.absent stands for that file's removal. */
@@ -83,8 +88,9 @@ class DaprLintTest {
   @Test
   void jsonOutputIsOneObjectPerProblem() {
     Problem p = new Problem("components/x.yaml", 3, "plain-text-secret", "saslPassword is \"set\"");
-    assertThat(p.toJson()).isEqualTo(
-        "{\"file\":\"components/x.yaml\",\"line\":3,\"rule\":\"plain-text-secret\",\"message\":\"saslPassword is \\\"set\\\"\"}");
+    assertThat(p.toJson())
+        .isEqualTo(
+            "{\"file\":\"components/x.yaml\",\"line\":3,\"rule\":\"plain-text-secret\",\"message\":\"saslPassword is \\\"set\\\"\"}");
   }
 
   /** What the linter reads, copied from the project. */

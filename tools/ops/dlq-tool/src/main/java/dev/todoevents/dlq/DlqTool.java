@@ -33,25 +33,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The operators' dead-letter tool, run by tools/dlq.sh. It reads the {topic}-dlq topics
- * straight from Kafka (an operator's tool, like Kafka's own CLI; the apps themselves only talk
- * to their sidecars). Three kinds of records live there:
+ * The operators' dead-letter tool, run by tools/dlq.sh. It reads the {topic}-dlq topics straight
+ * from Kafka (an operator's tool, like Kafka's own CLI; the apps themselves only talk to their
+ * sidecars). Three kinds of records live there:
  *
  * <ul>
  *   <li>{@code poison}: written by a consumer at once, a CloudEvent whose data is a DeadLetter
  *       (error, subscriber, source topic, the original message);
- *   <li>{@code retries_exhausted}: written by a consumer whose handler failed on every attempt
- *       (a DeadLetter with the attempts and first and last failure time), or - when the app could
- *       not be reached - the original CloudEvent, forwarded by Dapr to the subscription's
+ *   <li>{@code retries_exhausted}: written by a consumer whose handler failed on every attempt (a
+ *       DeadLetter with the attempts and first and last failure time), or - when the app could not
+ *       be reached - the original CloudEvent, forwarded by Dapr to the subscription's
  *       deadLetterTopic after the resiliency retries (Dapr adds no context);
- *   <li>{@code not_a_cloudevent}: bytes the sidecar could not read as a CloudEvent (written to
- *       the topic without Dapr), forwarded by Dapr at once, never seen by an app.
+ *   <li>{@code not_a_cloudevent}: bytes the sidecar could not read as a CloudEvent (written to the
+ *       topic without Dapr), forwarded by Dapr at once, never seen by an app.
  * </ul>
  *
- * Replay produces the original message to its source topic with its key (the user_id, so
- * per-user order holds) and its event_id unchanged, so consumers that already handled it skip
- * it. {@code replay --all} remembers how far it got per partition (consumer group
- * {@value #REPLAY_GROUP}), so each record is replayed once however often it runs.
+ * Replay produces the original message to its source topic with its key (the user_id, so per-user
+ * order holds) and its event_id unchanged, so consumers that already handled it skip it. {@code
+ * replay --all} remembers how far it got per partition (consumer group {@value #REPLAY_GROUP}), so
+ * each record is replayed once however often it runs.
  */
 public final class DlqTool {
 
@@ -60,14 +60,32 @@ public final class DlqTool {
 
   /** One dead letter, whichever kind, with what a replay needs. */
   record Letter(
-      String dlq, int partition, long offset, Instant at, String key, String eventId, String sourceTopic,
-      String kind, String subscriber, String error, byte[] original) {
+      String dlq,
+      int partition,
+      long offset,
+      Instant at,
+      String key,
+      String eventId,
+      String sourceTopic,
+      String kind,
+      String subscriber,
+      String error,
+      byte[] original) {
 
     ObjectNode toJson(boolean withOriginal) {
-      ObjectNode n = Events.MAPPER.createObjectNode()
-          .put("dlq", dlq).put("partition", partition).put("offset", offset).put("at", at.toString())
-          .put("key", key).put("event_id", eventId).put("source_topic", sourceTopic).put("kind", kind)
-          .put("subscriber", subscriber).put("error", error);
+      ObjectNode n =
+          Events.MAPPER
+              .createObjectNode()
+              .put("dlq", dlq)
+              .put("partition", partition)
+              .put("offset", offset)
+              .put("at", at.toString())
+              .put("key", key)
+              .put("event_id", eventId)
+              .put("source_topic", sourceTopic)
+              .put("kind", kind)
+              .put("subscriber", subscriber)
+              .put("error", error);
       if (withOriginal) {
         n.set("original", parseOrText(original));
       }
@@ -87,7 +105,9 @@ public final class DlqTool {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** @return the process exit status: 0 done, 1 failed, 2 bad usage */
+  /**
+   * @return the process exit status: 0 done, 1 failed, 2 bad usage
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Options o;
     try {
@@ -131,10 +151,12 @@ public final class DlqTool {
     if (o.json) {
       out.println(Events.MAPPER.valueToTree(byTopic));
     } else {
-      byTopic.forEach((dlq, reasons) -> {
-        out.printf("%s: %d%n", dlq, reasons.values().stream().mapToInt(Integer::intValue).sum());
-        reasons.forEach((reason, n) -> out.printf("  %5d  %s%n", n, reason));
-      });
+      byTopic.forEach(
+          (dlq, reasons) -> {
+            out.printf(
+                "%s: %d%n", dlq, reasons.values().stream().mapToInt(Integer::intValue).sum());
+            reasons.forEach((reason, n) -> out.printf("  %5d  %s%n", n, reason));
+          });
     }
     return 0;
   }
@@ -149,8 +171,16 @@ public final class DlqTool {
         if (o.json) {
           out.println(l.toJson(false));
         } else {
-          out.printf("%s/%d@%d  %s  event_id=%s  from=%s  %s  %s%n", l.dlq(), l.partition(), l.offset(), l.at(),
-              l.eventId(), l.sourceTopic(), l.kind(), firstLine(l.error()));
+          out.printf(
+              "%s/%d@%d  %s  event_id=%s  from=%s  %s  %s%n",
+              l.dlq(),
+              l.partition(),
+              l.offset(),
+              l.at(),
+              l.eventId(),
+              l.sourceTopic(),
+              l.kind(),
+              firstLine(l.error()));
         }
       }
     }
@@ -164,7 +194,8 @@ public final class DlqTool {
     int found = 0;
     for (String dlq : o.dlqs()) {
       for (Letter l : read(dlq, o.filter())) {
-        out.println(Events.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(l.toJson(true)));
+        out.println(
+            Events.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(l.toJson(true)));
         found++;
       }
     }
@@ -186,9 +217,16 @@ public final class DlqTool {
         Map<TopicPartition, Long> from = all ? committed(dlq) : Map.of();
         Map<TopicPartition, Long> done = new HashMap<>();
         for (Letter l : read(dlq, all ? l -> true : o.filter(), from)) {
-          producer.send(new ProducerRecord<>(l.sourceTopic(), l.key() == null ? null : l.key().getBytes(StandardCharsets.UTF_8), l.original()))
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      l.sourceTopic(),
+                      l.key() == null ? null : l.key().getBytes(StandardCharsets.UTF_8),
+                      l.original()))
               .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-          out.printf("replayed %s/%d@%d event_id=%s -> %s%n", l.dlq(), l.partition(), l.offset(), l.eventId(), l.sourceTopic());
+          out.printf(
+              "replayed %s/%d@%d event_id=%s -> %s%n",
+              l.dlq(), l.partition(), l.offset(), l.eventId(), l.sourceTopic());
           done.put(new TopicPartition(dlq, l.partition()), l.offset() + 1);
           replayed++;
         }
@@ -239,7 +277,8 @@ public final class DlqTool {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + dlq + " to its end within " + TIMEOUT);
+          throw new IllegalStateException(
+              "could not read " + dlq + " to its end within " + TIMEOUT);
         }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
@@ -262,22 +301,52 @@ public final class DlqTool {
     JsonNode data = value.path("data");
     if (data.has("error_kind") && data.has("source_topic")) {
       JsonNode original = data.path("original");
-      byte[] bytes = original.isMissingNode() || original.isNull()
-          ? data.path("original_text").asText("").getBytes(StandardCharsets.UTF_8)
-          : original.toString().getBytes(StandardCharsets.UTF_8);
-      return new Letter(dlq, r.partition(), r.offset(), at, key, data.path("event_id").asText(null),
-          data.path("source_topic").asText(), data.path("error_kind").asText(), data.path("subscriber").asText(null),
-          data.path("error").asText(null), bytes);
+      byte[] bytes =
+          original.isMissingNode() || original.isNull()
+              ? data.path("original_text").asText("").getBytes(StandardCharsets.UTF_8)
+              : original.toString().getBytes(StandardCharsets.UTF_8);
+      return new Letter(
+          dlq,
+          r.partition(),
+          r.offset(),
+          at,
+          key,
+          data.path("event_id").asText(null),
+          data.path("source_topic").asText(),
+          data.path("error_kind").asText(),
+          data.path("subscriber").asText(null),
+          data.path("error").asText(null),
+          bytes);
     }
     String source = dlq.endsWith("-dlq") ? dlq.substring(0, dlq.length() - 4) : dlq;
     String userKey = key != null ? key : value.path("data").path("user_id").asText(null);
     if (!value.has("specversion")) {
       // Dapr could not read it as a CloudEvent, so no app ever saw it: forwarded at once.
-      return new Letter(dlq, r.partition(), r.offset(), at, userKey, null, source, "not_a_cloudevent", null,
-          "not a CloudEvent: the sidecar could not deliver it (written to the topic without Dapr?)", r.value());
+      return new Letter(
+          dlq,
+          r.partition(),
+          r.offset(),
+          at,
+          userKey,
+          null,
+          source,
+          "not_a_cloudevent",
+          null,
+          "not a CloudEvent: the sidecar could not deliver it (written to the topic without Dapr?)",
+          r.value());
     }
-    return new Letter(dlq, r.partition(), r.offset(), at, userKey, value.path("id").asText(null), source,
-        "retries_exhausted", null, "forwarded by Dapr after the resiliency retries (no error recorded)", r.value());
+    return new Letter(
+        dlq,
+        r.partition(),
+        r.offset(),
+        at,
+        userKey,
+        value.path("id").asText(null),
+        source,
+        "retries_exhausted",
+        null,
+        "forwarded by Dapr after the resiliency retries (no error recorded)",
+        r.value());
   }
 
   private Map<TopicPartition, Long> committed(String dlq) {
@@ -358,7 +427,8 @@ public final class DlqTool {
 
   /** Command-line options. */
   static final class Options {
-    static final String USAGE = """
+    static final String USAGE =
+        """
         usage: tools/dlq.sh <command> [options]
           count                       dead letters per topic and reason
           list                        one line per dead letter (--limit N, default 100)
@@ -432,9 +502,9 @@ public final class DlqTool {
     }
 
     Predicate<Letter> filter() {
-      return l -> (eventIds.isEmpty() || eventIds.contains(l.eventId()))
-          && (reason == null || (l.kind() + " " + l.error()).contains(reason));
+      return l ->
+          (eventIds.isEmpty() || eventIds.contains(l.eventId()))
+              && (reason == null || (l.kind() + " " + l.error()).contains(reason));
     }
   }
-
 }

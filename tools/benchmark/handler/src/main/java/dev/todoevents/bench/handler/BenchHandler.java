@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A Quarkus subscription handler as an app would have one: the sidecar asks {@code
- * /dapr/subscribe} for the topics (env BENCH_TOPICS) and POSTs each event's CloudEvent to {@code
- * /bench/{topic}}. The handler notes the event's seq and {@link System#nanoTime()} on arrival;
- * the benchmark collects them from {@code /arrivals} (the same monotonic clock on one machine).
+ * A Quarkus subscription handler as an app would have one: the sidecar asks {@code /dapr/subscribe}
+ * for the topics (env BENCH_TOPICS) and POSTs each event's CloudEvent to {@code /bench/{topic}}.
+ * The handler notes the event's seq and {@link System#nanoTime()} on arrival; the benchmark
+ * collects them from {@code /arrivals} (the same monotonic clock on one machine).
  */
 @Path("/")
 public class BenchHandler {
@@ -33,8 +33,12 @@ public class BenchHandler {
       if (t.isBlank()) {
         continue;
       }
-      b.append(b.length() > 1 ? "," : "").append("{\"pubsubname\":\"bench-pubsub\",\"topic\":\"").append(t)
-          .append("\",\"route\":\"/bench/").append(t).append("\"}");
+      b.append(b.length() > 1 ? "," : "")
+          .append("{\"pubsubname\":\"bench-pubsub\",\"topic\":\"")
+          .append(t)
+          .append("\",\"route\":\"/bench/")
+          .append(t)
+          .append("\"}");
     }
     return b.append("]").toString();
   }
