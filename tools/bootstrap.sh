@@ -14,6 +14,8 @@
 #              its prometheus server scrapes the local run and the observability test)
 #   redis-server, rabbitmq-server, nats-server from Debian's packages, only with --with-brokers
 #              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
+#   mechanical-markdown  from PyPI into its own venv, only with --with-docs (runs README's
+#              walkthrough as a test: tools/e2e-tests ExecutableDocsIT)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -25,6 +27,7 @@ WITH_BROWSER=0
 WITH_K8S=0
 WITH_PROMTOOL=0
 WITH_BROKERS=0
+WITH_DOCS=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
@@ -32,7 +35,8 @@ for arg in "$@"; do
     --with-k8s) WITH_K8S=1 ;;
     --with-promtool) WITH_PROMTOOL=1 ;;
     --with-brokers) WITH_BROKERS=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --with-docs) WITH_DOCS=1 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -239,6 +243,32 @@ else
     || die "pip could not install $REQ (log: $RT/logs/python-venv.log); pip must reach its package index (PyPI or PIP_INDEX_URL)."
   echo "$py_stamp" >"$RT/python/stamp"
   say "python: ready ($("$RT/python/bin/python" --version))"
+fi
+
+# ---- mechanical-markdown (the executable docs test only) ------------------------------------
+# Its own venv, not stats-service's: that one is remade whenever requirements.txt changes.
+if (( WITH_DOCS )); then
+  MM_VERSION=0.8.0
+  MM="$RT/mechanical-markdown"
+  mm_stamp=$(echo "$MM_VERSION $(python3 --version 2>&1)" | sha256sum | cut -c1-16)
+  if [[ -x "$MM/bin/mm.py" && -f "$MM/stamp" && "$(cat "$MM/stamp")" == "$mm_stamp" ]]; then
+    say "docs: mechanical-markdown up to date ($MM)"
+  else
+    command -v python3 >/dev/null 2>&1 || die "Python 3 is not installed (mechanical-markdown runs on it). Install it: 'apt-get install python3 python3-venv'."
+    say "docs: installing mechanical-markdown $MM_VERSION from PyPI into $MM ..."
+    rm -rf "$MM"; mkdir -p "$RT/logs"
+    python3 -m venv "$MM" >"$RT/logs/mechanical-markdown.log" 2>&1 \
+      || die "python3 -m venv failed (log: $RT/logs/mechanical-markdown.log). On Debian: 'apt-get install python3-venv'."
+    if ! "$MM/bin/pip" install --disable-pip-version-check -q --retries 2 --timeout 20 \
+        "mechanical-markdown==$MM_VERSION" >>"$RT/logs/mechanical-markdown.log" 2>&1; then
+      tail -n 5 "$RT/logs/mechanical-markdown.log" >&2
+      rm -rf "$MM"
+      die "pip could not install mechanical-markdown==$MM_VERSION (log: $RT/logs/mechanical-markdown.log).
+  pip must reach PyPI (https://pypi.org) or the index in PIP_INDEX_URL; check the network or proxy."
+    fi
+    echo "$mm_stamp" >"$MM/stamp"
+    say "docs: ready ($("$MM/bin/mm.py" --version 2>&1 | tail -1))"
+  fi
 fi
 
 # ---- promtool (the alert-rule and dashboard checks only) -------------------------------------

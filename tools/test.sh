@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: contract and REST unit tests, the PostgreSQL test on a real server, the Dapr
 # YAML linter, the end-to-end tests on real Kafka + daprd + the packaged apps, and the k8s/
-# manifests on a real kube-apiserver, the broker matrix on real Redis, RabbitMQ and NATS servers.
+# manifests on a real kube-apiserver, the broker matrix on real Redis, RabbitMQ and NATS servers,
+# and README's walkthrough (mechanical-markdown runs it against a real tools/run.sh).
 # Installs what it needs first.
 # A subset: tools/test.sh -pl libs/event-contracts   (any Maven arguments are passed on)
 #           tools/test.sh -DskipITs                  (everything but the end-to-end tests)
@@ -11,5 +12,5 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers
+"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers --with-docs
 exec "$ROOT/mvnw" -B verify "$@"
