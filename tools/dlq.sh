@@ -6,7 +6,7 @@
 #   tools/dlq.sh replay --all               each record once, to its source topic, same key and event_id
 #   tools/dlq.sh purge                      delete what was replayed
 # Kafka: --brokers host:port, else $TODO_KAFKA_BROKERS, else 127.0.0.1:9092 (tools/run.sh's).
-# Runbook: README.md, "Dead letters".
+# Runbook: docs/operations.md, "Dead letters and replay".
 set -euo pipefail
 # shellcheck source=java-tool.sh
 source "$(dirname "${BASH_SOURCE[0]}")/java-tool.sh"

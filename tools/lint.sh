@@ -4,7 +4,7 @@
 #   tools/lint.sh                 lint this project (exit 1 if there are problems)
 #   tools/lint.sh --format json   the same as a JSON array of {file, line, rule, message}
 #   tools/lint.sh --root DIR      lint another checkout
-# The rules are listed in tools/ops/dapr-lint/src/main/java/dev/todoevents/lint/DaprLint.java and README.md.
+# The rules are listed in tools/ops/dapr-lint/src/main/java/dev/todoevents/lint/DaprLint.java and tools/ops/README.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/tools/ops/dapr-lint/target/dapr-lint-0.1.0-SNAPSHOT.jar"
