@@ -1,8 +1,10 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
-import static dev.todoevents.e2e.TaskAuditFlowIT.createTask;
-import static dev.todoevents.e2e.TaskAuditFlowIT.metric;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
+import static dev.todoevents.e2e.SystemApi.createReminder;
+import static dev.todoevents.e2e.SystemApi.createTask;
+import static dev.todoevents.e2e.SystemApi.lettersOf;
+import static dev.todoevents.e2e.SystemApi.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -106,8 +108,7 @@ class BrokerMatrixIT {
       // Started first, checked later: the reminder comes due while the live path is measured.
       String reminded = "rita-" + tag;
       Instant remindAt = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
-      String reminderTask =
-          ReminderFlowIT.createReminder(tasks, reminded, "Take the bins out", remindAt);
+      String reminderTask = createReminder(tasks, reminded, "Take the bins out", remindAt);
 
       // Published before stats-service ever subscribed: neither it nor its sidecar is running.
       String early = "emma-" + tag;
@@ -148,7 +149,7 @@ class BrokerMatrixIT {
     ServiceApp live1 = stack.app(AppIds.REALTIME_SERVICE);
     ServiceApp live2 = stack.app(REALTIME_2);
     double live =
-        RealtimeFlowIT.awaitLiveConsumers(
+        SystemApi.awaitLiveConsumers(
             "[" + broker + "] both realtime-service instances consuming task-updates",
             tasks,
             live1,
@@ -602,20 +603,6 @@ class BrokerMatrixIT {
     Http.Reply r =
         Stack.publish(sidecar, Topic.TASK_EVENTS.topicName(), key, cloudEvent.toString());
     assertThat(r.status()).as("publish through the sidecar: %s", r.body()).isEqualTo(204);
-  }
-
-  /** Dead letters in the broker's {@code dlq}, optionally only of one event_id and subscriber. */
-  private static List<JsonNode> lettersOf(
-      Stack stack, String dlq, String eventId, String subscriber) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode m : stack.messages(dlq)) {
-      JsonNode data = m.path("data");
-      if ((eventId == null || eventId.equals(data.path("event_id").asText()))
-          && (subscriber == null || subscriber.equals(data.path("subscriber").asText()))) {
-        out.add(data);
-      }
-    }
-    return out;
   }
 
   private static int auditedOnce(ServiceApp audit, List<String> tasks) {

@@ -1,6 +1,6 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +32,7 @@ class ConsumerSigtermIT {
       String user = "sam-" + UUID.randomUUID();
       Set<String> created = new HashSet<>();
       for (int i = 0; i < 150; i++) {
-        created.add(TaskAuditFlowIT.createTask(tasks, user, "t" + i));
+        created.add(SystemApi.createTask(tasks, user, "t" + i));
         if (i == 50) {
           // Deliveries are in flight now: stop the consumer the way Kubernetes does.
           long t0 = System.nanoTime();

@@ -50,7 +50,7 @@ class GarbageToDeadLetterIT {
           await(topic.dlqName())
               .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(50))
-              .until(() -> TaskAuditFlowIT.recordCount(stack.kafka, topic.dlqName()) == 1);
+              .until(() -> SystemApi.recordCount(stack.kafka, topic.dlqName()) == 1);
           long ms = (System.nanoTime() - sent) / 1_000_000;
           System.out.printf(
               "[garbage] %s -> %s in %d ms%n", topic.topicName(), topic.dlqName(), ms);

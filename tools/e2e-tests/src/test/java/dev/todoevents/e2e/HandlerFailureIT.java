@@ -1,8 +1,8 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
-import static dev.todoevents.e2e.TaskAuditFlowIT.createTask;
-import static dev.todoevents.e2e.TaskAuditFlowIT.metric;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
+import static dev.todoevents.e2e.SystemApi.createTask;
+import static dev.todoevents.e2e.SystemApi.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

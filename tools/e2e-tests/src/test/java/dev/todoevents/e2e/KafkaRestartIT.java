@@ -1,6 +1,6 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +37,7 @@ class KafkaRestartIT {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       String user = "kurt-" + UUID.randomUUID();
-      TaskAuditFlowIT.createTask(tasks, user, "warm-up");
+      SystemApi.createTask(tasks, user, "warm-up");
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> auditEntries(audit, "user_id=" + user).size() == 1);

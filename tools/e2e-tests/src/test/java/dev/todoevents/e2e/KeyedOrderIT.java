@@ -1,7 +1,7 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
-import static dev.todoevents.e2e.TaskAuditFlowIT.metric;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
+import static dev.todoevents.e2e.SystemApi.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

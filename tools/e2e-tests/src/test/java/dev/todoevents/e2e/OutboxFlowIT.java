@@ -1,7 +1,7 @@
 package dev.todoevents.e2e;
 
-import static dev.todoevents.e2e.TaskAuditFlowIT.auditEntries;
-import static dev.todoevents.e2e.TaskAuditFlowIT.metric;
+import static dev.todoevents.e2e.SystemApi.auditEntries;
+import static dev.todoevents.e2e.SystemApi.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +37,7 @@ class OutboxFlowIT {
       Daprd sidecar = stack.sidecar(AppIds.TASK_SERVICE);
       String user = "olga-" + UUID.randomUUID();
       Set<String> acknowledged = new HashSet<>();
-      acknowledged.add(TaskAuditFlowIT.createTask(tasks, user, "before"));
+      acknowledged.add(SystemApi.createTask(tasks, user, "before"));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> auditEntries(audit, "user_id=" + user).size() == 1);
@@ -45,7 +45,7 @@ class OutboxFlowIT {
       // 1. No sidecar: changes are stored with their events in the outbox (201), not published.
       sidecar.kill();
       for (int i = 0; i < 5; i++) {
-        acknowledged.add(TaskAuditFlowIT.createTask(tasks, user, "while the sidecar is dead " + i));
+        acknowledged.add(SystemApi.createTask(tasks, user, "while the sidecar is dead " + i));
       }
       double pending = metric(tasks, "todo_outbox_pending");
       System.out.printf(

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -26,92 +26,27 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Live updates on real processes: Kafka, task-service, audit-service and TWO realtime-service
- * instances, each with its own daprd. WebSocket clients of two users on both instances, and a
- * headless Chromium (Debian's, driven through its chromedriver) on the live page.
+ * Live updates on real processes (the {@link SharedStack}): Kafka, task-service, audit-service and
+ * TWO realtime-service instances, each with its own daprd. WebSocket clients of two users on both
+ * instances, and a headless Chromium (Debian's, driven through its chromedriver) on the live page.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedStack.class)
 class RealtimeFlowIT {
 
-  private static final String REALTIME_2 = AppIds.REALTIME_SERVICE + "#2";
-
   private Path work;
-  private Stack stack;
   private ServiceApp tasks;
   private ServiceApp audit;
   private ServiceApp live1;
   private ServiceApp live2;
 
   @BeforeAll
-  void start() {
+  void start(Stack stack) {
     work = WorkDirs.create("realtime-flow");
-    stack =
-        Stack.start(
-            work, AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.REALTIME_SERVICE, REALTIME_2);
     tasks = stack.app(AppIds.TASK_SERVICE);
     audit = stack.app(AppIds.AUDIT_SERVICE);
     live1 = stack.app(AppIds.REALTIME_SERVICE);
-    live2 = stack.app(REALTIME_2);
-    awaitLiveConsumers();
-  }
-
-  @AfterAll
-  void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
-
-  private void awaitLiveConsumers() {
-    double seconds =
-        awaitLiveConsumers(
-            "both realtime-service instances consuming task-updates",
-            tasks,
-            live1,
-            live2,
-            "probe-" + UUID.randomUUID(),
-            Duration.ofSeconds(2));
-    System.out.printf("[realtime] both instances live after %.1f s%n", seconds);
-  }
-
-  /**
-   * Each instance's consumer starts at the newest message once its broker has set it up, which the
-   * apps cannot see. Tasks of the user {@code probe} are created every {@code poll} until a client
-   * on each instance has received one: from then on nothing published is missed.
-   *
-   * @return the seconds that took
-   */
-  static double awaitLiveConsumers(
-      String what,
-      ServiceApp tasks,
-      ServiceApp live1,
-      ServiceApp live2,
-      String probe,
-      Duration poll) {
-    try (LiveClient c1 = LiveClient.connect(live1.baseUrl(), DevIssuer.shared().token(probe));
-        LiveClient c2 = LiveClient.connect(live2.baseUrl(), DevIssuer.shared().token(probe))) {
-      long start = System.nanoTime();
-      await(what)
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(poll)
-          .until(
-              () -> {
-                TaskAuditFlowIT.createTask(tasks, probe, "probe");
-                return !c1.updates().isEmpty() && !c2.updates().isEmpty();
-              });
-      return (System.nanoTime() - start) / 1e9;
-    }
-  }
-
-  private String createTask(String userId, String title) {
-    Http.Reply r =
-        Http.post(
-            tasks.baseUrl() + "/tasks",
-            "{\"title\":\"" + title + "\"}",
-            "application/json",
-            Stack.auth(userId));
-    assertThat(r.status()).as("create task: %s", r.body()).isEqualTo(201);
-    return r.body().get("id").asText();
+    live2 = stack.app(SharedStack.REALTIME_2);
   }
 
   @Test
@@ -125,7 +60,7 @@ class RealtimeFlowIT {
       // Without a valid token there is nothing to watch.
       assertThat(LiveClient.refusedHandshakeStatus(live1.baseUrl(), null)).isEqualTo(401);
       long t0 = System.nanoTime();
-      String aliceTask = createTask(alice, "Buy oat milk");
+      String aliceTask = SystemApi.createTask(tasks, alice, "Buy oat milk");
       await("alice's frame on both instances")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
@@ -153,7 +88,7 @@ class RealtimeFlowIT {
 
       // bob's own task reaches bob's clients: by then alice's frame, published first to the
       // same instances, would have reached them too if it were (wrongly) sent to bob.
-      String bobTask = createTask(bob, "Call mum");
+      String bobTask = SystemApi.createTask(tasks, bob, "Call mum");
       await("bob's frame on both instances")
           .atMost(Duration.ofSeconds(30))
           .until(() -> !bob1.updatesOf(bobTask).isEmpty() && !bob2.updatesOf(bobTask).isEmpty());
@@ -173,7 +108,7 @@ class RealtimeFlowIT {
   @Test
   void theLivePageInHeadlessChromiumShowsATaskCreatedOverRestAndItsCompletion() throws Exception {
     String carol = "carol-" + UUID.randomUUID();
-    String before = createTask(carol, "Written before the page opened");
+    String before = SystemApi.createTask(tasks, carol, "Written before the page opened");
     WebDriver browser = chromium(work.resolve("chromium-profile"));
     try {
       browser.get(live1.baseUrl() + "/#token=" + DevIssuer.shared().token(carol));
@@ -185,7 +120,7 @@ class RealtimeFlowIT {
       // The list came from task-service through service invocation.
       assertThat(titleOf(browser, before)).isEqualTo("Written before the page opened");
 
-      String created = createTask(carol, "Water the plants");
+      String created = SystemApi.createTask(tasks, carol, "Water the plants");
       wait.until(b -> !b.findElements(row(created)).isEmpty());
       assertThat(titleOf(browser, created)).isEqualTo("Water the plants");
       assertThat(browser.findElement(row(created)).findElement(By.className("status")).getText())

@@ -1,5 +1,6 @@
 package dev.todoevents.e2e;
 
+import static dev.todoevents.e2e.SystemApi.createReminder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -153,18 +154,6 @@ class ReminderFlowIT {
       assertThat(quickNotifiedMs).as("notified at most 2 s after remind_at").isBetween(0L, 2_000L);
       assertThat(remindersFor(stack, quick)).hasSize(1);
     }
-  }
-
-  /** A task of {@code user} with a reminder at {@code remindAt}: its id. */
-  static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
-    Http.Reply r =
-        Http.post(
-            tasks.baseUrl() + "/tasks",
-            "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
-            "application/json",
-            Stack.auth(user));
-    assertThat(r.status()).as("POST /tasks with remind_at: %s", r.body()).isEqualTo(201);
-    return r.body().get("id").asText();
   }
 
   private static List<KafkaRecords.Received> remindersFor(Stack stack, String taskId)

@@ -10,7 +10,6 @@ import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.LiveClient;
 import dev.todoevents.runtime.ServiceApp;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,12 +19,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The threat model's attacks (docs/security.md), each run against the real system - Kafka, Sentry,
- * five apps with their sidecars and per-app tokens - and each answered with a refusal. Prints how
- * many attacks it tried and how many were refused; every one must be.
+ * The threat model's attacks (docs/security.md), each run against the real system (the {@link
+ * SharedStack}: Kafka, Sentry, the apps with their sidecars and per-app tokens) and each answered
+ * with a refusal. Prints how many attacks it tried and how many were refused; every one must be.
  */
+@ExtendWith(SharedStack.class)
 class SecurityIT {
 
   private static final String STATS = "stats-service";
@@ -42,16 +43,8 @@ class SecurityIT {
   }
 
   @Test
-  void everyAttackOfTheThreatModelIsRefused() {
-    Path work = WorkDirs.create("security");
-    try (Stack stack =
-        Stack.start(
-            work,
-            AppIds.TASK_SERVICE,
-            AppIds.AUDIT_SERVICE,
-            AppIds.NOTIFICATION_SERVICE,
-            AppIds.REALTIME_SERVICE,
-            STATS)) {
+  void everyAttackOfTheThreatModelIsRefused(Stack stack) {
+    try {
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
       ServiceApp notifications = stack.app(AppIds.NOTIFICATION_SERVICE);

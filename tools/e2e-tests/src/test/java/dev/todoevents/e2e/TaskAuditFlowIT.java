@@ -1,5 +1,10 @@
 package dev.todoevents.e2e;
 
+import static dev.todoevents.e2e.SystemApi.auditEntries;
+import static dev.todoevents.e2e.SystemApi.componentsOf;
+import static dev.todoevents.e2e.SystemApi.createTask;
+import static dev.todoevents.e2e.SystemApi.metric;
+import static dev.todoevents.e2e.SystemApi.recordCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,21 +14,13 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.KafkaBroker;
 import dev.todoevents.runtime.ServiceApp;
-import dev.todoevents.runtime.TopicAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,7 +92,7 @@ class TaskAuditFlowIT {
       assertThat(bobs.stream().map(e -> e.get("task_id").asText()).collect(Collectors.toSet()))
           .isEqualTo(created);
       Set<String> eventIds = new HashSet<>();
-      for (JsonNode e : concat(alices, bobs)) {
+      for (JsonNode e : java.util.stream.Stream.concat(alices.stream(), bobs.stream()).toList()) {
         assertThat(eventIds.add(e.get("event_id").asText()))
             .as("event_id %s recorded once", e.get("event_id").asText())
             .isTrue();
@@ -194,76 +191,6 @@ class TaskAuditFlowIT {
       assertThat(componentsOf(taskSidecar)).containsExactlyInAnyOrder("pubsub", "reminder-tick");
       assertThat(componentsOf(stack.sidecar(AppIds.AUDIT_SERVICE)))
           .containsExactlyInAnyOrder("pubsub", "statestore");
-    }
-  }
-
-  /** The components a sidecar has loaded, from its metadata API. */
-  private static List<String> componentsOf(Daprd sidecar) {
-    JsonNode metadata =
-        Http.get(
-                "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/metadata",
-                "dapr-api-token",
-                sidecar.apiToken())
-            .body();
-    List<String> names = new java.util.ArrayList<>();
-    metadata.get("components").forEach(c -> names.add(c.get("name").asText()));
-    return names;
-  }
-
-  static String createTask(ServiceApp tasks, String user, String title) {
-    Http.Reply r =
-        Http.post(
-            tasks.baseUrl() + "/tasks",
-            "{\"title\":\"" + title + "\"}",
-            "application/json",
-            Stack.auth(user));
-    assertThat(r.status()).as("POST /tasks answered %s", r.body()).isEqualTo(201);
-    return r.body().get("id").asText();
-  }
-
-  /** Audit entries as the back office reads them (the admin role: any user, by task or time). */
-  static List<JsonNode> auditEntries(ServiceApp audit, String query) {
-    Http.Reply r = Http.get(audit.baseUrl() + "/audit?" + query, Stack.admin());
-    assertThat(r.status()).as("GET /audit answered %s", r.body()).isEqualTo(200);
-    return StreamSupport.stream(r.body().spliterator(), false).toList();
-  }
-
-  /** One sample's value from the app's Prometheus endpoint (0 when absent). */
-  static double metric(ServiceApp app, String series) {
-    for (String line : Http.text(app.baseUrl() + "/q/metrics").split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).trim());
-      }
-    }
-    return 0;
-  }
-
-  private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
-  }
-
-  /** Records in a topic (end offset minus start offset, summed over partitions). */
-  static long recordCount(KafkaBroker kafka, String topic) throws Exception {
-    try (Admin admin = TopicAdmin.admin(kafka.bootstrapServers())) {
-      var desc =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-      desc.partitions()
-          .forEach(
-              p -> {
-                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
-              });
-      long end =
-          admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-              .mapToLong(o -> o.offset())
-              .sum();
-      long start =
-          admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS).values().stream()
-              .mapToLong(o -> o.offset())
-              .sum();
-      return end - start;
     }
   }
 }
