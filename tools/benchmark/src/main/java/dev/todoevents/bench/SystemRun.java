@@ -2,16 +2,9 @@ package dev.todoevents.bench;
 
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.exporter.KafkaExporter;
-import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.DevIssuer;
-import dev.todoevents.runtime.KafkaBroker;
-import dev.todoevents.runtime.Ports;
-import dev.todoevents.runtime.PubSubBroker;
-import dev.todoevents.runtime.Sentry;
+import dev.todoevents.runtime.LocalSystem;
 import dev.todoevents.runtime.ServiceApp;
-import dev.todoevents.runtime.Shutdown;
-import dev.todoevents.runtime.SystemEnv;
-import dev.todoevents.runtime.TopicAdmin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,10 +43,7 @@ final class SystemRun implements AutoCloseable {
           AppIds.STATS_SERVICE);
   private static final int USERS = 20;
 
-  private KafkaBroker kafka;
-  private Sentry sentry;
-  private final Map<String, Daprd> sidecars = new ConcurrentHashMap<>();
-  private final Map<String, ServiceApp> apps = new ConcurrentHashMap<>();
+  private LocalSystem local;
 
   static void measure(Options o, Report report, HttpClient http) throws Exception {
     Path work = Files.createTempDirectory("todo-bench-system");
@@ -120,15 +107,15 @@ final class SystemRun implements AutoCloseable {
               total(idle),
               rss(idle)));
       try (KafkaExporter exporter =
-          KafkaExporter.start(system.kafka.bootstrapServers(), "127.0.0.1", 0)) {
-        String realtime = system.apps.get(AppIds.REALTIME_SERVICE).baseUrl();
-        String audit = system.apps.get(AppIds.AUDIT_SERVICE).baseUrl();
+          KafkaExporter.start(system.local.kafka().bootstrapServers(), "127.0.0.1", 0)) {
+        String realtime = system.local.app(AppIds.REALTIME_SERVICE).baseUrl();
+        String audit = system.local.app(AppIds.AUDIT_SERVICE).baseUrl();
         SystemPath.Endpoints at =
             new SystemPath.Endpoints(
-                system.apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks",
+                system.local.app(AppIds.TASK_SERVICE).baseUrl() + "/tasks",
                 audit + "/audit",
                 realtime.replaceFirst("^http", "ws") + "/updates",
-                system.apps.get(AppIds.STATS_SERVICE).baseUrl() + "/q/metrics",
+                system.local.app(AppIds.STATS_SERVICE).baseUrl() + "/q/metrics",
                 audit + "/q/metrics",
                 "http://127.0.0.1:" + exporter.port() + "/metrics");
         new SystemPath(
@@ -149,53 +136,21 @@ final class SystemRun implements AutoCloseable {
     }
   }
 
-  private void start(Path work, List<String> jvmFlags) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(APPS.size());
-    try {
-      Future<Sentry> s = pool.submit(() -> Sentry.start(work.resolve("sentry")));
-      try {
-        kafka = KafkaBroker.start(work.resolve("kafka"));
-        TopicAdmin.ensureTopics(kafka.bootstrapServers());
-      } finally {
-        sentry = s.get(); // so that close() stops it whatever happened to Kafka
-      }
-      Map<String, String> sidecarEnv =
-          SystemEnv.sidecars(work, kafka, PubSubBroker.start("kafka", work, kafka), null);
-      List<Future<?>> started = new ArrayList<>();
-      for (String id : APPS) {
-        started.add(
-            pool.submit(
-                () -> {
-                  int port = Ports.free();
-                  Path dir = work.resolve(id);
-                  Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, "kafka");
-                  sidecars.put(id, sidecar);
-                  ServiceApp app =
-                      new ServiceApp(id, port, dir, SystemEnv.app(sidecar, dir, null))
-                          .jvmFlags(jvmFlags);
-                  apps.put(
-                      id,
-                      app); // before it starts, so that close() stops it even if the start fails
-                  // half-way
-                  app.start();
-                  return null;
-                }));
-      }
-      for (Future<?> f : started) {
-        f.get(180, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+  private void start(Path work, List<String> jvmFlags) {
+    local =
+        LocalSystem.start(
+            work,
+            LocalSystem.Options.defaults().broker("kafka").jvmFlags(jvmFlags).parallel(true),
+            APPS.toArray(String[]::new));
   }
 
   private Map<String, Long> pids() {
     Map<String, Long> p = new LinkedHashMap<>();
-    p.put("kafka", kafka.process().pid());
-    p.put("sentry", sentry.pid());
+    p.put("kafka", local.kafka().process().pid());
+    p.put("sentry", local.sentry().pid());
     for (String id : APPS) {
-      p.put("daprd-" + id, sidecars.get(id).process().pid());
-      p.put(id, apps.get(id).process().pid());
+      p.put("daprd-" + id, local.sidecar(id).process().pid());
+      p.put(id, local.app(id).process().pid());
     }
     return p;
   }
@@ -210,7 +165,7 @@ final class SystemRun implements AutoCloseable {
     CompletableFuture<Void> probed = new CompletableFuture<>();
     List<WebSocket> sockets = new ArrayList<>();
     String[] tokens = new String[USERS];
-    ServiceApp live = apps.get(AppIds.REALTIME_SERVICE);
+    ServiceApp live = local.app(AppIds.REALTIME_SERVICE);
     try {
       for (int u = 0; u < USERS; u++) {
         tokens[u] = DevIssuer.shared().token("bench-user-" + u);
@@ -222,7 +177,7 @@ final class SystemRun implements AutoCloseable {
                     listener(loops, probed))
                 .get(15, TimeUnit.SECONDS));
       }
-      String tasks = apps.get(AppIds.TASK_SERVICE).baseUrl() + "/tasks";
+      String tasks = local.app(AppIds.TASK_SERVICE).baseUrl() + "/tasks";
       // realtime-service's per-instance group starts at the newest offset once Kafka assigns it
       // its partitions: probe until a frame arrives, so nothing measured is published before.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -378,6 +333,8 @@ final class SystemRun implements AutoCloseable {
 
   @Override
   public void close() {
-    Shutdown.system(apps.values(), sidecars.values(), sentry, kafka);
+    if (local != null) {
+      local.close();
+    }
   }
 }

@@ -4,27 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.KafkaBroker;
-import dev.todoevents.runtime.Ports;
+import dev.todoevents.runtime.LocalSystem;
+import dev.todoevents.runtime.LocalSystem.Options;
 import dev.todoevents.runtime.PostgresServer;
 import dev.todoevents.runtime.PubSubBroker;
-import dev.todoevents.runtime.Sentry;
 import dev.todoevents.runtime.ServiceApp;
-import dev.todoevents.runtime.Shutdown;
 import dev.todoevents.runtime.SystemEnv;
-import dev.todoevents.runtime.TopicAdmin;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The system on real processes for one test: a Kafka node with the project's topics, the broker
- * behind the component {@code pubsub} (Kafka itself unless TODO_BROKER names another, see {@link
- * PubSubBroker}), a Dapr Sentry (mTLS between the sidecars, so access control applies), then for
- * each app its daprd (the project's own components/, subscriptions/, resiliency/) and its packaged
- * app, all on free ports. {@link #close()} stops everything, apps first.
+ * The system on real processes for one test: {@link LocalSystem} (the broker behind the component
+ * {@code pubsub}, Kafka itself unless TODO_BROKER names another, see {@link PubSubBroker}; a Dapr
+ * Sentry; for each app its daprd and its packaged app, all on free ports), with the calls the tests
+ * make. {@link #close()} stops everything, apps first.
  */
 final class Stack implements AutoCloseable {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -38,20 +34,12 @@ final class Stack implements AutoCloseable {
   /** The broker behind the component pubsub. */
   PubSubBroker pubsub;
 
-  private Sentry sentry;
-  private Path work;
-  private String broker;
-  private Map<String, String> sidecarEnv;
-  private String zipkinSpans;
+  private final LocalSystem system;
 
-  /** JDBC URLs by app-id: that app's instances run its PostgreSQL package on this database. */
-  private Map<String, String> databases = Map.of();
-
-  private final Map<String, Daprd> sidecars = new LinkedHashMap<>();
-  private final Map<String, ServiceApp> apps = new LinkedHashMap<>();
-
-  private Stack(KafkaBroker kafka) {
-    this.kafka = kafka;
+  private Stack(LocalSystem system) {
+    this.system = system;
+    this.kafka = system.kafka();
+    this.pubsub = system.pubsub();
   }
 
   /**
@@ -74,7 +62,7 @@ final class Stack implements AutoCloseable {
    * @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES})
    */
   static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
-    return launch(work, broker, notStarted, null, Map.of(), instances);
+    return launch(work, Options.defaults().broker(broker).notStarted(notStarted), instances);
   }
 
   /**
@@ -85,7 +73,7 @@ final class Stack implements AutoCloseable {
    * @param databases JDBC URL by app-id (user {@link PostgresServer#USER}, trust auth)
    */
   static Stack startOnPostgres(Path work, Map<String, String> databases, String... instances) {
-    return launch(work, PubSubBroker.selected(), Set.of(), null, databases, instances);
+    return launch(work, Options.defaults().databases(databases), instances);
   }
 
   /**
@@ -93,63 +81,11 @@ final class Stack implements AutoCloseable {
    * Zipkin.
    */
   static Stack startTraced(Path work, String zipkinSpans, String... instances) {
-    return launch(work, PubSubBroker.selected(), Set.of(), zipkinSpans, Map.of(), instances);
+    return launch(work, Options.defaults().zipkinSpans(zipkinSpans), instances);
   }
 
-  /**
-   * @param zipkinSpans a Zipkin span endpoint that every sidecar and app exports its traces to;
-   *     null: no traces (the apps' tracing is off, the sidecars export none)
-   */
-  private static Stack launch(
-      Path work,
-      String broker,
-      Set<String> notStarted,
-      String zipkinSpans,
-      Map<String, String> databases,
-      String[] instances) {
-    // Another broker replaces Kafka (pubsub and live-pubsub both move): no Kafka node then.
-    Stack stack =
-        new Stack(broker.equals("kafka") ? KafkaBroker.start(work.resolve("kafka")) : null);
-    try {
-      if (stack.kafka != null) {
-        TopicAdmin.ensureTopics(stack.kafka.bootstrapServers());
-      }
-      stack.pubsub = PubSubBroker.start(broker, work.resolve(broker), stack.kafka);
-      stack.sentry = Sentry.start(work.resolve("sentry"));
-      stack.work = work;
-      stack.broker = broker;
-      stack.zipkinSpans = zipkinSpans;
-      stack.databases = Map.copyOf(databases);
-      stack.sidecarEnv = SystemEnv.sidecars(work, stack.kafka, stack.pubsub, zipkinSpans);
-      for (String instance : instances) {
-        stack.launchInstance(instance, !notStarted.contains(instance));
-      }
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
-  }
-
-  private ServiceApp launchInstance(String instance, boolean startApp) {
-    String id = instance.split("#")[0];
-    int port = Ports.free();
-    Path dir = work.resolve(instance.replace('#', '-'));
-    Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, broker);
-    sidecars.put(instance, sidecar);
-    Map<String, String> env = new LinkedHashMap<>(SystemEnv.app(sidecar, dir, zipkinSpans));
-    String jdbcUrl = databases.get(id);
-    if (jdbcUrl != null) {
-      env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-      env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
-      env.put("QUARKUS_DATASOURCE_PASSWORD", "unused"); // trust auth
-    }
-    ServiceApp app = new ServiceApp(id, port, dir, env);
-    if (jdbcUrl != null) {
-      app.packageDir("quarkus-app-postgresql");
-    }
-    apps.put(instance, startApp ? app.start() : app);
-    return app;
+  private static Stack launch(Path work, Options options, String[] instances) {
+    return new Stack(LocalSystem.start(work, options, instances));
   }
 
   /**
@@ -158,10 +94,7 @@ final class Stack implements AutoCloseable {
    * from the start and only the app comes late). Stopped with the rest by {@link #close()}.
    */
   ServiceApp startLater(String instance) {
-    if (sidecars.containsKey(instance)) {
-      throw new IllegalStateException(instance + " is already part of the stack");
-    }
-    return launchInstance(instance, true);
+    return system.startLater(instance);
   }
 
   /** Where the notification-outbox binding writes (one file per notification). */
@@ -261,15 +194,15 @@ final class Stack implements AutoCloseable {
   }
 
   ServiceApp app(String instance) {
-    return apps.get(instance);
+    return system.app(instance);
   }
 
   Daprd sidecar(String instance) {
-    return sidecars.get(instance);
+    return system.sidecar(instance);
   }
 
   @Override
   public void close() {
-    Shutdown.system(apps.values(), sidecars.values(), sentry, pubsub, kafka);
+    system.close();
   }
 }

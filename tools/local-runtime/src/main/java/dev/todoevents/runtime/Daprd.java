@@ -116,10 +116,34 @@ public final class Daprd implements AutoCloseable {
       Sentry sentry,
       List<Path> resources,
       Path config) {
-    int http = Ports.free();
-    int grpc = Ports.free();
+    return start(
+        appId,
+        appPort,
+        appProtocol,
+        workDir,
+        env,
+        sentry,
+        resources,
+        config,
+        Ports.free(),
+        Ports.free(),
+        Ports.free());
+  }
+
+  /** On the given HTTP, gRPC and metrics ports (the local run's, from dapr.yaml). */
+  public static Daprd start(
+      String appId,
+      int appPort,
+      String appProtocol,
+      Path workDir,
+      Map<String, String> env,
+      Sentry sentry,
+      List<Path> resources,
+      Path config,
+      int http,
+      int grpc,
+      int metrics) {
     int internal = Ports.free();
-    int metrics = Ports.free();
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
         List.of(

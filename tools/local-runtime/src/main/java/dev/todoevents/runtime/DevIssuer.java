@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A development token issuer for tests, the same as tools/dev-token.sh: an RSA key pair made on
- * first use (never stored in the repository), and RS256 bearer tokens for any user id ({@code
- * sub}), issuer {@value #ISSUER}, audience {@value #AUDIENCE}. The apps verify them with the public
- * key file ({@code mp.jwt.verify.publickey.location}).
+ * The development token issuer of the tests and of the local run (tools/dev-token.sh runs {@link
+ * #main}): an RSA key pair made on first use (never stored in the repository), and RS256 bearer
+ * tokens for any user id ({@code sub}), issuer {@value #ISSUER}, audience {@value #AUDIENCE}. The
+ * apps verify them with the public key file ({@code mp.jwt.verify.publickey.location}).
  */
 public final class DevIssuer {
 
@@ -59,6 +59,95 @@ public final class DevIssuer {
       }
     }
     return shared;
+  }
+
+  /**
+   * The local run's issuer: its key pair in {@code dir} (private.pem PKCS#8, public.pem), made
+   * there on first use, so that tokens stay valid across runs and tools/dev-token.sh signs what the
+   * apps of tools/run.sh accept.
+   */
+  public static DevIssuer persistent(Path dir) {
+    Path privatePem = dir.resolve("private.pem");
+    Path publicPem = dir.resolve("public.pem");
+    try {
+      if (!nonEmpty(privatePem) || !nonEmpty(publicPem)) {
+        KeyPair keys = Pem.rsaKeyPair();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(privatePem);
+        Files.createFile(
+            privatePem,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(privatePem, Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(publicPem, Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()));
+        System.err.println("[dev-token] made the dev issuer key pair in " + dir);
+        return new DevIssuer(keys, publicPem);
+      }
+      java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+      KeyPair keys =
+          new KeyPair(
+              rsa.generatePublic(new java.security.spec.X509EncodedKeySpec(Pem.decode(publicPem))),
+              rsa.generatePrivate(
+                  new java.security.spec.PKCS8EncodedKeySpec(Pem.decode(privatePem))));
+      return new DevIssuer(keys, publicPem);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the dev issuer's key pair in " + dir, e);
+    }
+  }
+
+  /**
+   * tools/dev-token.sh: prints a token for a user, valid for ttl seconds (default 12 hours).
+   *
+   * <p>Usage: {@code DevIssuer [--admin] <user-id> [ttl-seconds] | --init}
+   */
+  public static void main(String[] args) {
+    List<String> a = new java.util.ArrayList<>(List.of(args));
+    boolean admin = !a.isEmpty() && a.get(0).equals("--admin");
+    if (admin) {
+      a.remove(0);
+    }
+    String user = null;
+    if (a.isEmpty() || !a.get(0).equals("--init")) {
+      user = a.isEmpty() ? "" : a.get(0);
+      if (user.isEmpty()) {
+        die(
+            "usage: tools/dev-token.sh [--admin] <user-id> [ttl-seconds]   (or --init to make the"
+                + " key pair only)");
+      }
+      if (!user.matches("[A-Za-z0-9._@-]{1,128}")) {
+        die("user id '" + user + "': use 1-128 letters, digits, . _ @ -");
+      }
+    }
+    String ttlArg = a.size() > 1 ? a.get(1) : "43200";
+    if (!ttlArg.matches("[0-9]+")) {
+      die("ttl '" + ttlArg + "' is not a number of seconds");
+    }
+    // The apps refuse a token that lives longer than 24 h (smallrye.jwt.time-to-live).
+    long ttl = ttlArg.length() > 6 ? Long.MAX_VALUE : Long.parseLong(ttlArg);
+    if (ttl < 1 || ttl > 86400) {
+      die(
+          "ttl "
+              + ttlArg
+              + ": use 1 to 86400 seconds (the apps refuse tokens that live longer than 24 h)");
+    }
+    DevIssuer issuer = persistent(ProjectPaths.runtime().resolve("dev-issuer"));
+    if (user == null) {
+      return;
+    }
+    Map<String, Object> claims = claims(user);
+    claims.put("exp", (Long) claims.get("iat") + ttl);
+    claims.put("jti", UUID.randomUUID().toString().replace("-", ""));
+    if (admin) {
+      claims.put("groups", List.of(ADMIN_GROUP));
+    }
+    System.out.println(issuer.sign(claims));
+  }
+
+  private static void die(String message) {
+    System.err.println("[dev-token] ERROR: " + message);
+    System.exit(1);
   }
 
   /** The PEM file for mp.jwt.verify.publickey.location (MP_JWT_VERIFY_PUBLICKEY_LOCATION). */
@@ -130,6 +219,10 @@ public final class DevIssuer {
   /** "Bearer " + {@link #token(String)}, for an Authorization header. */
   public String bearer(String userId) {
     return "Bearer " + token(userId);
+  }
+
+  private static boolean nonEmpty(Path p) throws IOException {
+    return Files.exists(p) && Files.size(p) > 0;
   }
 
   private static String b64(byte[] bytes) {

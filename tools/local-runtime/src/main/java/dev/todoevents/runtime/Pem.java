@@ -22,6 +22,13 @@ final class Pem {
     }
   }
 
+  /** The DER bytes of a PEM file's first block. */
+  static byte[] decode(java.nio.file.Path pem) throws java.io.IOException {
+    String text = java.nio.file.Files.readString(pem);
+    String body = text.replaceAll("(?s).*?-----BEGIN [A-Z ]+-----|-----END [A-Z ]+-----.*", "");
+    return Base64.getMimeDecoder().decode(body);
+  }
+
   /** DER bytes as PEM text, e.g. type "PUBLIC KEY" for an X.509 SubjectPublicKeyInfo. */
   static String encode(String type, byte[] der) {
     return "-----BEGIN "

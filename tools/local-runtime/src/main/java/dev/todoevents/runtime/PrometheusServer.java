@@ -28,15 +28,6 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer start(
       Path dir, Map<String, Map.Entry<String, List<String>>> jobs) {
-    String env = System.getenv("TODO_PROMETHEUS");
-    Path bin = Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/prometheus");
-    if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException(
-          "prometheus not found at "
-              + bin
-              + ": run tools/bootstrap.sh --with-promtool"
-              + " (Debian's prometheus package) or set TODO_PROMETHEUS");
-    }
     StringBuilder yaml = new StringBuilder("global:\n  scrape_interval: 1s\nscrape_configs:\n");
     jobs.forEach(
         (job, spec) -> {
@@ -49,24 +40,41 @@ public final class PrometheusServer implements AutoCloseable {
                   String.join(", ", spec.getValue().stream().map(t -> "\"" + t + "\"").toList()))
               .append("]\n");
         });
-    int port = Ports.free();
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("prometheus.yml"), yaml);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    return start(dir.resolve("prometheus.yml"), dir.resolve("data"), dir, Ports.free());
+  }
+
+  /**
+   * With a given config file (the local run's tools/prometheus/prometheus.yml) on a given port.
+   *
+   * @param logDir where prometheus.log goes
+   */
+  public static PrometheusServer start(Path config, Path dataDir, Path logDir, int port) {
+    String env = System.getenv("TODO_PROMETHEUS");
+    Path bin = Paths.get(env != null && !env.isBlank() ? env : "/usr/bin/prometheus");
+    if (!Files.isExecutable(bin)) {
+      throw new IllegalStateException(
+          "prometheus not found at "
+              + bin
+              + ": run tools/bootstrap.sh --with-promtool"
+              + " (Debian's prometheus package) or set TODO_PROMETHEUS");
+    }
     ManagedProcess p =
         ManagedProcess.startReady(
             "prometheus",
             List.of(
                 bin.toString(),
-                "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dataDir,
                 "--web.listen-address=127.0.0.1:" + port),
             Map.of(),
-            dir,
-            dir.resolve("prometheus.log"),
+            logDir,
+            logDir.resolve("prometheus.log"),
             "http://127.0.0.1:" + port + "/-/ready",
             Duration.ofSeconds(60));
     return new PrometheusServer(port, p);

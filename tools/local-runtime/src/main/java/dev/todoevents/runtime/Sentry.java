@@ -31,9 +31,11 @@ public final class Sentry implements AutoCloseable {
   }
 
   public static Sentry start(Path workDir) {
-    int port = Ports.free();
-    int healthz = Ports.free();
-    int metrics = Ports.free();
+    return start(workDir, Ports.free(), Ports.free(), Ports.free());
+  }
+
+  /** On the given ports (the local run's: {@link DevPorts}). */
+  public static Sentry start(Path workDir, int port, int healthz, int metrics) {
     Path credentials = workDir.resolve("credentials");
     try {
       Files.createDirectories(credentials); // Sentry watches the folder, so it must exist

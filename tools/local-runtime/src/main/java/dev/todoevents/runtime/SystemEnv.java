@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The environment the system's processes get on this machine, as tools/run.sh gives them: what the
- * component YAML's envRef values name (for every sidecar) and what each app needs besides its
- * sidecar's {@link Daprd#appEnv()}. Shared by the e2e tests' stack and the benchmark.
+ * The environment the system's processes get on this machine: what the component YAML's envRef
+ * values name (for every sidecar) and what each app needs besides its sidecar's {@link
+ * Daprd#appEnv()}. Used by {@link LocalSystem} (the tests, tools/run.sh, the benchmark).
  */
 public final class SystemEnv {
 
@@ -21,14 +21,25 @@ public final class SystemEnv {
    */
   public static Map<String, String> sidecars(
       Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
+    return sidecars(
+        work,
+        kafka,
+        pubsub,
+        zipkinSpans,
+        ProjectPaths.root().resolve("tools/dapr/secrets.example.json"));
+  }
+
+  /**
+   * @param secrets the local.file secret store's file (the local run: tools/dapr/secrets.json)
+   */
+  public static Map<String, String> sidecars(
+      Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans, Path secrets) {
     Map<String, String> env = new HashMap<>(pubsub.sidecarEnv());
     if (kafka != null) {
       env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
     }
     env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
-    env.put(
-        "TODO_SECRETS_FILE",
-        ProjectPaths.root().resolve("tools/dapr/secrets.example.json").toString());
+    env.put("TODO_SECRETS_FILE", secrets.toString());
     env.put("TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
     if (zipkinSpans != null) {
       env.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);
@@ -41,11 +52,20 @@ public final class SystemEnv {
    * @param zipkinSpans where the app exports its traces; null: tracing off
    */
   public static Map<String, String> app(Daprd sidecar, Path dir, String zipkinSpans) {
-    Map<String, String> env = new HashMap<>(sidecar.appEnv());
     // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
-    env.put("TODO_DATA_DIR", dir.resolve("data").toString());
-    // Bearer tokens of the test users are signed by the dev issuer.
-    env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", DevIssuer.shared().publicKeyFile().toString());
+    return app(sidecar, dir.resolve("data"), zipkinSpans, DevIssuer.shared());
+  }
+
+  /**
+   * @param dataDir TODO_DATA_DIR, where the app's H2 files are (named after the app)
+   * @param issuer the dev issuer whose tokens the app accepts
+   */
+  public static Map<String, String> app(
+      Daprd sidecar, Path dataDir, String zipkinSpans, DevIssuer issuer) {
+    Map<String, String> env = new HashMap<>(sidecar.appEnv());
+    env.put("TODO_DATA_DIR", dataDir.toString());
+    // Bearer tokens of the users are signed by the dev issuer.
+    env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", issuer.publicKeyFile().toString());
     if (zipkinSpans != null) {
       env.put("TODO_ZIPKIN_ENDPOINT", zipkinSpans);
     } else {

@@ -21,7 +21,11 @@ public final class ZipkinServer implements AutoCloseable {
   }
 
   public static ZipkinServer start(Path dir) {
-    int port = Ports.free();
+    return start(dir, Ports.free());
+  }
+
+  /** On the given port (the local run's: {@link DevPorts#ZIPKIN}). */
+  public static ZipkinServer start(Path dir, int port) {
     ManagedProcess p =
         ManagedProcess.startReady(
             "zipkin",

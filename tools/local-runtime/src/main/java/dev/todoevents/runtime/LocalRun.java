@@ -1,0 +1,169 @@
+package dev.todoevents.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * tools/run.sh's launcher: the whole system in the foreground on the dev ports (dapr.yaml's for the
+ * apps and sidecars, {@link DevPorts} for the rest) with {@link LocalSystem}, Zipkin and
+ * Prometheus, data kept in .runtime/data. Prints {@code [run] ready} once every app answers its
+ * health check; SIGINT/SIGTERM stops everything it started.
+ *
+ * <p>Usage: {@code LocalRun [--clean]}; TODO_BROKER=redis|rabbitmq|jetstream puts that broker in
+ * Kafka's place.
+ */
+public final class LocalRun {
+  private LocalRun() {}
+
+  private static void say(String line) {
+    System.err.println("[run] " + line);
+  }
+
+  public static void main(String[] args) throws Exception {
+    for (String a : args) {
+      if (!a.equals("--clean")) {
+        System.err.println("usage: LocalRun [--clean]");
+        System.exit(2);
+      }
+    }
+    Path root = ProjectPaths.root();
+    Path rt = ProjectPaths.runtime();
+    Path data = rt.resolve("data");
+    Path logs = rt.resolve("logs");
+    String broker;
+    try {
+      broker = PubSubBroker.selected();
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      return;
+    }
+    RunFile runFile = RunFile.read();
+    List<Integer> ports = new ArrayList<>(DevPorts.infra(broker));
+    ports.addAll(runFile.ports());
+    for (int port : ports) {
+      if (inUse(port)) {
+        fail(
+            "port "
+                + port
+                + " is in use (ss -ltnp 'sport = :"
+                + port
+                + "' shows by whom). Stop that process (or an earlier tools/run.sh) and try again.");
+      }
+    }
+    if (List.of(args).contains("--clean")) {
+      say("removing " + data);
+      deleteTree(data);
+    }
+    Files.createDirectories(data.resolve("notifications"));
+    Files.createDirectories(logs);
+    Path secrets = root.resolve("tools/dapr/secrets.json");
+    if (!Files.exists(secrets)) {
+      Files.copy(root.resolve("tools/dapr/secrets.example.json"), secrets);
+    }
+    // Users: the apps accept bearer tokens of the dev issuer (tools/dev-token.sh <user>).
+    DevIssuer issuer = DevIssuer.persistent(rt.resolve("dev-issuer"));
+
+    List<AutoCloseable> started = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              List<AutoCloseable> order;
+              synchronized (started) {
+                order = new ArrayList<>(started);
+              }
+              java.util.Collections.reverse(order);
+              Shutdown.inOrder(order);
+              say("stopped");
+              stopped.countDown();
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      // Zipkin, the trace backend of every sidecar (tools/dapr/config.yaml) and app. In memory.
+      say("starting Zipkin on 127.0.0.1:" + DevPorts.ZIPKIN + " (log: " + logs + "/zipkin.log)");
+      ZipkinServer zipkin = ZipkinServer.start(logs, DevPorts.ZIPKIN);
+      add(started, zipkin);
+      // Prometheus scrapes every sidecar, app and Sentry and evaluates the cluster's alert rules.
+      say("starting Prometheus on 127.0.0.1:" + DevPorts.PROMETHEUS);
+      add(
+          started,
+          PrometheusServer.start(
+              root.resolve("tools/prometheus/prometheus.yml"),
+              data.resolve("prometheus"),
+              logs,
+              DevPorts.PROMETHEUS));
+      say(
+          "starting "
+              + broker
+              + ", Sentry and the apps with their sidecars (data: "
+              + data
+              + ", logs: "
+              + logs
+              + ") ...");
+      LocalSystem system =
+          LocalSystem.startDev(
+              data, logs, runFile, broker, zipkin.spansEndpoint(), issuer, secrets);
+      add(started, system);
+      say("pubsub: " + system.pubsub() + "; Sentry on 127.0.0.1:" + DevPorts.SENTRY);
+    } catch (RuntimeException e) {
+      System.err.println(e.getMessage());
+      fail("the system did not start (logs: " + logs + ")");
+      return;
+    }
+    say(
+        "as a user: curl -H \"Authorization: Bearer $(tools/dev-token.sh alice)\""
+            + " localhost:8081/tasks");
+    say("live page: http://localhost:8085/#token=$(tools/dev-token.sh alice)");
+    say(
+        "traces: http://localhost:9411/zipkin/ (metrics: localhost:808x/q/metrics, sidecars"
+            + " localhost:910x/metrics; Prometheus: http://localhost:9490/graph)");
+    say("Ctrl-C stops everything");
+    say("ready");
+    System.err.flush();
+    stopped.await();
+  }
+
+  private static void add(List<AutoCloseable> started, AutoCloseable c) {
+    synchronized (started) {
+      started.add(c);
+    }
+  }
+
+  /** Exits non-zero; the shutdown hook stops whatever was started. */
+  private static void fail(String message) {
+    System.err.println("[run] ERROR: " + message);
+    System.exit(1);
+  }
+
+  private static boolean inUse(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(port));
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
