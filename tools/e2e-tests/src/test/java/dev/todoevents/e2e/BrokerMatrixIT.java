@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -64,8 +66,11 @@ class BrokerMatrixIT {
     System.out.println("BEGIN BROKER TABLE\n" + FIGURES.markdown() + "\nEND BROKER TABLE");
   }
 
+  // Each broker's stack is its own (ports, folders, broker): two run at once (pom.xml,
+  // e2e.matrix.parallelism), as most of a run waits on redeliveries and restarts.
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"kafka", "redis", "rabbitmq", "jetstream"})
+  @Execution(ExecutionMode.CONCURRENT)
   void everyFlowOnEachBroker(String broker) throws Exception {
     String only = System.getProperty("todo.matrix.brokers", "");
     if (!only.isBlank() && !List.of(only.split("\\s*,\\s*")).contains(broker)) {

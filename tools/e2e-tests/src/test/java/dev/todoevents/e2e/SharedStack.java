@@ -10,10 +10,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * One running system, in the default configuration, for every test class that stops, kills and
  * reconfigures nothing: a class with {@code @ExtendWith(SharedStack.class)} takes a {@link Stack}
- * parameter (in a test or a {@code @BeforeAll}). The first one starts it; it lives in the root
- * context's store, which closes it (Stack is AutoCloseable) at the end of the run, also when a test
- * failed. Its tests share the apps, topics and metrics: each uses its own user ids and looks only
- * at its own events (by id), and a counter it checks is read before and after.
+ * parameter (in a test or a {@code @BeforeAll}). The first one starts it; it lives in the launcher
+ * session's store, which closes it (Stack is AutoCloseable) when the JVM's run ends, also when a
+ * test failed. Its tests share the apps, topics and metrics: each uses its own user ids and looks
+ * only at its own events (by id), and a counter it checks is read before and after.
  */
 final class SharedStack implements ParameterResolver {
 
@@ -37,9 +37,12 @@ final class SharedStack implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    // The launcher session, not the root: with forks, failsafe runs each class as its own
+    // execution request (own root) within one session per JVM.
     return context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.create(SharedStack.class))
+        .getStore(
+            ExtensionContext.StoreScope.LAUNCHER_SESSION,
+            ExtensionContext.Namespace.create(SharedStack.class))
         .computeIfAbsent(Stack.class, k -> start(), Stack.class);
   }
 
