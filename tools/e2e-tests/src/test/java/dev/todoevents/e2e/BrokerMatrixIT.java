@@ -66,8 +66,8 @@ class BrokerMatrixIT {
     System.out.println("BEGIN BROKER TABLE\n" + FIGURES.markdown() + "\nEND BROKER TABLE");
   }
 
-  // Each broker's stack is its own (ports, folders, broker): two run at once (pom.xml,
-  // e2e.matrix.parallelism), as most of a run waits on redeliveries and restarts.
+  // Each broker's stack has its own ports, folders and broker; -De2e.matrix.parallelism=2 runs
+  // two at once (not the default: the stacks share Dapr's mDNS app-ids, see pom.xml).
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"kafka", "redis", "rabbitmq", "jetstream"})
   @Execution(ExecutionMode.CONCURRENT)
