@@ -11,6 +11,13 @@ import java.util.regex.Pattern;
  */
 public final class Causality {
 
+  /** HTTP headers that carry these ids into task-service (and from service to service). */
+  public static final String CORRELATION_HEADER = "X-Correlation-Id";
+
+  public static final String REQUEST_HEADER = "X-Request-Id";
+  public static final String CAUSATION_HEADER = "X-Causation-Id";
+  public static final String TRACEPARENT_HEADER = "traceparent";
+
   /** Longest id; the audit log's columns hold exactly this much. */
   public static final int ID_MAX_LENGTH = 128;
 

@@ -13,11 +13,11 @@ import dev.todoevents.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,13 +72,26 @@ public class EventDelivery {
    * @param injectedFailures fault injection for tests of the retry path: fail the first this many
    *     deliveries of every event before its handler runs (0, the default, in any real use)
    */
+  @Inject
   public EventDelivery(
       DeadLetterPublisher deadLetters,
       ProcessedEvents processed,
       MeterRegistry metrics,
-      @ConfigProperty(name = "todo.events.max-attempts", defaultValue = "6") int maxAttempts,
-      @ConfigProperty(name = "todo.events.fault-injection.fail-attempts", defaultValue = "0")
-          int injectedFailures) {
+      TodoConfig.Events config) {
+    this(
+        deadLetters,
+        processed,
+        metrics,
+        config.maxAttempts(),
+        config.faultInjection().failAttempts());
+  }
+
+  EventDelivery(
+      DeadLetterPublisher deadLetters,
+      ProcessedEvents processed,
+      MeterRegistry metrics,
+      int maxAttempts,
+      int injectedFailures) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException(
           "todo.events.max-attempts must be at least 1, not " + maxAttempts);

@@ -6,12 +6,12 @@ import io.dapr.client.DaprClient;
 import io.dapr.client.domain.State;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,19 +44,17 @@ public class ProcessedEvents {
   private static final byte[] MARK = "1".getBytes(StandardCharsets.UTF_8);
 
   private final DaprClient dapr;
-  private final String mode;
+  private final TodoConfig.Dedupe mode;
   private final MeterRegistry metrics;
   private final Set<String> recent =
       Collections.synchronizedSet(Collections.newSetFromMap(Lru.map(CACHE_SIZE)));
 
-  public ProcessedEvents(
-      DaprClient dapr,
-      @ConfigProperty(name = "todo.events.dedupe", defaultValue = "state-store") String mode,
-      MeterRegistry metrics) {
-    if (!Set.of("state-store", "memory", "off").contains(mode)) {
-      throw new IllegalArgumentException(
-          "todo.events.dedupe must be state-store, memory or off, not " + mode);
-    }
+  @Inject
+  public ProcessedEvents(DaprClient dapr, TodoConfig.Events config, MeterRegistry metrics) {
+    this(dapr, config.dedupe(), metrics);
+  }
+
+  ProcessedEvents(DaprClient dapr, TodoConfig.Dedupe mode, MeterRegistry metrics) {
     this.dapr = dapr;
     this.mode = mode;
     this.metrics = metrics;
@@ -68,14 +66,14 @@ public class ProcessedEvents {
 
   /** True if this event was processed before (then acknowledge it and do nothing). */
   public boolean alreadyProcessed(Topic topic, String eventId) {
-    if (mode.equals("off") || eventId == null) {
+    if (mode == TodoConfig.Dedupe.OFF || eventId == null) {
       return false;
     }
     String key = key(topic, eventId);
     if (recent.contains(key)) {
       return true;
     }
-    if (mode.equals("memory")) {
+    if (mode == TodoConfig.Dedupe.MEMORY) {
       return false;
     }
     // A failure here propagates: the delivery is retried rather than maybe processed twice.
@@ -89,12 +87,12 @@ public class ProcessedEvents {
 
   /** Records that the event's effect is done. A failure is logged, not thrown: see above. */
   public void markProcessed(Topic topic, String eventId) {
-    if (mode.equals("off") || eventId == null) {
+    if (mode == TodoConfig.Dedupe.OFF || eventId == null) {
       return;
     }
     String key = key(topic, eventId);
     recent.add(key);
-    if (mode.equals("memory")) {
+    if (mode == TodoConfig.Dedupe.MEMORY) {
       return;
     }
     long ttl = topic.retention().plusDays(1).toSeconds();

@@ -23,9 +23,9 @@ public class SidecarReadiness implements HealthCheck {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private final ServiceInvocation.Sidecar sidecar;
+  private final TodoConfig.Sidecar sidecar;
 
-  public SidecarReadiness(ServiceInvocation.Sidecar sidecar) {
+  public SidecarReadiness(TodoConfig.Sidecar sidecar) {
     this.sidecar = sidecar;
   }
 

@@ -1,6 +1,8 @@
 package dev.todoevents.service;
 
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NameBinding;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,7 +17,6 @@ import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,12 +30,15 @@ import org.jboss.logging.Logger;
  */
 public final class SidecarToken {
 
+  /** Carries the app token (sidecar to app) and the API token (app to sidecar). */
   public static final String HEADER = "dapr-api-token";
+
+  private static final Logger LOG = Logger.getLogger(SidecarToken.class);
 
   private SidecarToken() {}
 
   /** A configured token, else the environment variable Dapr itself reads; blank counts as none. */
-  static Optional<String> orEnv(Optional<String> configured, String envVar) {
+  public static Optional<String> orEnv(Optional<String> configured, String envVar) {
     return configured
         .or(() -> Optional.ofNullable(System.getenv(envVar)))
         .filter(t -> !t.isBlank());
@@ -46,37 +50,51 @@ public final class SidecarToken {
   @Target({ElementType.TYPE, ElementType.METHOD})
   public @interface FromSidecar {}
 
-  /** Refuses a {@link FromSidecar} request without the app API token. */
-  @Provider
-  @FromSidecar
-  @Priority(Priorities.AUTHENTICATION)
-  public static class Check implements ContainerRequestFilter {
-
-    private static final Logger LOG = Logger.getLogger(Check.class);
-    private final Optional<byte[]> expected;
+  /** The app token this app expects; warns at startup when it has none but requires one. */
+  @Startup
+  @ApplicationScoped
+  public static class Expected {
+    private final Optional<byte[]> token;
     private final boolean required;
 
-    /**
-     * @param token todo.sidecar.app-token, else the environment's APP_API_TOKEN (what Dapr uses)
-     * @param required false: without a token, let every request in (unit tests, no sidecar)
-     */
-    public Check(
-        @ConfigProperty(name = "todo.sidecar.app-token") Optional<String> token,
-        @ConfigProperty(name = "todo.sidecar.require-app-token", defaultValue = "true")
-            boolean required) {
-      this.expected = orEnv(token, "APP_API_TOKEN").map(t -> t.getBytes(StandardCharsets.UTF_8));
-      this.required = required;
-      if (expected.isEmpty() && required) {
+    public Expected(TodoConfig.Sidecar sidecar) {
+      this.token =
+          orEnv(sidecar.appToken(), "APP_API_TOKEN").map(t -> t.getBytes(StandardCharsets.UTF_8));
+      this.required = sidecar.requireAppToken();
+      if (token.isEmpty() && required) {
         LOG.warn(
             "APP_API_TOKEN is not set: every sidecar-only endpoint refuses every request (set it, and give the"
                 + " sidecar the same value)");
       }
     }
 
+    public Optional<byte[]> token() {
+      return token;
+    }
+
+    public boolean required() {
+      return required;
+    }
+  }
+
+  /** Refuses a {@link FromSidecar} request without the app API token. */
+  @Provider
+  @FromSidecar
+  @Priority(Priorities.AUTHENTICATION)
+  public static class Check implements ContainerRequestFilter {
+
+    // A bean (read through its proxy at request time): filters are built before runtime config.
+    private final Expected config;
+
+    public Check(Expected config) {
+      this.config = config;
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
+      Optional<byte[]> expected = config.token();
       if (expected.isEmpty()) {
-        if (required) {
+        if (config.required()) {
           LOG.warnf(
               "refused %s %s: this app has no APP_API_TOKEN",
               request.getMethod(), request.getUriInfo().getPath());
@@ -98,14 +116,16 @@ public final class SidecarToken {
             "refused %s %s: %s",
             request.getMethod(),
             request.getUriInfo().getPath(),
-            given == null ? "no dapr-api-token" : "wrong dapr-api-token");
+            given == null ? "no " + HEADER : "wrong " + HEADER);
         request.abortWith(
             Response.status(Response.Status.UNAUTHORIZED)
                 .type(MediaType.APPLICATION_JSON)
                 .entity(
                     ApiError.of(
                         "unauthorized",
-                        "only the Dapr sidecar may call this endpoint: dapr-api-token missing or wrong"))
+                        "only the Dapr sidecar may call this endpoint: "
+                            + HEADER
+                            + " missing or wrong"))
                 .build());
       }
     }

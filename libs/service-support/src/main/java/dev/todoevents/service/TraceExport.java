@@ -6,7 +6,6 @@ import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where the apps' spans go: a Zipkin server's span endpoint ({@code todo.tracing.zipkin-endpoint},
@@ -19,8 +18,8 @@ public class TraceExport {
 
   @Produces
   @Singleton
-  SpanExporter zipkin(@ConfigProperty(name = "todo.tracing.zipkin-endpoint") String endpoint) {
-    return ZipkinSpanExporter.builder().setEndpoint(endpoint).build();
+  SpanExporter zipkin(TodoConfig.Tracing config) {
+    return ZipkinSpanExporter.builder().setEndpoint(config.zipkinEndpoint()).build();
   }
 
   /**

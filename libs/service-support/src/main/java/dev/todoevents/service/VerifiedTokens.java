@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.crypto.SecretKey;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -44,10 +43,8 @@ public class VerifiedTokens implements JWTParser {
   private record Verified(JsonWebToken token, long untilMillis) {}
 
   @Inject
-  public VerifiedTokens(
-      DefaultJWTParser verifier,
-      @ConfigProperty(name = "todo.auth.verified-token-ttl", defaultValue = "60s") Duration ttl) {
-    this(verifier, ttl, System::currentTimeMillis);
+  public VerifiedTokens(DefaultJWTParser verifier, TodoConfig.Auth config) {
+    this(verifier, config.verifiedTokenTtl(), System::currentTimeMillis);
   }
 
   VerifiedTokens(JWTParser verifier, Duration ttl, LongSupplier clock) {

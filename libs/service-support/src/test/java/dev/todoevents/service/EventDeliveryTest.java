@@ -45,7 +45,7 @@ class EventDeliveryTest {
   private EventDelivery delivery(int maxAttempts, int injectedFailures) {
     return new EventDelivery(
         letters,
-        new ProcessedEvents(null, "memory", metrics),
+        new ProcessedEvents(null, TodoConfig.Dedupe.MEMORY, metrics),
         metrics,
         maxAttempts,
         injectedFailures);

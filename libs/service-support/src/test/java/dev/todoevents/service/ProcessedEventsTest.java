@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ProcessedEventsTest {
 
   private final ProcessedEvents memory =
-      new ProcessedEvents(null, "memory", new SimpleMeterRegistry());
+      new ProcessedEvents(null, TodoConfig.Dedupe.MEMORY, new SimpleMeterRegistry());
 
   @Test
   void anEventIsProcessedOncePerTopic() {
@@ -40,10 +40,11 @@ class ProcessedEventsTest {
 
   @Test
   void offRemembersNothingAndABadModeIsRefused() {
-    ProcessedEvents off = new ProcessedEvents(null, "off", new SimpleMeterRegistry());
+    ProcessedEvents off =
+        new ProcessedEvents(null, TodoConfig.Dedupe.OFF, new SimpleMeterRegistry());
     off.markProcessed(Topic.TASK_EVENTS, "e1");
     assertThat(off.alreadyProcessed(Topic.TASK_EVENTS, "e1")).isFalse();
-    assertThatThrownBy(() -> new ProcessedEvents(null, "redis", new SimpleMeterRegistry()))
+    assertThatThrownBy(() -> TodoConfig.Dedupe.parse("redis"))
         .hasMessageContaining("state-store, memory or off");
   }
 }

@@ -3,6 +3,7 @@ package dev.todoevents.realtime.events;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.TaskUpdateEvent;
 import dev.todoevents.contracts.Topic;
+import dev.todoevents.realtime.RealtimeConfig;
 import dev.todoevents.realtime.live.LiveClients;
 import dev.todoevents.service.EventDelivery;
 import dev.todoevents.service.SidecarToken;
@@ -15,9 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,14 +44,12 @@ public class TaskUpdatesSubscriber {
   private final Counter skipped;
 
   public TaskUpdatesSubscriber(
-      LiveClients clients,
-      EventDelivery delivery,
-      MeterRegistry metrics,
-      @ConfigProperty(name = "todo.realtime.history-slack", defaultValue = "30s") Duration slack) {
+      LiveClients clients, EventDelivery delivery, MeterRegistry metrics, RealtimeConfig config) {
     this.clients = clients;
     this.delivery = delivery;
     this.historyBefore =
-        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).minus(slack);
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime())
+            .minus(config.historySlack());
     this.skipped =
         Counter.builder("todo.realtime.history.skipped")
             .description(

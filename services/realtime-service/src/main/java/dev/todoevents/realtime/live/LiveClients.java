@@ -1,14 +1,15 @@
 package dev.todoevents.realtime.live;
 
+import dev.todoevents.realtime.RealtimeConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,12 +38,12 @@ public class LiveClients {
   private final int maxPerUser;
   private final int maxUnsent;
 
-  public LiveClients(
-      MeterRegistry metrics,
-      @ConfigProperty(name = "todo.realtime.max-sockets-per-user", defaultValue = "5")
-          int maxPerUser,
-      @ConfigProperty(name = "todo.realtime.max-unsent-frames", defaultValue = "256")
-          int maxUnsent) {
+  @Inject
+  public LiveClients(MeterRegistry metrics, RealtimeConfig config) {
+    this(metrics, config.maxSocketsPerUser(), config.maxUnsentFrames());
+  }
+
+  public LiveClients(MeterRegistry metrics, int maxPerUser, int maxUnsent) {
     this.metrics = metrics;
     this.maxPerUser = maxPerUser;
     this.maxUnsent = maxUnsent;

@@ -63,14 +63,14 @@ public class TaskServiceClient {
     // An envelope from before task-service checked these headers may carry an id it now refuses
     // (400): leave such an id out rather than lose the next occurrence over it.
     if (Causality.isValidId(correlationId)) {
-      req.header("X-Correlation-Id", correlationId);
+      req.header(Causality.CORRELATION_HEADER, correlationId);
     }
     if (Causality.isValidId(causationId)) {
-      req.header("X-Causation-Id", causationId);
+      req.header(Causality.CAUSATION_HEADER, causationId);
     }
     String trace = TraceExport.traceparent(traceparent);
     if (trace != null && !trace.isBlank()) {
-      req.header("traceparent", trace);
+      req.header(Causality.TRACEPARENT_HEADER, trace);
     }
     HttpResponse<String> r = invocation.send(req.build());
     return new Reply(r.statusCode(), r.body());
