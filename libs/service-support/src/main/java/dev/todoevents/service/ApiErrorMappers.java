@@ -43,7 +43,7 @@ public class ApiErrorMappers {
     String expected = e.getTargetType() == null ? "another type" : simpleType(e.getTargetType());
     String problem =
         e instanceof InvalidFormatException ife
-            ? "value " + ife.getValue() + " is not a valid " + expected
+            ? "value " + ife.getValue() + " is not " + expected
             : "must be " + expected;
     if (field.isEmpty()) {
       return badRequest(ApiError.of("invalid_body", "request body must be a JSON object"));

@@ -61,7 +61,21 @@ public class Users {
     return readableUser(requested);
   }
 
-  /** A user_id that is not the token's user, from someone without the admin role. */
+  /**
+   * The token's user, as the owner of what a request writes or reads; {@code claimed} (a user_id
+   * the client sent) may only repeat it. Unlike reads, the admin role does not widen this.
+   *
+   * @throws NotYours when {@code claimed} names someone else (answered 403)
+   */
+  public String owner(String claimed) {
+    String me = current();
+    if (claimed != null && !claimed.equals(me)) {
+      throw new NotYours(claimed);
+    }
+    return me;
+  }
+
+  /** A user_id that is not the token's user. */
   public static final class NotYours extends RuntimeException {
     public NotYours(String claimedUserId) {
       super("user_id '" + claimedUserId + "' is not the user of the bearer token");

@@ -395,6 +395,21 @@ class TaskResourceTest {
     assertThat(QuarkusTransaction.requiringNew().call(() -> Task.count("userId", user))).isZero();
   }
 
+  /** A value of the wrong type is named with the type it should have, in plain words. */
+  @Test
+  void aWrongTypeSaysWhatTheValueShouldBe() {
+    api()
+        .contentType(ContentType.JSON)
+        .body("{\"title\":\"x\",\"due_at\":\"tomorrow\"}")
+        .post("/tasks")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("invalid_type"))
+        .body(
+            "details.problem",
+            hasItem("value tomorrow is not an ISO-8601 UTC timestamp (e.g. 2026-11-23T10:00:00Z)"));
+  }
+
   /**
    * The first and last instants of the range are taken, and what is published with them validates.
    */

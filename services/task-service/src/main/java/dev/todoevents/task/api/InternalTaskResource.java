@@ -6,8 +6,8 @@ import dev.todoevents.service.SidecarToken;
 import dev.todoevents.task.domain.TaskService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -47,21 +47,14 @@ public class InternalTaskResource {
   @POST
   public Response create(
       @NotNull(message = "request body is required") @Valid TaskRequest body,
-      @HeaderParam(Requests.CORRELATION_HEADER) String correlationId,
-      @HeaderParam(Requests.REQUEST_HEADER) String requestId,
-      @HeaderParam(Requests.CAUSATION_HEADER) String causationId,
-      @HeaderParam(Requests.TRACEPARENT_HEADER) String traceparent) {
-    if (Requests.blank(body.userId())) {
+      @BeanParam CausalityHeaders headers) {
+    if (body.userId() == null || body.userId().isBlank()) {
       return ApiErrorMappers.badRequest(
           new ApiError(
               "validation_failed",
               "user_id is required",
               List.of(new ApiError.FieldProblem("user_id", "must not be blank"))));
     }
-    return Requests.created(
-        tasks.create(
-            body.userId(),
-            body.toNewTask(),
-            Requests.context(correlationId, requestId, causationId, traceparent)));
+    return TaskResponse.created(tasks.create(body.userId(), body.toNewTask(), headers.context()));
   }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.todoevents.task.domain.Task;
+import dev.todoevents.task.domain.TaskService;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -25,6 +28,14 @@ public record TaskResponse(
     Instant completedAt,
     UUID seriesId,
     Integer occurrence) {
+
+  /** 201 for a new task; 200 when a caller-chosen id already existed (an idempotent retry). */
+  static Response created(TaskService.Created created) {
+    Task task = created.task();
+    return (created.isNew() ? Response.created(URI.create("/tasks/" + task.id)) : Response.ok())
+        .entity(of(task))
+        .build();
+  }
 
   static TaskResponse of(Task t) {
     return new TaskResponse(

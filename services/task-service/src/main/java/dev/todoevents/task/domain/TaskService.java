@@ -22,12 +22,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Task lifecycle. Each change is written and its events published in one transaction: a TaskEvent
- * (the whole task) to task-events and a TaskUpdateEvent (only what changed) to task-updates. Each
- * publish waits for the broker's acknowledgement, and a failed publish rolls the change back, so
- * the API never answers success for a change that no consumer will hear of. (A crash between the
- * broker's ack and the commit can still publish an event for a change that was rolled back; the
- * transactional outbox that closes that gap is a later issue.)
+ * Task lifecycle. A change and its events - a TaskEvent (the whole task) for task-events and a
+ * TaskUpdateEvent (what changed) for task-updates - are written in one transaction, the events to
+ * the outbox, which {@link OutboxRelay} publishes after the commit. While the relay has been
+ * failing to publish for a while, changes are refused ({@link PublishFailedException}, answered
+ * 503).
  */
 @ApplicationScoped
 public class TaskService {
