@@ -23,6 +23,9 @@ public final class DaprNames {
   /** Kafka partition key metadata understood by Dapr's pub/sub components. */
   public static final String PARTITION_KEY = "partitionKey";
 
+  /** The header of Dapr's tokens: the API token (app to sidecar) and the app token (back). */
+  public static final String API_TOKEN_HEADER = "dapr-api-token";
+
   /** App-ids: each equals the folder name under services/. */
   public static final class AppIds {
     public static final String TASK_SERVICE = "task-service";

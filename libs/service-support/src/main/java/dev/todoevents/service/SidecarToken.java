@@ -1,5 +1,6 @@
 package dev.todoevents.service;
 
+import dev.todoevents.contracts.DaprNames;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +32,7 @@ import org.jboss.logging.Logger;
 public final class SidecarToken {
 
   /** Carries the app token (sidecar to app) and the API token (app to sidecar). */
-  public static final String HEADER = "dapr-api-token";
+  public static final String HEADER = DaprNames.API_TOKEN_HEADER;
 
   private static final Logger LOG = Logger.getLogger(SidecarToken.class);
 

@@ -1,6 +1,7 @@
 package dev.todoevents.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Events;
 import dev.todoevents.contracts.Samples;
@@ -353,7 +354,7 @@ final class AuditRun implements AutoCloseable {
                         + e.user()))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/cloudevents+json")
-            .header("dapr-api-token", publisher.apiToken())
+            .header(DaprNames.API_TOKEN_HEADER, publisher.apiToken())
             .POST(HttpRequest.BodyPublishers.ofString(e.cloudEvent()))
             .build();
     try {

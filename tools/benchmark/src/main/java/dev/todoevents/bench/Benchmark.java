@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.KafkaBroker;
 import dev.todoevents.runtime.ManagedProcess;
@@ -397,7 +398,7 @@ public final class Benchmark {
             http.sendAsync(
                     HttpRequest.newBuilder(URI.create(base + seq % KEYS))
                         .header("Content-Type", "application/json")
-                        .header("dapr-api-token", token)
+                        .header(DaprNames.API_TOKEN_HEADER, token)
                         .POST(HttpRequest.BodyPublishers.ofString(payload(seq, size)))
                         .build(),
                     HttpResponse.BodyHandlers.discarding())
@@ -667,7 +668,7 @@ public final class Benchmark {
           c.send(
                   HttpRequest.newBuilder(
                           URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/metadata"))
-                      .header("dapr-api-token", sidecar.apiToken())
+                      .header(DaprNames.API_TOKEN_HEADER, sidecar.apiToken())
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();

@@ -104,7 +104,21 @@ class ExecutableDocsIT {
     System.out.println(output);
     System.out.printf("ExecutableDocsIT: %s in %d s%n", docs, seconds);
     assertThat(ended).as("mm.py ended within %d minutes", TIMEOUT_MINUTES).isTrue();
-    assertThat(mm.exitValue()).as("mm.py's exit code (its report is above)").isZero();
+    assertThat(mm.exitValue())
+        .as(
+            "mm.py's exit code; the end of its report (all of it and the logs are above):%n%s",
+            reportEnd(output))
+        .isZero();
+  }
+
+  /**
+   * The last lines mm.py printed, before the logs: the failed step and what it expected, where a CI
+   * summary that shows only the assertion still shows why.
+   */
+  private static String reportEnd(String output) {
+    int logs = output.indexOf("\n---- last lines of ");
+    List<String> lines = (logs < 0 ? output : output.substring(0, logs)).lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   /** README.md first, then docs/*.md that hold a STEP block. */

@@ -2,16 +2,23 @@ package dev.todoevents.e2e;
 
 import dev.todoevents.contracts.DaprNames.AppIds;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 
 /**
  * One running system, in the default configuration, for every test class that stops, kills and
  * reconfigures nothing: a class with {@code @ExtendWith(SharedStack.class)} takes a {@link Stack}
- * parameter (in a test or a {@code @BeforeAll}). The first one starts it; it lives in the launcher
- * session's store, which closes it (Stack is AutoCloseable) when the JVM's run ends, also when a
+ * parameter (in a test or a {@code @BeforeAll}). The first one starts it; {@link StopForOthers}
+ * stops it when a class that does not use it starts (that class starts its own system and gets the
+ * two cores to itself), and the launcher session closes it when the JVM's run ends, also when a
  * test failed. Its tests share the apps, topics and metrics: each uses its own user ids and looks
  * only at its own events (by id), and a counter it checks is read before and after.
  */
@@ -30,6 +37,8 @@ final class SharedStack implements ParameterResolver {
     AppIds.STATS_SERVICE
   };
 
+  private static Stack running; // guarded by SharedStack.class
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == Stack.class;
@@ -39,11 +48,25 @@ final class SharedStack implements ParameterResolver {
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // The launcher session, not the root: with forks, failsafe runs each class as its own
     // execution request (own root) within one session per JVM.
-    return context
+    context
         .getStore(
             ExtensionContext.StoreScope.LAUNCHER_SESSION,
             ExtensionContext.Namespace.create(SharedStack.class))
-        .computeIfAbsent(Stack.class, k -> start(), Stack.class);
+        .computeIfAbsent(
+            StopForOthers.class, k -> (AutoCloseable) SharedStack::stop, AutoCloseable.class);
+    synchronized (SharedStack.class) {
+      if (running == null) {
+        running = start();
+      }
+      return running;
+    }
+  }
+
+  static synchronized void stop() {
+    if (running != null) {
+      running.close();
+      running = null;
+    }
   }
 
   private static Stack start() {
@@ -65,5 +88,24 @@ final class SharedStack implements ParameterResolver {
     }
     System.out.printf("[shared-stack] up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return stack;
+  }
+
+  /**
+   * Stops the shared system when a test class that does not use it starts: an idle system of 7
+   * apps, 7 sidecars and Kafka would otherwise run beside that class's own (on two cores a load
+   * test then sees its publishes time out). Registered in META-INF/services.
+   */
+  public static final class StopForOthers implements TestExecutionListener {
+    @Override
+    public void executionStarted(TestIdentifier test) {
+      if (test.getSource().orElse(null) instanceof ClassSource c && !usesIt(c.getJavaClass())) {
+        stop();
+      }
+    }
+
+    private static boolean usesIt(Class<?> testClass) {
+      return AnnotationSupport.findRepeatableAnnotations(testClass, ExtendWith.class).stream()
+          .anyMatch(e -> Arrays.asList(e.value()).contains(SharedStack.class));
+    }
   }
 }

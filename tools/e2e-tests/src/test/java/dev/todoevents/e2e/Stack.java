@@ -1,6 +1,7 @@
 package dev.todoevents.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.KafkaBroker;
@@ -111,7 +112,7 @@ final class Stack implements AutoCloseable {
         publishUrl(sidecar, topic, partitionKey),
         cloudEvent,
         "application/cloudevents+json",
-        "dapr-api-token",
+        DaprNames.API_TOKEN_HEADER,
         sidecar.apiToken());
   }
 
@@ -137,7 +138,7 @@ final class Stack implements AutoCloseable {
       String json,
       String... headers) {
     String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
-    all[headers.length] = "dapr-api-token";
+    all[headers.length] = DaprNames.API_TOKEN_HEADER;
     all[headers.length + 1] = caller.apiToken();
     return Http.call(
         httpMethod,

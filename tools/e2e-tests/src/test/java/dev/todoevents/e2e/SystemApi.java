@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.runtime.Daprd;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.KafkaBroker;
@@ -87,7 +88,7 @@ final class SystemApi {
     JsonNode metadata =
         Http.get(
                 "http://127.0.0.1:" + sidecar.httpPort() + "/v1.0/metadata",
-                "dapr-api-token",
+                DaprNames.API_TOKEN_HEADER,
                 sidecar.apiToken())
             .body();
     List<String> names = new ArrayList<>();
