@@ -63,7 +63,7 @@ final class Stack implements AutoCloseable {
    * @param broker the broker behind the component pubsub ({@link PubSubBroker#NAMES})
    */
   static Stack start(Path work, String broker, Set<String> notStarted, String... instances) {
-    return launch(work, Options.defaults().broker(broker).notStarted(notStarted), instances);
+    return launch(work, options().broker(broker).notStarted(notStarted), instances);
   }
 
   /**
@@ -74,7 +74,7 @@ final class Stack implements AutoCloseable {
    * @param databases JDBC URL by app-id (user {@link PostgresServer#USER}, trust auth)
    */
   static Stack startOnPostgres(Path work, Map<String, String> databases, String... instances) {
-    return launch(work, Options.defaults().databases(databases), instances);
+    return launch(work, options().databases(databases), instances);
   }
 
   /**
@@ -82,7 +82,19 @@ final class Stack implements AutoCloseable {
    * Zipkin.
    */
   static Stack startTraced(Path work, String zipkinSpans, String... instances) {
-    return launch(work, Options.defaults().zipkinSpans(zipkinSpans), instances);
+    return launch(work, options().zipkinSpans(zipkinSpans), instances);
+  }
+
+  /**
+   * The apps' default flags with the JIT's first tier only: an app in a test lives for seconds to a
+   * minute, so C2 would spend the two cores compiling for a speed it never needs (a start takes
+   * about 40 % less CPU). The code and its behaviour are the same; the benchmark and tools/run.sh
+   * keep both tiers.
+   */
+  private static Options options() {
+    List<String> flags = new ArrayList<>(ServiceApp.DEFAULT_JVM_FLAGS);
+    flags.add("-XX:TieredStopAtLevel=1");
+    return Options.defaults().jvmFlags(flags);
   }
 
   private static Stack launch(Path work, Options options, String[] instances) {

@@ -46,7 +46,7 @@ public final class LocalSystem implements AutoCloseable {
     /** TODO_BROKER's broker, every app started, no traces, H2, one by one. */
     public static Options defaults() {
       return new Options(
-          PubSubBroker.selected(), Set.of(), null, Map.of(), ServiceApp.DEFAULT_JVM_FLAGS, false);
+          PubSubBroker.selected(), Set.of(), null, Map.of(), ServiceApp.DEFAULT_JVM_FLAGS, true);
     }
 
     public Options broker(String b) {

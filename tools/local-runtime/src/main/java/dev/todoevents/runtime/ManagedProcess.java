@@ -155,18 +155,25 @@ public final class ManagedProcess implements AutoCloseable {
     RUNNING.remove(this);
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
-  public void stop(Duration grace) {
+  /**
+   * SIGTERM, then SIGKILL if it has not exited within {@code grace}.
+   *
+   * @return whether it exited by itself (not killed here)
+   */
+  public boolean stop(Duration grace) {
+    boolean inOrder = true;
     if (process.isAlive()) {
       List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
       process.destroy();
       if (!waitQuietly(grace)) {
+        inOrder = false;
         process.destroyForcibly();
         waitQuietly(Duration.ofSeconds(5));
       }
       children.forEach(ProcessHandle::destroyForcibly);
     }
     RUNNING.remove(this);
+    return inOrder;
   }
 
   @Override

@@ -19,6 +19,7 @@ public final class ServiceApp implements AutoCloseable {
   private List<String> jvmFlags = DEFAULT_JVM_FLAGS;
   private String packageDir = "quarkus-app";
   private ManagedProcess process;
+  private ClassDataArchive archive; // of the Java app's last start
 
   /** The JVM flags a Java app runs with unless {@link #jvmFlags(List)} says otherwise. */
   public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx160m", "-XX:+UseSerialGC");
@@ -60,16 +61,22 @@ public final class ServiceApp implements AutoCloseable {
     all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     all.put("APP_PORT", Integer.toString(port));
     Path python = ProjectPaths.root().resolve("services").resolve(appId).resolve("app.py");
-    List<String> cmd =
-        java.nio.file.Files.exists(python)
-            // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
-            ? List.of(ProjectPaths.python().toString(), python.toString())
-            : java.util.stream.Stream.of(
-                    List.of(ProjectPaths.java().toString()),
-                    jvmFlags,
-                    List.of("-jar", ProjectPaths.serviceJar(appId, packageDir).toString()))
-                .flatMap(List::stream)
-                .toList();
+    List<String> cmd;
+    if (java.nio.file.Files.exists(python)) {
+      // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
+      cmd = List.of(ProjectPaths.python().toString(), python.toString());
+    } else {
+      Path jar = ProjectPaths.serviceJar(appId, packageDir);
+      archive = ClassDataArchive.of(jar);
+      cmd =
+          java.util.stream.Stream.of(
+                  List.of(ProjectPaths.java().toString()),
+                  jvmFlags,
+                  archive.flags(),
+                  List.of("-jar", jar.toString()))
+              .flatMap(List::stream)
+              .toList();
+    }
     process =
         ManagedProcess.startReady(
             appId,
@@ -97,6 +104,7 @@ public final class ServiceApp implements AutoCloseable {
   /** SIGKILL, as when the process dies. */
   public void kill() {
     process.kill();
+    exited(false);
   }
 
   /** SIGTERM and wait, as an orderly stop; {@link #start()} runs it again. */
@@ -107,7 +115,14 @@ public final class ServiceApp implements AutoCloseable {
   @Override
   public void close() {
     if (process != null) {
-      process.close();
+      // 30 s: Quarkus waits up to 10 s for open requests, then a first run writes its archive.
+      exited(process.stop(Duration.ofSeconds(30)));
+    }
+  }
+
+  private void exited(boolean inOrder) {
+    if (archive != null) {
+      archive.exited(inOrder);
     }
   }
 }
