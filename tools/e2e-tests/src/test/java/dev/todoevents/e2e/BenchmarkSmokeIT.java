@@ -36,6 +36,9 @@ class BenchmarkSmokeIT {
           "20",
           "--system-rates",
           "20",
+          // As the e2e apps run: the first JIT tier only, for a smoke test's seconds.
+          "--app-jvm",
+          String.join(" ", Stack.JVM_FLAGS),
           "--out",
           out.toString()
         });

@@ -91,10 +91,14 @@ final class Stack implements AutoCloseable {
    * about 40 % less CPU). The code and its behaviour are the same; the benchmark and tools/run.sh
    * keep both tiers.
    */
+  static final List<String> JVM_FLAGS =
+      java.util.stream.Stream.concat(
+              ServiceApp.DEFAULT_JVM_FLAGS.stream(),
+              java.util.stream.Stream.of("-XX:TieredStopAtLevel=1"))
+          .toList();
+
   private static Options options() {
-    List<String> flags = new ArrayList<>(ServiceApp.DEFAULT_JVM_FLAGS);
-    flags.add("-XX:TieredStopAtLevel=1");
-    return Options.defaults().jvmFlags(flags);
+    return Options.defaults().jvmFlags(JVM_FLAGS);
   }
 
   private static Stack launch(Path work, Options options, String[] instances) {
