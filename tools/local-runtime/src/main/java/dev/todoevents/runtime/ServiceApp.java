@@ -77,15 +77,20 @@ public final class ServiceApp implements AutoCloseable {
               .flatMap(List::stream)
               .toList();
     }
-    process =
-        ManagedProcess.startReady(
-            appId,
-            cmd,
-            all,
-            workDir,
-            workDir.resolve(appId + ".log"),
-            baseUrl() + "/q/health/ready",
-            Duration.ofSeconds(90));
+    try {
+      process =
+          ManagedProcess.startReady(
+              appId,
+              cmd,
+              all,
+              workDir,
+              workDir.resolve(appId + ".log"),
+              baseUrl() + "/q/health/ready",
+              Duration.ofSeconds(90));
+    } catch (RuntimeException e) {
+      exited(false); // startReady stopped it: no archive from a start that failed
+      throw e;
+    }
     return this;
   }
 
