@@ -80,9 +80,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * audit-service drains a backlog of task events on each broker ({@link AuditRun}).
  *
  * <p>Options: {@code --rates 250,500,1000,2000,4000 --sizes 200,1024 --seconds 10 --warmup 3
- * --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system --out DIR}
- * (rates up to 8000), and the knobs of the tuning round: {@code --linger-ms 5 --compression none
- * --partitions 3 --bulk-max 100 --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm
+ * --warm-pass-s S (the throw-away pass before the first row; 5 s per path, 10 s for post-ws and
+ * system) --repeat 1 --paths kafka,dapr-http,dapr-grpc,dapr-quarkus,dapr-bulk,post-ws,system --out
+ * DIR} (rates up to 8000), and the knobs of the tuning round: {@code --linger-ms 5 --compression
+ * none --partitions 3 --bulk-max 100 --bulk-await-ms 20 --publish-batch 100 --ws-rate 200 --app-jvm
  * "-Xmx160m -XX:+UseSerialGC"}; the audit mode's {@code --audit-brokers --audit-events 5000
  * --audit-warmup 500 --audit-publishers 4 --audit-await-ms N}; the system path's {@code
  * --system-rates 50,100,200,500,1000 --system-users 1000 --system-ws-users 50
@@ -245,13 +246,14 @@ public final class Benchmark {
           // A throw-away pass first (rate 0 names its topics): JIT, connections and consumer
           // groups settle before the first row is measured.
           for (String path : paths) {
-            OpenLoop warm = new OpenLoop(o.rates()[0], WARM_SECONDS, 0.1);
+            OpenLoop warm = new OpenLoop(o.rates()[0], o.warmPass(WARM_SECONDS), 0.1);
             runs.put(topic(path, o.sizes()[0], 0), warm);
             senders.get(path).go(o.sizes()[0], warm, topic(path, o.sizes()[0], 0));
             warm.settle(30);
           }
           System.out.printf(
-              "[bench] warmed up: %.0f s at %d/s on each path%n", WARM_SECONDS, o.rates()[0]);
+              "[bench] warmed up: %.1f s at %d/s on each path%n",
+              o.warmPass(WARM_SECONDS), o.rates()[0]);
           for (int repeat = 1; repeat <= o.repeat(); repeat++) {
             // A path that did not deliver everything at a rate is not run at higher rates of that
             // size

@@ -17,6 +17,7 @@ record Options(
     int[] sizes,
     double seconds,
     double warmup,
+    Double warmPassSeconds,
     int repeat,
     List<String> paths,
     Path out,
@@ -49,6 +50,7 @@ record Options(
           "sizes",
           "seconds",
           "warmup",
+          "warm-pass-s",
           "repeat",
           "paths",
           "out",
@@ -115,6 +117,7 @@ record Options(
         ints(m.getOrDefault("sizes", "200,1024")),
         Double.parseDouble(m.getOrDefault("seconds", "10")),
         Double.parseDouble(m.getOrDefault("warmup", "3")),
+        m.containsKey("warm-pass-s") ? Double.valueOf(m.get("warm-pass-s")) : null,
         Integer.parseInt(m.getOrDefault("repeat", "1")),
         paths,
         Paths.get(
@@ -140,6 +143,14 @@ record Options(
         systemWsUsers,
         Integer.parseInt(m.getOrDefault("system-audit-samples", "50")),
         Integer.parseInt(m.getOrDefault("system-drain-s", "30")));
+  }
+
+  /**
+   * Seconds of the throw-away pass that settles JIT, pools and consumer groups before the first
+   * measured row: {@code --warm-pass-s}, else this path's default.
+   */
+  double warmPass(double pathDefault) {
+    return warmPassSeconds == null ? pathDefault : warmPassSeconds;
   }
 
   /** The audit mode's settings, for its report. */

@@ -197,11 +197,12 @@ final class SystemPath {
       }
       // Warm-up pass (not reported): JIT, pools and connections settle before the first rate.
       int warmRate = Math.min(o.systemRates()[0], 50);
-      Row warm = stage(0, warmRate, WARM_SECONDS, 0, 60);
+      double warmSeconds = o.warmPass(WARM_SECONDS);
+      Row warm = stage(0, warmRate, warmSeconds, 0, 60);
       System.out.printf(
           Locale.ROOT,
-          "[bench] system warmed up: %d s at %d/s (%s)%n",
-          WARM_SECONDS,
+          "[bench] system warmed up: %.1f s at %d/s (%s)%n",
+          warmSeconds,
           warmRate,
           warm.keptUp() ? "kept up" : String.join("; ", warm.why()));
       for (int i = 0; i < o.systemRates().length; i++) {

@@ -191,7 +191,8 @@ final class SystemRun implements AutoCloseable {
       }
       // A warm-up pass (repeat 0, not reported): the apps' JIT, pools and connections settle
       // first, or the first repeat measures a cold JVM (p50 10x the next one's at 25/s).
-      OpenLoop warm = new OpenLoop(Math.min(o.wsRate(), 50), 10, 0.1);
+      double warmSeconds = o.warmPass(10);
+      OpenLoop warm = new OpenLoop(Math.min(o.wsRate(), 50), warmSeconds, 0.1);
       loops.put(0, warm);
       warm.run(
           seq ->
@@ -200,7 +201,8 @@ final class SystemRun implements AutoCloseable {
                   HttpResponse.BodyHandlers.discarding()));
       warm.drain(10);
       warm.settle(60);
-      System.out.printf("[bench] post-ws warmed up: 10 s at %d/s%n", Math.min(o.wsRate(), 50));
+      System.out.printf(
+          "[bench] post-ws warmed up: %.1f s at %d/s%n", warmSeconds, Math.min(o.wsRate(), 50));
       for (int repeat = 1; repeat <= o.repeat(); repeat++) {
         OpenLoop loop = new OpenLoop(o.wsRate(), o.warmup(), o.seconds());
         loops.put(repeat, loop);

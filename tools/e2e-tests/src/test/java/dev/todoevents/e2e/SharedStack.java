@@ -3,7 +3,11 @@ package dev.todoevents.e2e;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.UUID;
+import org.junit.jupiter.api.ClassDescriptor;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -91,6 +95,27 @@ final class SharedStack implements ParameterResolver {
   }
 
   /**
+   * Runs the classes that use the shared system first, then the others, each group by name: the
+   * system then starts once per JVM instead of again after every class of its own that sorts in
+   * between. Set in failsafe's configuration ({@code junit.jupiter.testclass.order.default}).
+   */
+  public static final class UsersFirst implements ClassOrderer {
+    @Override
+    public void orderClasses(ClassOrdererContext context) {
+      context
+          .getClassDescriptors()
+          .sort(
+              Comparator.comparing((ClassDescriptor c) -> !usesIt(c.getTestClass()))
+                  .thenComparing(c -> c.getTestClass().getName()));
+    }
+  }
+
+  private static boolean usesIt(Class<?> testClass) {
+    return AnnotationSupport.findRepeatableAnnotations(testClass, ExtendWith.class).stream()
+        .anyMatch(e -> Arrays.asList(e.value()).contains(SharedStack.class));
+  }
+
+  /**
    * Stops the shared system when a test class that does not use it starts: an idle system of 7
    * apps, 7 sidecars and Kafka would otherwise run beside that class's own (on two cores a load
    * test then sees its publishes time out). Registered in META-INF/services.
@@ -101,11 +126,6 @@ final class SharedStack implements ParameterResolver {
       if (test.getSource().orElse(null) instanceof ClassSource c && !usesIt(c.getJavaClass())) {
         stop();
       }
-    }
-
-    private static boolean usesIt(Class<?> testClass) {
-      return AnnotationSupport.findRepeatableAnnotations(testClass, ExtendWith.class).stream()
-          .anyMatch(e -> Arrays.asList(e.value()).contains(SharedStack.class));
     }
   }
 }

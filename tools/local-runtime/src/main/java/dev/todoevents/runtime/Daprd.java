@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real daprd sidecar for one app, on free ports, loading the project's own components/,
@@ -215,15 +216,30 @@ public final class Daprd implements AutoCloseable {
   }
 
   private void launch() {
-    process =
-        ManagedProcess.startReady(
-            "daprd-" + appId,
-            command,
-            env,
-            workDir,
-            workDir.resolve("daprd-" + appId + ".log"),
-            "http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound",
-            Duration.ofSeconds(60));
+    String name = "daprd-" + appId;
+    Path log = workDir.resolve(name + ".log");
+    ManagedProcess p =
+        Containers.enabled()
+            // The system's folder (the parent) holds what the sidecars share: the state store's
+            // file and the notifications folder (SystemEnv).
+            ? Containers.start(
+                name,
+                "daprd",
+                Stream.concat(Stream.of("/daprd"), command.stream().skip(1)).toList(),
+                env,
+                List.of(workDir),
+                List.of(workDir.getParent()),
+                workDir,
+                log)
+            : ManagedProcess.start(name, command, env, workDir, log);
+    try {
+      process =
+          p.awaitHttp(
+              "http://127.0.0.1:" + httpPort + "/v1.0/healthz/outbound", Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
   }
 
   /** SIGKILL, as when the sidecar dies. */

@@ -53,6 +53,9 @@ public final class DevIssuer {
         Path pem = Files.createTempFile("todo-dev-issuer-", ".pem");
         pem.toFile().deleteOnExit();
         Files.writeString(pem, Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()));
+        // A public key: readable by the apps also when they run as another user (containers).
+        Files.setPosixFilePermissions(
+            pem, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         shared = new DevIssuer(keys, pem);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One Apache Kafka node in KRaft mode (combined broker + controller on loopback), run from the
@@ -16,13 +17,14 @@ import java.util.Map;
 public final class KafkaBroker implements AutoCloseable {
 
   private final int port;
-  private final List<String> command;
+  private final Supplier<ManagedProcess> start; // of the broker, formatted already
   private final Path dataDir;
   private ManagedProcess process;
 
-  private KafkaBroker(int port, List<String> command, Path dataDir, ManagedProcess process) {
+  private KafkaBroker(
+      int port, Supplier<ManagedProcess> start, Path dataDir, ManagedProcess process) {
     this.port = port;
-    this.command = command;
+    this.start = start;
     this.dataDir = dataDir;
     this.process = process;
   }
@@ -33,6 +35,26 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   public static KafkaBroker start(Path dataDir, int port, int controllerPort, String heap) {
+    if (Containers.enabled()) {
+      // The image's entrypoint writes the same settings and formats the storage on first start.
+      Map<String, String> env =
+          Map.of(
+              "KAFKA_PORT", Integer.toString(port),
+              "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
+              "KAFKA_HEAP", heap,
+              "KAFKA_DATA", dataDir.toAbsolutePath().toString());
+      Supplier<ManagedProcess> start =
+          () ->
+              Containers.start(
+                  "kafka",
+                  "kafka",
+                  null,
+                  env,
+                  List.of(dataDir),
+                  dataDir,
+                  dataDir.resolve("kafka.log"));
+      return new KafkaBroker(port, start, dataDir, awaitStarted(start.get()));
+    }
     try {
       Files.createDirectories(dataDir);
       Path logDir = dataDir.resolve("kraft-logs");
@@ -77,15 +99,17 @@ public final class KafkaBroker implements AutoCloseable {
 
       List<String> broker = new java.util.ArrayList<>(jvm);
       broker.addAll(List.of("kafka.Kafka", props.toString()));
-      return new KafkaBroker(port, List.copyOf(broker), dataDir, launch(broker, dataDir));
+      Supplier<ManagedProcess> start =
+          () ->
+              ManagedProcess.start(
+                  "kafka", List.copyOf(broker), Map.of(), dataDir, dataDir.resolve("kafka.log"));
+      return new KafkaBroker(port, start, dataDir, awaitStarted(start.get()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static ManagedProcess launch(List<String> command, Path dataDir) {
-    ManagedProcess p =
-        ManagedProcess.start("kafka", command, Map.of(), dataDir, dataDir.resolve("kafka.log"));
+  private static ManagedProcess awaitStarted(ManagedProcess p) {
     try {
       p.awaitLog("Kafka Server started", Duration.ofSeconds(90));
     } catch (RuntimeException e) {
@@ -105,7 +129,7 @@ public final class KafkaBroker implements AutoCloseable {
     if (process.isAlive()) {
       throw new IllegalStateException("Kafka is still running");
     }
-    process = launch(command, dataDir);
+    process = awaitStarted(start.get());
   }
 
   public String bootstrapServers() {

@@ -37,6 +37,7 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private volatile Runnable afterExit = () -> {};
 
   /** Where this run's output starts: a restarted process appends to the same log. */
   private final long logStart;
@@ -153,6 +154,13 @@ public final class ManagedProcess implements AutoCloseable {
     process.destroyForcibly();
     waitQuietly(Duration.ofSeconds(10));
     RUNNING.remove(this);
+    afterExit.run();
+  }
+
+  /** Runs after {@link #kill()} or {@link #stop} (a container's runtime state is removed so). */
+  ManagedProcess afterExit(Runnable cleanup) {
+    this.afterExit = cleanup;
+    return this;
   }
 
   /**
@@ -173,6 +181,7 @@ public final class ManagedProcess implements AutoCloseable {
       children.forEach(ProcessHandle::destroyForcibly);
     }
     RUNNING.remove(this);
+    afterExit.run();
     return inOrder;
   }
 

@@ -21,8 +21,15 @@ public final class ServiceApp implements AutoCloseable {
   private ManagedProcess process;
   private ClassDataArchive archive; // of the Java app's last start
 
-  /** The JVM flags a Java app runs with unless {@link #jvmFlags(List)} says otherwise. */
-  public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx160m", "-XX:+UseSerialGC");
+  /**
+   * The JVM flags a Java app runs with unless {@link #jvmFlags(List)} says otherwise: app-jvm.flags
+   * beside this class, which the images' entrypoint (tools/images.sh) reads too.
+   */
+  public static final List<String> DEFAULT_JVM_FLAGS = readFlags("app-jvm.flags");
+
+  /** The package in an app's image (tools/images.sh) where it is not {@code quarkus-app}. */
+  private static final Map<String, String> IMAGE_PACKAGES =
+      Map.of("task-service", "quarkus-app-postgresql", "audit-service", "quarkus-app-postgresql");
 
   public ServiceApp(String appId, int port, Path workDir, Map<String, String> env) {
     this.appId = appId;
@@ -60,34 +67,15 @@ public final class ServiceApp implements AutoCloseable {
     all.putAll(extraEnv);
     all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     all.put("APP_PORT", Integer.toString(port));
-    Path python = ProjectPaths.root().resolve("services").resolve(appId).resolve("app.py");
-    List<String> cmd;
-    if (java.nio.file.Files.exists(python)) {
-      // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
-      cmd = List.of(ProjectPaths.python().toString(), python.toString());
-    } else {
-      Path jar = ProjectPaths.serviceJar(appId, packageDir);
-      archive = ClassDataArchive.of(jar);
-      cmd =
-          java.util.stream.Stream.of(
-                  List.of(ProjectPaths.java().toString()),
-                  jvmFlags,
-                  archive.flags(),
-                  List.of("-jar", jar.toString()))
-              .flatMap(List::stream)
-              .toList();
-    }
+    Path log = workDir.resolve(appId + ".log");
+    ManagedProcess p =
+        Containers.enabled()
+            ? Containers.start(appId, image(), null, all, List.of(workDir), workDir, log)
+            : ManagedProcess.start(appId, hostCommand(), all, workDir, log);
     try {
-      process =
-          ManagedProcess.startReady(
-              appId,
-              cmd,
-              all,
-              workDir,
-              workDir.resolve(appId + ".log"),
-              baseUrl() + "/q/health/ready",
-              Duration.ofSeconds(90));
+      process = p.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
     } catch (RuntimeException e) {
+      p.close();
       exited(false); // startReady stopped it: no archive from a start that failed
       throw e;
     }
@@ -128,6 +116,64 @@ public final class ServiceApp implements AutoCloseable {
   private void exited(boolean inOrder) {
     if (archive != null) {
       archive.exited(inOrder);
+    }
+  }
+
+  /** The app as a host process: the Python venv, or a JVM with its flags and class archive. */
+  private List<String> hostCommand() {
+    if (python(appId)) {
+      // A Python app (stats-service): the project's venv, as dapr.yaml runs it.
+      return List.of(ProjectPaths.python().toString(), pythonApp(appId).toString());
+    }
+    Path jar = ProjectPaths.serviceJar(appId, packageDir);
+    archive = ClassDataArchive.of(jar);
+    return java.util.stream.Stream.of(
+            List.of(ProjectPaths.java().toString()),
+            jvmFlags,
+            archive.flags(),
+            List.of("-jar", jar.toString()))
+        .flatMap(List::stream)
+        .toList();
+  }
+
+  /**
+   * The app's image, with the image's own command: its JVM flags are app-jvm.flags ({@link
+   * #jvmFlags} does not apply), its package the one tools/images.sh put in.
+   */
+  private String image() {
+    String imagePackage = IMAGE_PACKAGES.getOrDefault(appId, "quarkus-app");
+    if (!python(appId) && !imagePackage.equals(packageDir)) {
+      throw new IllegalStateException(
+          appId
+              + "'s image holds its "
+              + imagePackage
+              + " package, not "
+              + packageDir
+              + ": in containers it runs on PostgreSQL (LocalSystem.Options.databases)");
+    }
+    return appId;
+  }
+
+  private static Path pythonApp(String appId) {
+    return ProjectPaths.root().resolve("services").resolve(appId).resolve("app.py");
+  }
+
+  private static boolean python(String appId) {
+    return java.nio.file.Files.exists(pythonApp(appId));
+  }
+
+  private static List<String> readFlags(String resource) {
+    try (var in = ServiceApp.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no " + resource + " beside " + ServiceApp.class);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
