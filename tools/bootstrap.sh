@@ -16,6 +16,8 @@
 #              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
 #   mechanical-markdown  from PyPI into its own venv, only with --with-docs (runs README's
 #              walkthrough as a test: tools/e2e-tests ExecutableDocsIT)
+#   debootstrap, runc    from Debian's packages, only with --with-containers (tools/images.sh
+#              builds the images, ContainerImagesIT runs the system from them)
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -28,6 +30,7 @@ WITH_K8S=0
 WITH_PROMTOOL=0
 WITH_BROKERS=0
 WITH_DOCS=0
+WITH_CONTAINERS=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
@@ -36,7 +39,8 @@ for arg in "$@"; do
     --with-promtool) WITH_PROMTOOL=1 ;;
     --with-brokers) WITH_BROKERS=1 ;;
     --with-docs) WITH_DOCS=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --with-containers) WITH_CONTAINERS=1 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -302,6 +306,20 @@ if (( WITH_BROKERS )); then
   else
     die "${missing[*]} missing (the broker matrix starts real Redis, RabbitMQ and NATS servers).
   Install them with 'sudo apt-get install ${missing[*]}'."
+  fi
+fi
+
+# ---- debootstrap + runc (the container images and their test) -------------------------------
+if (( WITH_CONTAINERS )); then
+  if command -v debootstrap >/dev/null 2>&1 && command -v runc >/dev/null 2>&1; then
+    say "containers: found debootstrap, $(runc --version | head -1)"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "containers: installing Debian's debootstrap and runc ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap runc; } \
+      >"$RT/logs/apt-containers.log" 2>&1 || die "apt-get install debootstrap runc failed (log: $RT/logs/apt-containers.log)"
+  else
+    die "debootstrap and runc are missing (tools/images.sh builds the images with debootstrap, as root;
+  the container test runs them with runc). Install them with 'sudo apt-get install debootstrap runc'."
   fi
 fi
 
