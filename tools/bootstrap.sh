@@ -18,6 +18,9 @@
 #              walkthrough as a test: tools/e2e-tests ExecutableDocsIT)
 #   debootstrap, runc    from Debian's packages, only with --with-containers (tools/images.sh
 #              builds the images, ContainerImagesIT runs the system from them)
+#   the single node of tools/cluster.sh, only with --with-cluster (implies --with-k8s and
+#              --with-containers): kubelet, kube-controller-manager, kube-scheduler, kube-proxy from
+#              k8s.io/kubernetes; Debian's containerd, containernetworking-plugins, iptables
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -31,6 +34,7 @@ WITH_PROMTOOL=0
 WITH_BROKERS=0
 WITH_DOCS=0
 WITH_CONTAINERS=0
+WITH_CLUSTER=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
@@ -40,7 +44,8 @@ for arg in "$@"; do
     --with-brokers) WITH_BROKERS=1 ;;
     --with-docs) WITH_DOCS=1 ;;
     --with-containers) WITH_CONTAINERS=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --with-cluster) WITH_CLUSTER=1; WITH_K8S=1; WITH_CONTAINERS=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -148,6 +153,11 @@ if (( WITH_K8S )); then
   build_go kube-apiserver "$ROOT/tools/k8s" "$RT/k8s/bin/kube-apiserver" "$k8s_ldflags" k8s.io/kubernetes/cmd/kube-apiserver
   build_go kubectl "$ROOT/tools/k8s" "$RT/k8s/bin/kubectl" "$k8s_ldflags" k8s.io/kubernetes/cmd/kubectl
   build_go etcd "$ROOT/tools/k8s" "$RT/k8s/bin/etcd" "" go.etcd.io/etcd/server/v3
+  if (( WITH_CLUSTER )); then
+    for cmd in kubelet kube-controller-manager kube-scheduler kube-proxy; do
+      build_go "$cmd" "$ROOT/tools/k8s" "$RT/k8s/bin/$cmd" "$k8s_ldflags" "k8s.io/kubernetes/cmd/$cmd"
+    done
+  fi
   # The CRDs the manifests use, from the projects themselves: Dapr's from the dapr module daprd
   # is built from, Strimzi's from its Maven artifact (tools/k8s/pom.xml), and the RabbitMQ
   # messaging-topology operator's (k8s/rabbitmq) from its Go module.
@@ -306,6 +316,24 @@ if (( WITH_BROKERS )); then
   else
     die "${missing[*]} missing (the broker matrix starts real Redis, RabbitMQ and NATS servers).
   Install them with 'sudo apt-get install ${missing[*]}'."
+  fi
+fi
+
+# ---- containerd, CNI plugins, iptables (tools/cluster.sh's node) -------------------------------
+if (( WITH_CLUSTER )); then
+  missing=()
+  command -v containerd >/dev/null 2>&1 || missing+=(containerd)
+  [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+  if (( ${#missing[@]} == 0 )); then
+    say "cluster: found containerd $(containerd --version | awk '{print $3}'), CNI plugins, iptables"
+  elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "cluster: installing Debian's ${missing[*]} ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+      >"$RT/logs/apt-cluster.log" 2>&1 || die "apt-get install ${missing[*]} failed (log: $RT/logs/apt-cluster.log)"
+  else
+    die "${missing[*]} missing (tools/cluster.sh's node). Install them with 'sudo apt-get install ${missing[*]}'."
   fi
 fi
 

@@ -145,7 +145,10 @@ def image(out, name, layers, user=None, workdir=None, env=(), entrypoint=None, c
     }
     manifest_bytes = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     manifest_digest = "sha256:" + hashlib.sha256(manifest_bytes).hexdigest()
-    full_name = name if "/" in name.split("/")[0] and "." in name.split("/")[0] else "docker.io/" + name
+    # containerd's name: a first part with a dot, a port or "localhost" is a registry; else Docker Hub.
+    first = name.split("/")[0]
+    registry = "/" in name and ("." in first or ":" in first or first == "localhost")
+    full_name = name if registry else "docker.io/" + name
     index = {
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.index.v1+json",

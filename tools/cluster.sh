@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# A single-node Kubernetes on this machine, from the registries: etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubelet and kube-proxy built from their Go modules at
+# the pinned version (tools/k8s/go.mod, by tools/bootstrap.sh --with-cluster), Debian's containerd,
+# runc and CNI plugins, a pause image built from Kubernetes' pause.c. Everything lives in
+# .runtime/cluster (certificates, etcd, containerd's root, kubelet's root, logs); nothing is pulled.
+#   tools/cluster.sh up       start it (idempotent) and wait until the node is Ready
+#   tools/cluster.sh down     stop every process and pod it started, remove its network
+#   tools/cluster.sh status   what runs, and the node
+#   tools/cluster.sh kubectl ARGS...   kubectl with the cluster's admin kubeconfig
+# Needs root (kubelet, containerd, iptables). The machine's cgroups are v1: kubelet runs with
+# failCgroupV1: false (Kubernetes 1.35+ refuses v1 unless told), and containerd 1.6 is the last
+# line Kubernetes 1.37 still accepts.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
+C=$RT/cluster
+BIN=$RT/k8s/bin
+PKI=$C/pki
+SOCK=$C/containerd/containerd.sock
+NODE=todo-node
+SERVICE_CIDR=10.96.0.0/12
+POD_CIDR=10.244.0.0/24
+PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
+say() { printf '[cluster] %s\n' "$*" >&2; }
+die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+KUBECTL() { "$BIN/kubectl" --kubeconfig "$C/admin.kubeconfig" "$@"; }
+
+node_ip() { ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}'; }
+
+need() {
+  [[ $(id -u) -eq 0 ]] || die "the node needs root (kubelet, containerd, iptables): run as root."
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+    [[ -x "$BIN/$b" ]] || die "no $BIN/$b: run tools/bootstrap.sh --with-cluster first."
+  done
+  for c in containerd runc iptables openssl gcc; do
+    command -v "$c" >/dev/null 2>&1 || die "$c is missing: tools/bootstrap.sh --with-cluster installs Debian's containerd, runc, containernetworking-plugins, iptables (and gcc for the pause image)."
+  done
+  [[ -x /usr/lib/cni/bridge ]] || die "no CNI plugins in /usr/lib/cni: apt-get install containernetworking-plugins"
+}
+
+# ---- certificates ---------------------------------------------------------------------------
+cert() { # cert NAME SUBJECT [SANs]
+  local name=$1 subj=$2 sans=${3:-}
+  [[ -f "$PKI/$name.crt" ]] && return
+  openssl genrsa -out "$PKI/$name.key" 2048 2>/dev/null
+  openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr" 2>/dev/null
+  local ext=$PKI/$name.ext
+  { echo "basicConstraints=CA:FALSE"; echo "keyUsage=digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=serverAuth,clientAuth"; [[ -n "$sans" ]] && echo "subjectAltName=$sans"; } >"$ext"
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -days 365 -extfile "$ext" -out "$PKI/$name.crt" 2>/dev/null
+}
+
+kubeconfig() { # kubeconfig NAME CERT
+  cat >"$C/$1.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: todo
+  cluster: {certificate-authority: $PKI/ca.crt, server: "https://$IP:6443"}
+users:
+- name: $1
+  user: {client-certificate: $PKI/$2.crt, client-key: $PKI/$2.key}
+contexts:
+- name: todo
+  context: {cluster: todo, user: $1}
+current-context: todo
+EOF
+}
+
+pki() {
+  mkdir -p "$PKI"
+  if [[ ! -f "$PKI/ca.crt" ]]; then
+    openssl genrsa -out "$PKI/ca.key" 2048 2>/dev/null
+    openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=todo-events-cluster-ca" -days 365 -out "$PKI/ca.crt" 2>/dev/null
+    openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  fi
+  cert apiserver "/CN=kube-apiserver" \
+    "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:10.96.0.1,IP:127.0.0.1,IP:$IP"
+  cert admin "/O=system:masters/CN=admin"
+  cert kubelet "/O=system:nodes/CN=system:node:$NODE" "DNS:$NODE,IP:$IP"
+  cert controller-manager "/CN=system:kube-controller-manager"
+  cert scheduler "/CN=system:kube-scheduler"
+  cert proxy "/CN=system:kube-proxy"
+  for k in admin kubelet controller-manager scheduler proxy; do kubeconfig "$k" "$k"; done
+}
+
+# ---- processes ------------------------------------------------------------------------------
+start() { # start NAME COMMAND... : in the background, its log and pid in $C
+  local name=$1; shift
+  if [[ -f "$C/$name.pid" ]] && kill -0 "$(cat "$C/$name.pid")" 2>/dev/null; then return; fi
+  setsid "$@" >>"$C/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$C/$name.pid"
+}
+
+wait_for() { # wait_for WHAT SECONDS COMMAND...
+  local what=$1 secs=$2; shift 2
+  for _ in $(seq "$secs"); do "$@" >/dev/null 2>&1 && return; sleep 1; done
+  die "$what not ready after ${secs}s (logs: $C/logs)"
+}
+
+containerd_up() {
+  mkdir -p "$C/containerd" "$C/cni/net.d"
+  cat >"$C/containerd/config.toml" <<EOF
+version = 2
+root = "$C/containerd/root"
+state = "$C/containerd/state"
+[grpc]
+  address = "$SOCK"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$PAUSE_IMAGE"
+  enable_unprivileged_ports = true
+  # This machine's root lacks CAP_SYS_RESOURCE, so no process may lower its oom_score_adj, and
+  # runc fails on kubelet's -998 for every pod sandbox ("failed to update /proc/self/oom_score_adj:
+  # Permission denied"). Clamped to containerd's own score, as rootless containerd does.
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$C/cni/net.d"
+EOF
+  cat >"$C/cni/net.d/10-bridge.conflist" <<EOF
+{"cniVersion": "0.4.0", "name": "todo-pods", "plugins": [
+  {"type": "bridge", "bridge": "todo0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+   "ipam": {"type": "host-local", "ranges": [[{"subnet": "$POD_CIDR"}]], "routes": [{"dst": "0.0.0.0/0"}],
+            "dataDir": "$C/cni/ipam"}},
+  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+EOF
+  ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  start containerd containerd --config "$C/containerd/config.toml"
+  wait_for containerd 30 ctr --address "$SOCK" version
+}
+
+pause_image() {
+  ctr --address "$SOCK" -n k8s.io images ls -q | grep -qx "$PAUSE_IMAGE" && return
+  local src; src=$(cd "$ROOT/tools/k8s" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c
+  [[ -f "$src" ]] || die "no pause.c at $src (the k8s.io/kubernetes module: cd tools/k8s && go mod download)"
+  local stage=$C/pause; rm -rf "$stage"; mkdir -p "$stage/root"
+  gcc -Os -Wall -Werror -static -DVERSION=v3.10.2 -o "$stage/root/pause" "$src"
+  python3 "$ROOT/tools/images/image.py" layer "$stage/root" "$stage/layer.tar.gz" >/dev/null
+  python3 "$ROOT/tools/images/image.py" image "$stage/pause.tar" --name "$PAUSE_IMAGE" \
+    --layer "$stage/layer.tar.gz" --user 65535:65535 --entrypoint '["/pause"]' >/dev/null
+  ctr --address "$SOCK" -n k8s.io images import "$stage/pause.tar" >/dev/null
+  say "pause image $PAUSE_IMAGE built from $(basename "$src") and imported"
+}
+
+control_plane_up() {
+  mkdir -p "$C/etcd"
+  start etcd "$BIN/etcd" --name todo --data-dir "$C/etcd" \
+    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster todo=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381
+  wait_for etcd 30 curl -sf http://127.0.0.1:2381/health
+  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers http://127.0.0.1:2379 \
+    --bind-address 0.0.0.0 --advertise-address "$IP" --secure-port 6443 \
+    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+    --client-ca-file "$PKI/ca.crt" --kubelet-client-certificate "$PKI/admin.crt" --kubelet-client-key "$PKI/admin.key" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+    --service-cluster-ip-range "$SERVICE_CIDR" --authorization-mode Node,RBAC \
+    --enable-admission-plugins NodeRestriction --enable-aggregator-routing=true --allow-privileged=true
+  wait_for kube-apiserver 90 KUBECTL get --raw /readyz
+  start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig "$C/controller-manager.kubeconfig" \
+    --leader-elect=false --bind-address 127.0.0.1 --root-ca-file "$PKI/ca.crt" \
+    --service-account-private-key-file "$PKI/sa.key" --use-service-account-credentials=true \
+    --service-cluster-ip-range "$SERVICE_CIDR" --cluster-signing-cert-file "$PKI/ca.crt" \
+    --cluster-signing-key-file "$PKI/ca.key"
+  start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$C/scheduler.kubeconfig" \
+    --leader-elect=false --bind-address 127.0.0.1
+}
+
+node_up() {
+  mkdir -p "$C/kubelet"
+  cat >"$C/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+failCgroupV1: false
+cgroupDriver: cgroupfs
+failSwapOn: false
+containerRuntimeEndpoint: unix://$SOCK
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $PKI/ca.crt}
+authorization: {mode: Webhook}
+clusterDomain: cluster.local
+clusterDNS: ["10.96.0.10"]
+resolvConf: /etc/resolv.conf
+readOnlyPort: 0
+protectKernelDefaults: false
+# Images cannot be pulled again here: never collect them, and evict on absolute free space only.
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard: {memory.available: "200Mi", nodefs.available: "2Gi", nodefs.inodesFree: "2%", imagefs.available: "2Gi", imagefs.inodesFree: "2%"}
+EOF
+  sysctl -qw net.ipv4.ip_forward=1
+  start kubelet "$BIN/kubelet" --config "$C/kubelet.yaml" --kubeconfig "$C/kubelet.kubeconfig" \
+    --root-dir "$C/kubelet" --node-ip "$IP" --hostname-override "$NODE"
+  cat >"$C/proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clusterCIDR: $POD_CIDR
+hostnameOverride: $NODE
+clientConnection: {kubeconfig: $C/proxy.kubeconfig}
+conntrack: {maxPerCore: 0}
+EOF
+  start kube-proxy "$BIN/kube-proxy" --config "$C/proxy.yaml"
+  wait_for "node $NODE Ready" 120 bash -c "'$BIN/kubectl' --kubeconfig '$C/admin.kubeconfig' get node $NODE -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
+}
+
+up() {
+  need
+  IP=$(node_ip); [[ -n "$IP" ]] || die "cannot tell this machine's IP (ip -4 route get 1.1.1.1)"
+  mkdir -p "$C/logs"
+  local t0=$SECONDS
+  pki
+  containerd_up
+  pause_image
+  control_plane_up
+  node_up
+  say "up in $((SECONDS - t0)) s: node $NODE ($IP) Ready; kubectl: tools/cluster.sh kubectl ..."
+}
+
+down() {
+  if [[ -S "$SOCK" ]]; then # pods first, while containerd still runs their shims
+    for t in $(ctr --address "$SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+      ctr --address "$SOCK" -n k8s.io tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true
+    done
+  fi
+  for p in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd containerd; do
+    if [[ -f "$C/$p.pid" ]]; then
+      local pid; pid=$(cat "$C/$p.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+      rm -f "$C/$p.pid"
+    fi
+  done
+  pkill -f "containerd-shim-runc-v2 -namespace k8s.io -id .* -address $SOCK" 2>/dev/null || true
+  # What kubelet mounted for pods, the bridge, and kube-proxy's and the CNI plugins' rules.
+  grep " $C/kubelet/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  ip link del todo0 2>/dev/null || true
+  for t in nat filter mangle; do iptables-save -t $t | grep -q KUBE- && iptables -t $t -F && iptables -t $t -X 2>/dev/null; done || true
+  iptables -t nat -S POSTROUTING 2>/dev/null | grep -e "CNI-" | sed 's/^-A/-D/' | xargs -r -L1 iptables -t nat 2>/dev/null || true
+  say "down"
+}
+
+status() {
+  for p in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
+    if [[ -f "$C/$p.pid" ]] && kill -0 "$(cat "$C/$p.pid")" 2>/dev/null; then
+      printf '%-24s running (pid %s)\n' "$p" "$(cat "$C/$p.pid")"
+    else
+      printf '%-24s stopped\n' "$p"
+    fi
+  done
+  [[ -f "$C/admin.kubeconfig" ]] && KUBECTL get nodes -o wide 2>/dev/null || true
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  kubectl) shift; KUBECTL "$@" ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
+esac
