@@ -20,7 +20,8 @@
 #              builds the images, ContainerImagesIT runs the system from them)
 #   the single node of tools/cluster.sh, only with --with-cluster (implies --with-k8s and
 #              --with-containers): kubelet, kube-controller-manager, kube-scheduler, kube-proxy from
-#              k8s.io/kubernetes; Debian's containerd, containernetworking-plugins, iptables
+#              k8s.io/kubernetes, Dapr's operator and injector, Helm, CoreDNS from their modules;
+#              Debian's containerd, containernetworking-plugins, iptables
 # Safe to run again: each piece is rebuilt only when its recipe changed.
 # Needs: Go >= 1.25, a JDK 17+, Maven 3.8+. Prints what is missing and how to get it.
 set -euo pipefail
@@ -157,6 +158,14 @@ if (( WITH_K8S )); then
     for cmd in kubelet kube-controller-manager kube-scheduler kube-proxy; do
       build_go "$cmd" "$ROOT/tools/k8s" "$RT/k8s/bin/$cmd" "$k8s_ldflags" "k8s.io/kubernetes/cmd/$cmd"
     done
+    # Dapr's control plane (with the Sentry above), Helm for Dapr's chart, CoreDNS for the
+    # cluster's names: each from its Go module (tools/helm, tools/coredns pin theirs).
+    for cmd in operator injector; do
+      build_go "$cmd" "$ROOT/tools/daprd" "$RT/dapr/.dapr/bin/$cmd" \
+        "-X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v}" "github.com/dapr/dapr/cmd/$cmd"
+    done
+    build_go helm "$ROOT/tools/helm" "$RT/k8s/bin/helm" "" helm.sh/helm/v3/cmd/helm
+    build_go coredns "$ROOT/tools/coredns" "$RT/k8s/bin/coredns" "" github.com/coredns/coredns
   fi
   # The CRDs the manifests use, from the projects themselves: Dapr's from the dapr module daprd
   # is built from, Strimzi's from its Maven artifact (tools/k8s/pom.xml), and the RabbitMQ

@@ -4,7 +4,8 @@
 # the pinned version (tools/k8s/go.mod, by tools/bootstrap.sh --with-cluster), Debian's containerd,
 # runc and CNI plugins, a pause image built from Kubernetes' pause.c. Everything lives in
 # .runtime/cluster (certificates, etcd, containerd's root, kubelet's root, logs); nothing is pulled.
-#   tools/cluster.sh up       start it (idempotent) and wait until the node is Ready
+#   tools/cluster.sh up       start it (idempotent), wait until the node is Ready, then install
+#                             CoreDNS and Dapr's control plane (Dapr's Helm chart, local images)
 #   tools/cluster.sh down     stop every process and pod it started, remove its network
 #   tools/cluster.sh status   what runs, and the node
 #   tools/cluster.sh kubectl ARGS...   kubectl with the cluster's admin kubeconfig
@@ -30,7 +31,7 @@ node_ip() { ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++)
 
 need() {
   [[ $(id -u) -eq 0 ]] || die "the node needs root (kubelet, containerd, iptables): run as root."
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl helm; do
     [[ -x "$BIN/$b" ]] || die "no $BIN/$b: run tools/bootstrap.sh --with-cluster first."
   done
   for c in containerd runc iptables openssl gcc; do
@@ -165,7 +166,8 @@ control_plane_up() {
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" --authorization-mode Node,RBAC \
-    --enable-admission-plugins NodeRestriction --enable-aggregator-routing=true --allow-privileged=true
+    --enable-admission-plugins NodeRestriction --enable-aggregator-routing=true --allow-privileged=true \
+    --kubelet-preferred-address-types InternalIP
   wait_for kube-apiserver 90 KUBECTL get --raw /readyz
   start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig "$C/controller-manager.kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --root-ca-file "$PKI/ca.crt" \
@@ -216,6 +218,34 @@ EOF
   wait_for "node $NODE Ready" 120 bash -c "'$BIN/kubectl' --kubeconfig '$C/admin.kubeconfig' get node $NODE -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
 }
 
+# CoreDNS, then Dapr's control plane the way users install it: Dapr's Helm chart (from the dapr
+# module the project builds daprd from), its images pointed at the ones tools/images.sh built.
+addons_up() {
+  for image in dapr daprd coredns; do
+    [[ -f "$RT/images/$image.tar" ]] || die "no image $image: tools/images.sh $image (after bootstrap --with-cluster)"
+    ctr --address "$SOCK" -n k8s.io images import "$RT/images/$image.tar" >/dev/null
+  done
+  KUBECTL apply -f "$ROOT/tools/cluster/coredns.yaml" >/dev/null
+  KUBECTL -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null
+  local dapr_version chart
+  dapr_version=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Version}}' github.com/dapr/dapr)
+  chart=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr)/charts/dapr
+  [[ -f "$chart/Chart.yaml" ]] || die "no Dapr chart at $chart (cd tools/daprd && go mod download github.com/dapr/dapr)"
+  local tag=0.1.0-SNAPSHOT
+  HELM_CACHE_HOME=$C/helm/cache HELM_CONFIG_HOME=$C/helm/config HELM_DATA_HOME=$C/helm/data \
+    "$BIN/helm" --kubeconfig "$C/admin.kubeconfig" upgrade --install dapr "$chart" \
+    --namespace dapr-system --create-namespace --wait --timeout 5m \
+    --set-string global.tag="${dapr_version#v}" \
+    --set global.scheduler.enabled=false --set global.actors.enabled=false \
+    --set global.imagePullPolicy=Never --set dapr_sidecar_injector.sidecarImagePullPolicy=Never \
+    --set dapr_operator.image.name=todo-events/dapr:$tag \
+    --set dapr_sentry.image.name=todo-events/dapr:$tag \
+    --set dapr_sidecar_injector.injectorImage.name=todo-events/dapr:$tag \
+    --set dapr_sidecar_injector.image.name=todo-events/daprd:$tag >"$C/logs/helm.log" 2>&1 \
+    || { tail -n 20 "$C/logs/helm.log" >&2; die "helm install of Dapr's chart failed (log: $C/logs/helm.log)"; }
+  say "Dapr ${dapr_version#v} installed from its chart: $(KUBECTL -n dapr-system get deploy -o name | tr '\n' ' ')"
+}
+
 up() {
   need
   IP=$(node_ip); [[ -n "$IP" ]] || die "cannot tell this machine's IP (ip -4 route get 1.1.1.1)"
@@ -226,6 +256,7 @@ up() {
   pause_image
   control_plane_up
   node_up
+  addons_up
   say "up in $((SECONDS - t0)) s: node $NODE ($IP) Ready; kubectl: tools/cluster.sh kubectl ..."
 }
 
@@ -245,8 +276,10 @@ down() {
     fi
   done
   pkill -f "containerd-shim-runc-v2 -namespace k8s.io -id .* -address $SOCK" 2>/dev/null || true
-  # What kubelet mounted for pods, the bridge, and kube-proxy's and the CNI plugins' rules.
-  grep " $C/kubelet/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  # What kubelet and containerd mounted (pod volumes, sandbox shm, root file systems, kubelet's
+  # own root), the pods' network namespaces, the bridge, kube-proxy's and the CNI plugins' rules.
+  awk -v c="$C" 'index($2, c) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  ip netns list 2>/dev/null | awk '/^cni-/ {print $1}' | xargs -r -n1 ip netns del 2>/dev/null || true
   ip link del todo0 2>/dev/null || true
   for t in nat filter mangle; do iptables-save -t $t | grep -q KUBE- && iptables -t $t -F && iptables -t $t -X 2>/dev/null; done || true
   iptables -t nat -S POSTROUTING 2>/dev/null | grep -e "CNI-" | sed 's/^-A/-D/' | xargs -r -L1 iptables -t nat 2>/dev/null || true
