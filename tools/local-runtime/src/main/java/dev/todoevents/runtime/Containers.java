@@ -56,24 +56,11 @@ public final class Containers {
   /**
    * Starts {@code args} (null: the image's own command) in image {@code image} as a process named
    * {@code name}; {@code writable} folders are mounted read-write (and given to the image's user),
-   * the project and every other absolute path in {@code args} or {@code env} read-only.
-   */
-  public static ManagedProcess start(
-      String name,
-      String image,
-      List<String> args,
-      Map<String, String> env,
-      List<Path> writable,
-      Path workDir,
-      Path log) {
-    return start(name, image, args, env, writable, List.of(), workDir, log);
-  }
-
-  /**
-   * Like {@link #start(String, String, List, Map, List, Path, Path)}, with {@code shared} folders
-   * that several containers write in (a sidecar's state-store file and notifications folder, in the
-   * system's folder): mounted read-write, and they and the folders of {@code env} in them made
-   * writable for everyone (as /tmp), since their other files stay the host's.
+   * the project and every other absolute path in {@code args} or {@code env} read-only. {@code
+   * shared} folders are ones several containers write in (a sidecar's state-store file and
+   * notifications folder, in the system's folder): mounted read-write, and they and the folders of
+   * {@code env} in them made writable for everyone (as /tmp), since their other files stay the
+   * host's.
    */
   public static ManagedProcess start(
       String name,

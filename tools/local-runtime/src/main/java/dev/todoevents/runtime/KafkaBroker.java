@@ -51,6 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
                   null,
                   env,
                   List.of(dataDir),
+                  List.of(),
                   dataDir,
                   dataDir.resolve("kafka.log"));
       return new KafkaBroker(port, start, dataDir, awaitStarted(start.get()));

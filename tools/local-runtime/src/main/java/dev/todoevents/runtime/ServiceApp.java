@@ -70,7 +70,7 @@ public final class ServiceApp implements AutoCloseable {
     Path log = workDir.resolve(appId + ".log");
     ManagedProcess p =
         Containers.enabled()
-            ? Containers.start(appId, image(), null, all, List.of(workDir), workDir, log)
+            ? Containers.start(appId, image(), null, all, List.of(workDir), List.of(), workDir, log)
             : ManagedProcess.start(appId, hostCommand(), all, workDir, log);
     try {
       process = p.awaitHttp(baseUrl() + "/q/health/ready", Duration.ofSeconds(90));
