@@ -2,6 +2,7 @@ package dev.todoevents.task.api;
 
 import dev.todoevents.service.ApiError;
 import dev.todoevents.service.Users;
+import dev.todoevents.task.domain.ConcurrentChange;
 import dev.todoevents.task.domain.PageCursor;
 import dev.todoevents.task.domain.Task;
 import dev.todoevents.task.domain.TaskNotFoundException;
@@ -100,8 +101,11 @@ public class TaskResource {
     if (body.isEmpty()) {
       throw new BadInput(ApiError.of("empty_update", "request body names no field to change"));
     }
+    UUID taskId = TaskParams.taskId(id);
     return TaskResponse.of(
-        tasks.update(users.current(), TaskParams.taskId(id), body.changes(), headers.context()));
+        ConcurrentChange.retried(
+            taskId,
+            () -> tasks.update(users.current(), taskId, body.changes(), headers.context())));
   }
 
   /** Same as PATCH: clients that only speak PUT get the same partial update. */
@@ -118,15 +122,19 @@ public class TaskResource {
   @Path("/{id}/complete")
   @Consumes(MediaType.WILDCARD)
   public TaskResponse complete(@PathParam("id") String id, @BeanParam CausalityHeaders headers) {
+    UUID taskId = TaskParams.taskId(id);
     return TaskResponse.of(
-        tasks.complete(users.current(), TaskParams.taskId(id), headers.context()));
+        ConcurrentChange.retried(
+            taskId, () -> tasks.complete(users.current(), taskId, headers.context())));
   }
 
   @DELETE
   @Path("/{id}")
   @Consumes(MediaType.WILDCARD)
   public Response delete(@PathParam("id") String id, @BeanParam CausalityHeaders headers) {
-    tasks.delete(users.current(), TaskParams.taskId(id), headers.context());
+    UUID taskId = TaskParams.taskId(id);
+    ConcurrentChange.retried(
+        taskId, () -> tasks.delete(users.current(), taskId, headers.context()));
     return Response.noContent().build();
   }
 }
