@@ -281,8 +281,13 @@ down() {
   awk -v c="$C" 'index($2, c) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   ip netns list 2>/dev/null | awk '/^cni-/ {print $1}' | xargs -r -n1 ip netns del 2>/dev/null || true
   ip link del todo0 2>/dev/null || true
-  for t in nat filter mangle; do iptables-save -t $t | grep -q KUBE- && iptables -t $t -F && iptables -t $t -X 2>/dev/null; done || true
-  iptables -t nat -S POSTROUTING 2>/dev/null | grep -e "CNI-" | sed 's/^-A/-D/' | xargs -r -L1 iptables -t nat 2>/dev/null || true
+  [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >>"$C/logs/kube-proxy.log" 2>&1 || true
+  for t in nat filter mangle; do iptables -t $t -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
+  # The bridge plugin's masquerade rules: one POSTROUTING rule and one chain per pod of ours.
+  local chains; chains=$(iptables -t nat -S POSTROUTING 2>/dev/null | awk '/todo-pods/ {print $NF}' | sort -u)
+  iptables -t nat -S POSTROUTING 2>/dev/null | grep 'todo-pods' | sed 's/^-A/-D/' \
+    | while read -r rule; do eval "iptables -t nat $rule" 2>/dev/null || true; done
+  for chain in $chains; do iptables -t nat -F "$chain" 2>/dev/null; iptables -t nat -X "$chain" 2>/dev/null; done || true
   say "down"
 }
 
