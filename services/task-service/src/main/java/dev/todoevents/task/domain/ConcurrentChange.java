@@ -4,6 +4,7 @@ import jakarta.persistence.OptimisticLockException;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.hibernate.StaleObjectStateException;
+import org.jboss.logging.Logger;
 
 /**
  * Runs a write of one task again when another transaction changed that task first (its version,
@@ -14,6 +15,7 @@ import org.hibernate.StaleObjectStateException;
 public final class ConcurrentChange {
 
   static final int ATTEMPTS = 3;
+  private static final Logger LOG = Logger.getLogger(ConcurrentChange.class);
 
   private ConcurrentChange() {}
 
@@ -32,6 +34,9 @@ public final class ConcurrentChange {
           throw new TaskConflictException(
               id, "changed " + ATTEMPTS + " times while this request ran; read it and retry");
         }
+        LOG.infof(
+            "task_id=%s changed by another transaction meanwhile (attempt %d of %d): running the write again",
+            id, attempt, ATTEMPTS);
       }
     }
   }
