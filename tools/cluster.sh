@@ -3,9 +3,13 @@
 # kube-controller-manager, kube-scheduler, kubelet and kube-proxy built from their Go modules at
 # the pinned version (tools/k8s/go.mod, by tools/bootstrap.sh --with-cluster), Debian's containerd,
 # runc and CNI plugins, a pause image built from Kubernetes' pause.c. Everything lives in
-# .runtime/cluster (certificates, etcd, containerd's root, kubelet's root, logs); nothing is pulled.
+# .runtime/cluster (certificates, etcd, containerd's root, kubelet's root, logs; TODO_CLUSTER_DIR
+# elsewhere); nothing is pulled. Its ports are picked free on `up` and kept in $C/ports until `down`.
 #   tools/cluster.sh up       start it (idempotent), wait until the node is Ready, then install
 #                             CoreDNS and Dapr's control plane (Dapr's Helm chart, local images)
+#   tools/cluster.sh deploy   import the system's images (tools/images.sh), make the Secrets and
+#                             apply k8s/overlays/node; waits until every pod is ready
+#   tools/cluster.sh undeploy delete the namespace todo-events
 #   tools/cluster.sh down     stop every process and pod it started, remove its network
 #   tools/cluster.sh status   what runs, and the node
 #   tools/cluster.sh kubectl ARGS...   kubectl with the cluster's admin kubeconfig
@@ -15,7 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
-C=$RT/cluster
+C=${TODO_CLUSTER_DIR:-$RT/cluster}
 BIN=$RT/k8s/bin
 PKI=$C/pki
 SOCK=$C/containerd/containerd.sock
@@ -59,7 +63,7 @@ apiVersion: v1
 kind: Config
 clusters:
 - name: todo
-  cluster: {certificate-authority: $PKI/ca.crt, server: "https://$IP:6443"}
+  cluster: {certificate-authority: $PKI/ca.crt, server: "https://$IP:$API_PORT"}
 users:
 - name: $1
   user: {client-certificate: $PKI/$2.crt, client-key: $PKI/$2.key}
@@ -68,6 +72,22 @@ contexts:
   context: {cluster: todo, user: $1}
 current-context: todo
 EOF
+}
+
+# The node's own ports (etcd, the control plane's, kubelet's, kube-proxy's), free when first picked
+# and kept in $C/ports until `down`, so that `up` again finds the same ones.
+PORT_NAMES="ETCD_PORT ETCD_PEER_PORT ETCD_METRICS_PORT API_PORT KCM_PORT SCHED_PORT KUBELET_PORT KUBELET_HEALTHZ_PORT PROXY_HEALTHZ_PORT PROXY_METRICS_PORT"
+ports() {
+  if [[ ! -f "$C/ports" ]]; then
+    # shellcheck disable=SC2086
+    python3 -c 'import socket, sys
+held = []
+for name in sys.argv[1:]:
+    s = socket.socket(); s.bind(("", 0)); held.append(s); print("%s=%d" % (name, s.getsockname()[1]))' $PORT_NAMES >"$C/ports.partial"
+    mv "$C/ports.partial" "$C/ports"
+  fi
+  # shellcheck disable=SC1091
+  source "$C/ports"
 }
 
 pki() {
@@ -155,12 +175,12 @@ pause_image() {
 control_plane_up() {
   mkdir -p "$C/etcd"
   start etcd "$BIN/etcd" --name todo --data-dir "$C/etcd" \
-    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
-    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster todo=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381
-  wait_for etcd 30 curl -sf http://127.0.0.1:2381/health
-  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers http://127.0.0.1:2379 \
-    --bind-address 0.0.0.0 --advertise-address "$IP" --secure-port 6443 \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "todo=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "http://127.0.0.1:$ETCD_METRICS_PORT"
+  wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_METRICS_PORT/health"
+  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 0.0.0.0 --advertise-address "$IP" --secure-port "$API_PORT" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" --kubelet-client-certificate "$PKI/admin.crt" --kubelet-client-key "$PKI/admin.key" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
@@ -170,12 +190,12 @@ control_plane_up() {
     --kubelet-preferred-address-types InternalIP
   wait_for kube-apiserver 90 KUBECTL get --raw /readyz
   start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig "$C/controller-manager.kubeconfig" \
-    --leader-elect=false --bind-address 127.0.0.1 --root-ca-file "$PKI/ca.crt" \
+    --leader-elect=false --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --root-ca-file "$PKI/ca.crt" \
     --service-account-private-key-file "$PKI/sa.key" --use-service-account-credentials=true \
     --service-cluster-ip-range "$SERVICE_CIDR" --cluster-signing-cert-file "$PKI/ca.crt" \
     --cluster-signing-key-file "$PKI/ca.key"
   start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$C/scheduler.kubeconfig" \
-    --leader-elect=false --bind-address 127.0.0.1
+    --leader-elect=false --bind-address 127.0.0.1 --secure-port "$SCHED_PORT"
 }
 
 node_up() {
@@ -196,6 +216,8 @@ clusterDomain: cluster.local
 clusterDNS: ["10.96.0.10"]
 resolvConf: /etc/resolv.conf
 readOnlyPort: 0
+port: $KUBELET_PORT
+healthzPort: $KUBELET_HEALTHZ_PORT
 protectKernelDefaults: false
 # Images cannot be pulled again here: never collect them, and evict on absolute free space only.
 imageGCHighThresholdPercent: 100
@@ -213,6 +235,8 @@ clusterCIDR: $POD_CIDR
 hostnameOverride: $NODE
 clientConnection: {kubeconfig: $C/proxy.kubeconfig}
 conntrack: {maxPerCore: 0}
+healthzBindAddress: 127.0.0.1:$PROXY_HEALTHZ_PORT
+metricsBindAddress: 127.0.0.1:$PROXY_METRICS_PORT
 EOF
   start kube-proxy "$BIN/kube-proxy" --config "$C/proxy.yaml"
   wait_for "node $NODE Ready" 120 bash -c "'$BIN/kubectl' --kubeconfig '$C/admin.kubeconfig' get node $NODE -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
@@ -220,11 +244,15 @@ EOF
 
 # CoreDNS, then Dapr's control plane the way users install it: Dapr's Helm chart (from the dapr
 # module the project builds daprd from), its images pointed at the ones tools/images.sh built.
-addons_up() {
-  for image in dapr daprd coredns; do
-    [[ -f "$RT/images/$image.tar" ]] || die "no image $image: tools/images.sh $image (after bootstrap --with-cluster)"
+import_images() { # import_images NAME...: .runtime/images/NAME.tar into the node's containerd
+  for image in "$@"; do
+    [[ -f "$RT/images/$image.tar" ]] || die "no image $image: tools/images.sh $image (docs/containers.md)"
     ctr --address "$SOCK" -n k8s.io images import "$RT/images/$image.tar" >/dev/null
   done
+}
+
+addons_up() {
+  import_images dapr daprd coredns
   KUBECTL apply -f "$ROOT/tools/cluster/coredns.yaml" >/dev/null
   KUBECTL -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null
   local dapr_version chart
@@ -251,6 +279,11 @@ up() {
   IP=$(node_ip); [[ -n "$IP" ]] || die "cannot tell this machine's IP (ip -4 route get 1.1.1.1)"
   mkdir -p "$C/logs"
   local t0=$SECONDS
+  # One node per machine: the bridge, pod network and node name are fixed (see the top).
+  if ip link show todo0 >/dev/null 2>&1 && ! { [[ -f "$C/kubelet.pid" ]] && kill -0 "$(cat "$C/kubelet.pid")" 2>/dev/null; }; then
+    die "another node of tools/cluster.sh runs here (its bridge todo0 exists): tools/cluster.sh down (with its TODO_CLUSTER_DIR) first"
+  fi
+  ports
   pki
   containerd_up
   pause_image
@@ -258,6 +291,56 @@ up() {
   node_up
   addons_up
   say "up in $((SECONDS - t0)) s: node $NODE ($IP) Ready; kubectl: tools/cluster.sh kubectl ..."
+}
+
+APPS=(task-service audit-service recurring-task-service notification-service realtime-service stats-service)
+
+# The system on the node: its images, the Secrets k8s/ names (made once, random; docs/kubernetes.md
+# lists them), DevIssuer's public key for users' tokens (tools/dev-token.sh), the overlay.
+deploy() {
+  [[ -f "$C/admin.kubeconfig" ]] && KUBECTL get --raw /readyz >/dev/null 2>&1 || die "the cluster is not up: tools/cluster.sh up"
+  local t0=$SECONDS key=${TODO_AUTH_KEY:-$RT/dev-issuer/public.pem} ns=(-n todo-events)
+  [[ -s "$key" ]] || die "no users' key at $key: tools/dev-token.sh --init (or TODO_AUTH_KEY=<a public key PEM>)"
+  import_images "${APPS[@]}" kafka postgres
+  KUBECTL apply -f "$ROOT/k8s/base/namespace.yaml" >/dev/null
+  secret() { # secret NAME KEY=VALUE...: created when missing, never replaced (rotation: docs/kubernetes.md)
+    local name=$1; shift
+    KUBECTL "${ns[@]}" get secret "$name" >/dev/null 2>&1 && return
+    KUBECTL "${ns[@]}" create secret generic "$name" "${@/#/--from-literal=}" >/dev/null
+  }
+  local pw; pw=$(KUBECTL "${ns[@]}" get secret todo-db -o jsonpath='{.data.password}' 2>/dev/null | base64 -d || true)
+  [[ -n "$pw" ]] || pw=$(openssl rand -hex 16)
+  secret todo-db username=todo password="$pw" \
+    task-jdbc-url=jdbc:postgresql://todo-postgres:5432/tasks audit-jdbc-url=jdbc:postgresql://todo-postgres:5432/audit \
+    state-connection-string="host=todo-postgres user=todo password=$pw dbname=todo"
+  for app in "${APPS[@]}"; do
+    secret "$app-dapr-api-token" token="$(openssl rand -hex 32)"
+    secret "$app-app-api-token" token="$(openssl rand -hex 32)"
+  done
+  KUBECTL "${ns[@]}" create configmap todo-auth-key --from-file=public.pem="$key" --dry-run=client -o yaml \
+    | KUBECTL apply -f - >/dev/null
+  # Kafka, PostgreSQL and the topics first: a sidecar whose broker is not up yet exits (Dapr fails
+  # on a component it cannot initialise) and Kubernetes restarts it with a growing back-off.
+  # Applying everything at once also converges, only slower.
+  apply() { KUBECTL apply -k "$ROOT/k8s/overlays/node" "$@" >>"$C/logs/deploy.log" 2>&1 \
+    || { cat "$C/logs/deploy.log" >&2; die "kubectl apply -k k8s/overlays/node failed"; }; }
+  : >"$C/logs/deploy.log"
+  apply -l 'app.kubernetes.io/name in (todo-kafka,todo-postgres,todo-topics)'
+  KUBECTL "${ns[@]}" wait --for=condition=complete job/todo-topics --timeout=300s >/dev/null \
+    || die "the topics Job did not finish: tools/cluster.sh kubectl -n todo-events logs job/todo-topics"
+  KUBECTL "${ns[@]}" rollout status statefulset/todo-postgres --timeout=120s >/dev/null \
+    || die "PostgreSQL is not ready: tools/cluster.sh kubectl -n todo-events logs todo-postgres-0"
+  apply
+  for app in "${APPS[@]}"; do
+    KUBECTL "${ns[@]}" rollout status "deployment/$app" --timeout=300s >/dev/null \
+      || die "$app is not ready: tools/cluster.sh kubectl -n todo-events describe pod -l app.kubernetes.io/name=$app"
+  done
+  say "system ready in $((SECONDS - t0)) s: $(KUBECTL "${ns[@]}" get pods --no-headers | awk '{print $1 " " $2}' | tr '\n' ' ')"
+}
+
+undeploy() {
+  KUBECTL delete namespace todo-events --ignore-not-found --timeout=120s >/dev/null
+  say "namespace todo-events deleted"
 }
 
 down() {
@@ -283,6 +366,7 @@ down() {
   ip link del todo0 2>/dev/null || true
   [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >>"$C/logs/kube-proxy.log" 2>&1 || true
   for t in nat filter mangle; do iptables -t $t -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
+  rm -f "$C/ports"
   # The bridge plugin's masquerade rules: one POSTROUTING rule and one chain per pod of ours.
   local chains; chains=$(iptables -t nat -S POSTROUTING 2>/dev/null | awk '/todo-pods/ {print $NF}' | sort -u)
   iptables -t nat -S POSTROUTING 2>/dev/null | grep 'todo-pods' | sed 's/^-A/-D/' \
@@ -305,7 +389,9 @@ status() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  deploy) deploy ;;
+  undeploy) undeploy ;;
   status) status ;;
   kubectl) shift; KUBECTL "$@" ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac

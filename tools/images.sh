@@ -6,6 +6,7 @@
 #                                      PostgreSQL package), stats-service, on those bases
 #   todo-events/kafka                  Kafka's Maven Central jars on the JRE base (KRaft, one node)
 #   todo-events/daprd                  the daprd tools/bootstrap.sh built (static), nothing else
+#   todo-events/postgres               Debian's PostgreSQL 15 (the cluster's and compose's database)
 #   todo-events/dapr, coredns          tools/cluster.sh's: Dapr's operator, injector and Sentry;
 #                                      CoreDNS (only when named: they need bootstrap --with-cluster)
 # Each is .runtime/images/<name>.tar: an OCI image layout that is also a `docker save` archive.
@@ -29,7 +30,8 @@ SUITE=bookworm
 MIRROR=${TODO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 JAVA_APPS=(task-service audit-service recurring-task-service notification-service realtime-service)
 ALL=("${JAVA_APPS[@]}" stats-service kafka daprd)
-CLUSTER=(dapr coredns) # tools/cluster.sh's own (bootstrap --with-cluster builds their binaries)
+# Only when named: the cluster's and compose's own (dapr and coredns need bootstrap --with-cluster).
+CLUSTER=(postgres dapr coredns)
 say() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -117,10 +119,11 @@ static_image() {
 
 needs_jre=0; needs_python=0
 for w in "${WANT[@]}"; do
-  case "$w" in stats-service) needs_python=1 ;; daprd|dapr|coredns) ;; *) needs_jre=1 ;; esac
+  case "$w" in stats-service) needs_python=1 ;; daprd|dapr|coredns|postgres) ;; *) needs_jre=1 ;; esac
 done
 ((needs_jre)) && JRE=$(base_layer jre-base openjdk-17-jre-headless ca-certificates)
 ((needs_python)) && PY=$(base_layer python-base python3 ca-certificates)
+[[ " ${WANT[*]} " == *" postgres "* ]] && PG=$(base_layer postgres-base postgresql-15)
 
 mapfile -t JVM_FLAGS < <(grep -v '^#' "$ROOT/tools/local-runtime/src/main/resources/dev/todoevents/runtime/app-jvm.flags" | sed '/^\s*$/d')
 json_array() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@"; }
@@ -157,6 +160,13 @@ for w in "${WANT[@]}"; do
       image kafka --layer "$JRE" --layer "$(app_layer kafka "$stage" opt/kafka)" --user 10001:10001 \
         --workdir /opt/kafka --env "PATH=/usr/sbin:/usr/bin:/sbin:/bin" --env KAFKA_DATA=/var/lib/kafka \
         --port 9092 --entrypoint '["/opt/kafka/entrypoint.sh"]'
+      ;;
+    postgres)
+      stage=$OUT/stage/postgres; rm -rf "$stage"; mkdir -p "$stage"
+      cp "$ROOT/tools/images/postgres-entrypoint.sh" "$stage/entrypoint.sh"; chmod 755 "$stage/entrypoint.sh"
+      image postgres --layer "$PG" --layer "$(app_layer postgres "$stage" usr/local/bin)" --user 10001:10001 \
+        --env "PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+        --env PGDATA=/var/lib/postgresql/data --port 5432 --entrypoint '["/usr/local/bin/entrypoint.sh"]'
       ;;
     daprd)
       # No entrypoint: Dapr's injector sets the sidecar's args to ["/daprd", ...] with no command,

@@ -15,5 +15,5 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers --with-docs --with-containers
+"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers --with-docs --with-cluster
 exec "$ROOT/mvnw" -B verify "$@"

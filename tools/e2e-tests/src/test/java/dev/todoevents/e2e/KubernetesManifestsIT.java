@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.todoevents.contracts.Topic;
 import dev.todoevents.runtime.KubeApiServer;
 import dev.todoevents.runtime.ProjectPaths;
+import dev.todoevents.runtime.TopicAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesManifestsIT {
 
-  private static final List<String> OVERLAYS = List.of("local", "redpanda", "confluent-cloud");
+  private static final List<String> OVERLAYS =
+      List.of("local", "redpanda", "confluent-cloud", "node");
   private static final List<String> APPS =
       List.of(
           "task-service",
@@ -129,7 +132,12 @@ class KubernetesManifestsIT {
         if (overlay.equals("local")) {
           assertStrimziUsers(objects);
         }
-        assertScaledOnLag(overlay, objects);
+        if (overlay.equals("node")) {
+          // tools/cluster.sh's node: no KEDA; its topic Job makes TopicAdmin's topics.
+          assertTopicJobMakesTopicAdminsTopics(objects);
+        } else {
+          assertScaledOnLag(overlay, objects);
+        }
       }
       System.out.println(
           "[k8s] per-app token Secrets, default-deny ingress, and a KafkaUser per app (ACLs == topic scopes) checked");
@@ -405,6 +413,17 @@ class KubernetesManifestsIT {
    * (Strimzi), and its TriggerAuthentication exists. On Strimzi KEDA has a KafkaUser that may only
    * describe, and the listener's network policy lets the KEDA operator in.
    */
+  /** The node overlay's topic list (name, partitions, retention) is TopicAdmin's, default 3. */
+  private static void assertTopicJobMakesTopicAdminsTopics(List<JsonNode> objects) {
+    List<String> expected =
+        TopicAdmin.specs(Topic.DEFAULT_PARTITIONS).stream()
+            .map(t -> t.name() + " " + t.numPartitions() + " " + t.configs().get("retention.ms"))
+            .toList();
+    String listed = named(objects, "ConfigMap", "todo-topics").at("/data/topics").asText();
+    assertThat(listed.lines().filter(l -> !l.isBlank()).toList())
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   private static void assertScaledOnLag(String overlay, List<JsonNode> objects) {
     List<JsonNode> scaled = ofKind(objects, "ScaledObject");
     assertThat(scaled)

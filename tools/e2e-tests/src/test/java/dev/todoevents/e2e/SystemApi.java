@@ -34,9 +34,14 @@ final class SystemApi {
 
   /** POST /tasks as {@code user}: the new task's id (201 asserted). */
   static String createTask(ServiceApp tasks, String user, String title) {
+    return createTask(tasks.baseUrl(), user, title);
+  }
+
+  /** POST /tasks as {@code user} on task-service at {@code tasksUrl}: the new task's id. */
+  static String createTask(String tasksUrl, String user, String title) {
     Http.Reply r =
         Http.post(
-            tasks.baseUrl() + "/tasks",
+            tasksUrl + "/tasks",
             "{\"title\":\"" + title + "\"}",
             "application/json",
             Stack.auth(user));
@@ -46,9 +51,14 @@ final class SystemApi {
 
   /** A task of {@code user} with a reminder at {@code remindAt}: its id. */
   static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
+    return createReminder(tasks.baseUrl(), user, title, remindAt);
+  }
+
+  /** A task of {@code user} with a reminder, on task-service at {@code tasksUrl}: its id. */
+  static String createReminder(String tasksUrl, String user, String title, Instant remindAt) {
     Http.Reply r =
         Http.post(
-            tasks.baseUrl() + "/tasks",
+            tasksUrl + "/tasks",
             "{\"title\":\"" + title + "\",\"remind_at\":\"" + remindAt + "\"}",
             "application/json",
             Stack.auth(user));

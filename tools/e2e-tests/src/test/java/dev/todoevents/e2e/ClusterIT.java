@@ -1,0 +1,298 @@
+package dev.todoevents.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.contracts.Recurrence;
+import dev.todoevents.runtime.DevIssuer;
+import dev.todoevents.runtime.LiveClient;
+import dev.todoevents.runtime.ManagedProcess;
+import dev.todoevents.runtime.ProjectPaths;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The system on a real single-node Kubernetes (tools/cluster.sh: etcd, the control plane, kubelet,
+ * containerd and runc, Dapr's control plane from its Helm chart) from the images of
+ * tools/images.sh, applied with {@code kubectl apply -k k8s/overlays/node}: Dapr's injector adds
+ * the sidecars from the annotations, the operator serves the components, Sentry gives each its mTLS
+ * identity. Reached only through {@code kubectl port-forward}, as a user would. The node is its own
+ * (TODO_CLUSTER_DIR in this test's folder) and is taken down at the end, whatever happens.
+ */
+@Tag("cluster")
+class ClusterIT {
+
+  private static final List<String> APPS =
+      List.of(
+          AppIds.TASK_SERVICE,
+          AppIds.AUDIT_SERVICE,
+          AppIds.RECURRING_TASK_SERVICE,
+          AppIds.NOTIFICATION_SERVICE,
+          AppIds.REALTIME_SERVICE,
+          AppIds.STATS_SERVICE);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern FORWARDING =
+      Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");
+
+  @Test
+  void theSystemRunsOnASingleNodeClusterWithDaprInjected() throws Exception {
+    Path work = WorkDirs.create("cluster");
+    Map<String, String> env =
+        Map.of(
+            "TODO_CLUSTER_DIR", work.resolve("node").toString(),
+            "TODO_AUTH_KEY", DevIssuer.shared().publicKeyFile().toString());
+    long t0 = System.nanoTime();
+    List<String> images = new ArrayList<>(List.of("tools/images.sh"));
+    images.addAll(APPS);
+    images.addAll(List.of("kafka", "postgres", "daprd", "dapr", "coredns"));
+    run(work, env, "images", Duration.ofMinutes(15), images);
+    double imagesS = seconds(t0);
+    try {
+      long t1 = System.nanoTime();
+      run(work, env, "cluster-up", Duration.ofMinutes(10), List.of("tools/cluster.sh", "up"));
+      double upS = seconds(t1);
+      long t2 = System.nanoTime();
+      run(work, env, "deploy", Duration.ofMinutes(15), List.of("tools/cluster.sh", "deploy"));
+      double readyS = seconds(t2);
+      System.out.printf(
+          "[cluster] images %.1f s, cluster up %.1f s, system ready %.1f s%n",
+          imagesS, upS, readyS);
+
+      assertInjected(work, env);
+
+      long t3 = System.nanoTime();
+      flow(work, env);
+      System.out.printf("[cluster] flow %.1f s%n", seconds(t3));
+
+      long t4 = System.nanoTime();
+      auditPodDeletedMidStream(work, env);
+      System.out.printf(
+          "[cluster] audit pod deleted mid-stream, all audited once in %.1f s%n", seconds(t4));
+      System.out.println(
+          "[cluster] "
+              + kubectl(work, env, "pods-all", "get", "pods", "-A", "--no-headers")
+                  .replace('\n', ';'));
+    } finally {
+      run(work, env, "cluster-down", Duration.ofMinutes(3), List.of("tools/cluster.sh", "down"));
+    }
+  }
+
+  /** Each app's pod has Dapr's sidecar, added by the injector with the app's annotations. */
+  private static void assertInjected(Path work, Map<String, String> env) throws Exception {
+    JsonNode pods =
+        JSON.readTree(kubectl(work, env, "pods", "-n", "todo-events", "get", "pods", "-o", "json"));
+    for (String app : APPS) {
+      JsonNode pod =
+          StreamSupport.stream(pods.get("items").spliterator(), false)
+              .filter(p -> app.equals(p.at("/metadata/labels/app.kubernetes.io~1name").asText()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no pod of " + app));
+      JsonNode daprd =
+          StreamSupport.stream(pod.at("/spec/containers").spliterator(), false)
+              .filter(c -> c.get("name").asText().equals("daprd"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(app + " has no injected daprd: " + pod));
+      String args = daprd.get("args").toString();
+      assertThat(args)
+          .as("%s's sidecar", app)
+          .contains("\"--app-id\",\"" + app + "\"")
+          .contains("\"--enable-mtls\"")
+          .contains(app.equals(AppIds.TASK_SERVICE) ? "task-service-config" : "todo-config");
+      assertThat(daprd.get("image").asText()).isEqualTo("todo-events/daprd:0.1.0-SNAPSHOT");
+      assertThat(pod.at("/status/phase").asText()).isEqualTo("Running");
+    }
+  }
+
+  /**
+   * As a user: a task audited, a reminder notified, a recurring task's next occurrence created
+   * through service invocation, a WebSocket frame; another user reads none of it.
+   */
+  private static void flow(Path work, Map<String, String> env) throws Exception {
+    try (Forward tasks = Forward.open(work, env, AppIds.TASK_SERVICE, 8081);
+        Forward audit = Forward.open(work, env, AppIds.AUDIT_SERVICE, 8082);
+        Forward notifications = Forward.open(work, env, AppIds.NOTIFICATION_SERVICE, 8084);
+        Forward live = Forward.open(work, env, AppIds.REALTIME_SERVICE, 8085)) {
+      String user = "cluster-" + UUID.randomUUID();
+      try (LiveClient ws = LiveClient.connect(live.url(), DevIssuer.shared().token(user))) {
+        String task = SystemApi.createTask(tasks.url(), user, "on the cluster");
+        await("the task's audit entry")
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> audited(audit.url(), user, "task_id=" + task).size() == 1);
+        await("the task's WebSocket frame")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> !ws.updatesOf(task).isEmpty());
+      }
+      String reminded =
+          SystemApi.createReminder(tasks.url(), user, "soon", Instant.now().plusSeconds(2));
+      await("the reminder's notification")
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                Http.Reply r = Http.get(notifications.url() + "/notifications", Stack.auth(user));
+                return r.status() == 200 && r.body().toString().contains(reminded);
+              });
+      Http.Reply recurring =
+          Http.post(
+              tasks.url() + "/tasks",
+              "{\"title\":\"weekly\",\"recurrence\":\"weekly\",\"due_at\":\""
+                  + Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
+                  + "\"}",
+              "application/json",
+              Stack.auth(user));
+      assertThat(recurring.status()).as("%s", recurring.body()).isEqualTo(201);
+      String first = recurring.body().get("id").asText();
+      assertThat(
+              Http.post(
+                      tasks.url() + "/tasks/" + first + "/complete",
+                      "",
+                      "application/json",
+                      Stack.auth(user))
+                  .status())
+          .isEqualTo(200);
+      String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
+      await("the next occurrence, made by recurring-task-service through service invocation")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Http.get(tasks.url() + "/tasks/" + next, Stack.auth(user)).status() == 200);
+      // Owners only: another user sees neither the task nor its audit entries.
+      assertThat(Http.get(tasks.url() + "/tasks/" + next, Stack.auth("someone-else")).status())
+          .isEqualTo(404);
+      assertThat(
+              Http.get(audit.url() + "/audit?user_id=" + user, Stack.auth("someone-else")).status())
+          .isEqualTo(403);
+    }
+  }
+
+  /**
+   * Tasks keep coming while audit-service's pod is deleted; Kubernetes starts a new one, which
+   * reads on from the group's committed offsets: every created event is audited exactly once.
+   */
+  private static void auditPodDeletedMidStream(Path work, Map<String, String> env)
+      throws Exception {
+    String user = "cluster-stream-" + UUID.randomUUID();
+    int total = 40;
+    Set<String> created = new HashSet<>();
+    try (Forward tasks = Forward.open(work, env, AppIds.TASK_SERVICE, 8081)) {
+      AtomicInteger sent = new AtomicInteger();
+      for (int i = 0; i < total; i++) {
+        created.add(SystemApi.createTask(tasks.url(), user, "stream " + sent.incrementAndGet()));
+        if (i == total / 2) {
+          kubectl(
+              work,
+              env,
+              "delete-audit-pod",
+              "-n",
+              "todo-events",
+              "delete",
+              "pod",
+              "-l",
+              "app.kubernetes.io/name=audit-service",
+              "--wait=false");
+        }
+        Thread.sleep(100);
+      }
+    }
+    kubectl(
+        work,
+        env,
+        "audit-rollout",
+        "-n",
+        "todo-events",
+        "rollout",
+        "status",
+        "deployment/audit-service",
+        "--timeout=300s");
+    try (Forward audit = Forward.open(work, env, AppIds.AUDIT_SERVICE, 8082)) {
+      await("every created event audited")
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> audited(audit.url(), user, "event_type=todo.task.created").size() >= total);
+      List<JsonNode> entries = audited(audit.url(), user, "event_type=todo.task.created");
+      List<String> events = entries.stream().map(e -> e.get("event_id").asText()).toList();
+      assertThat(events).as("each event once").doesNotHaveDuplicates().hasSize(total);
+      assertThat(entries.stream().map(e -> e.get("task_id").asText()).toList())
+          .containsExactlyInAnyOrderElementsOf(created);
+    }
+  }
+
+  private static List<JsonNode> audited(String auditUrl, String user, String query) {
+    Http.Reply r =
+        Http.get(auditUrl + "/audit?user_id=" + user + "&limit=500&" + query, Stack.auth(user));
+    if (r.status() != 200) {
+      return List.of();
+    }
+    return StreamSupport.stream(r.body().spliterator(), false).toList();
+  }
+
+  /** {@code kubectl port-forward svc/APP :PORT} on a free local port, stopped on close. */
+  private record Forward(ManagedProcess process, String url) implements AutoCloseable {
+    static Forward open(Path work, Map<String, String> env, String app, int port) {
+      ManagedProcess p =
+          ManagedProcess.start(
+              "port-forward-" + app,
+              List.of(
+                  root("tools/cluster.sh"),
+                  "kubectl",
+                  "-n",
+                  "todo-events",
+                  "port-forward",
+                  "svc/" + app,
+                  ":" + port),
+              env,
+              work,
+              work.resolve("logs")
+                  .resolve("port-forward-" + app + "-" + UUID.randomUUID() + ".log"));
+      p.awaitLog("Forwarding from 127.0.0.1:", Duration.ofSeconds(30));
+      Matcher m = FORWARDING.matcher(p.output());
+      assertThat(m.find()).as("port-forward said: %s", p.output()).isTrue();
+      return new Forward(p, "http://127.0.0.1:" + m.group(1));
+    }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+
+  private static String kubectl(Path work, Map<String, String> env, String what, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("tools/cluster.sh", "kubectl"));
+    cmd.addAll(List.of(args));
+    return run(work, env, "kubectl-" + what, Duration.ofMinutes(6), cmd);
+  }
+
+  private static String run(
+      Path work, Map<String, String> env, String name, Duration timeout, List<String> command) {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.set(0, root(cmd.get(0)));
+    ManagedProcess p =
+        ManagedProcess.start(
+            name, cmd, env, ProjectPaths.root(), work.resolve("logs").resolve(name + ".log"));
+    int rc = p.awaitExit(timeout);
+    assertThat(rc).as("%s exited %d:%n%s", String.join(" ", command), rc, p.tail(40)).isZero();
+    return p.output();
+  }
+
+  private static String root(String relative) {
+    return ProjectPaths.root().resolve(relative).toString();
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}
