@@ -58,7 +58,7 @@ cert() { # cert NAME SUBJECT [SANs]
 }
 
 kubeconfig() { # kubeconfig NAME CERT
-  cat >"$C/$1.kubeconfig" <<EOF
+  write "$C/$1.kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -109,6 +109,14 @@ pki() {
 }
 
 # ---- processes ------------------------------------------------------------------------------
+# write FILE < content: replaces FILE only when the content differs. kube-proxy exits when its
+# config file is written, and `up` again must leave running processes alone.
+write() {
+  local tmp=$1.new
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 start() { # start NAME COMMAND... : in the background, its log and pid in $C
   local name=$1; shift
   if [[ -f "$C/$name.pid" ]] && kill -0 "$(cat "$C/$name.pid")" 2>/dev/null; then return; fi
@@ -124,7 +132,7 @@ wait_for() { # wait_for WHAT SECONDS COMMAND...
 
 containerd_up() {
   mkdir -p "$C/containerd" "$C/cni/net.d"
-  cat >"$C/containerd/config.toml" <<EOF
+  write "$C/containerd/config.toml" <<EOF
 version = 2
 root = "$C/containerd/root"
 state = "$C/containerd/state"
@@ -147,7 +155,7 @@ state = "$C/containerd/state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$C/cni/net.d"
 EOF
-  cat >"$C/cni/net.d/10-bridge.conflist" <<EOF
+  write "$C/cni/net.d/10-bridge.conflist" <<EOF
 {"cniVersion": "0.4.0", "name": "todo-pods", "plugins": [
   {"type": "bridge", "bridge": "todo0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
    "ipam": {"type": "host-local", "ranges": [[{"subnet": "$POD_CIDR"}]], "routes": [{"dst": "0.0.0.0/0"}],
@@ -200,7 +208,7 @@ control_plane_up() {
 
 node_up() {
   mkdir -p "$C/kubelet"
-  cat >"$C/kubelet.yaml" <<EOF
+  write "$C/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 failCgroupV1: false
@@ -227,7 +235,7 @@ EOF
   sysctl -qw net.ipv4.ip_forward=1
   start kubelet "$BIN/kubelet" --config "$C/kubelet.yaml" --kubeconfig "$C/kubelet.kubeconfig" \
     --root-dir "$C/kubelet" --node-ip "$IP" --hostname-override "$NODE"
-  cat >"$C/proxy.yaml" <<EOF
+  write "$C/proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
@@ -259,7 +267,15 @@ addons_up() {
   dapr_version=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Version}}' github.com/dapr/dapr)
   chart=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr)/charts/dapr
   [[ -f "$chart/Chart.yaml" ]] || die "no Dapr chart at $chart (cd tools/daprd && go mod download github.com/dapr/dapr)"
-  local tag=0.1.0-SNAPSHOT
+  local tag=0.1.0-SNAPSHOT probes=()
+  # The chart's probes allow 15 s (period 3 s x 5, 1 s timeout): on 2 cores, while six JVMs and
+  # Kafka start, Sentry's /healthz answered late, kubelet restarted it, and every sidecar asking it
+  # for an identity then exited ("failed to retrieve the initial identity"). 60 s here.
+  for c in dapr_sentry dapr_operator dapr_sidecar_injector; do
+    for p in livenessProbe readinessProbe; do
+      probes+=(--set "$c.$p.periodSeconds=10" --set "$c.$p.failureThreshold=6")
+    done
+  done
   HELM_CACHE_HOME=$C/helm/cache HELM_CONFIG_HOME=$C/helm/config HELM_DATA_HOME=$C/helm/data \
     "$BIN/helm" --kubeconfig "$C/admin.kubeconfig" upgrade --install dapr "$chart" \
     --namespace dapr-system --create-namespace --wait --timeout 5m \
@@ -269,7 +285,8 @@ addons_up() {
     --set dapr_operator.image.name=todo-events/dapr:$tag \
     --set dapr_sentry.image.name=todo-events/dapr:$tag \
     --set dapr_sidecar_injector.injectorImage.name=todo-events/dapr:$tag \
-    --set dapr_sidecar_injector.image.name=todo-events/daprd:$tag >"$C/logs/helm.log" 2>&1 \
+    --set dapr_sidecar_injector.image.name=todo-events/daprd:$tag \
+    "${probes[@]}" >"$C/logs/helm.log" 2>&1 \
     || { tail -n 20 "$C/logs/helm.log" >&2; die "helm install of Dapr's chart failed (log: $C/logs/helm.log)"; }
   say "Dapr ${dapr_version#v} installed from its chart: $(KUBECTL -n dapr-system get deploy -o name | tr '\n' ' ')"
 }
@@ -375,6 +392,19 @@ down() {
   say "down"
 }
 
+# Resident memory of the node: its processes and everything its pods run (the shims' trees).
+node_rss_mb() {
+  local roots; roots=$(cat "$C"/*.pid 2>/dev/null; pgrep -f "containerd-shim-runc-v2 -namespace k8s.io -id .* -address $SOCK" || true)
+  ps -eo pid=,ppid=,rss= | awk -v roots="$(echo $roots)" '
+    BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) mine[r[i]] = 1 }
+    { pid[NR] = $1; ppid[NR] = $2; rss[NR] = $3 }
+    END {
+      for (grew = 1; grew;) { grew = 0; for (i = 1; i <= NR; i++) if (!(pid[i] in mine) && (ppid[i] in mine)) { mine[pid[i]] = 1; grew = 1 } }
+      for (i = 1; i <= NR; i++) if (pid[i] in mine) total += rss[i]
+      printf "%.0f\n", total / 1024
+    }'
+}
+
 status() {
   for p in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     if [[ -f "$C/$p.pid" ]] && kill -0 "$(cat "$C/$p.pid")" 2>/dev/null; then
@@ -384,6 +414,7 @@ status() {
     fi
   done
   [[ -f "$C/admin.kubeconfig" ]] && KUBECTL get nodes -o wide 2>/dev/null || true
+  echo "RSS of the node and its pods: $(node_rss_mb) MB"
 }
 
 case "${1:-}" in

@@ -157,6 +157,8 @@ for w in "${WANT[@]}"; do
       cp -r "$RT/kafka/libs" "$stage/libs"; rm -f "$stage/libs/"*.stamp
       cp "$ROOT/tools/images/kafka-entrypoint.sh" "$stage/entrypoint.sh"; chmod 755 "$stage/entrypoint.sh"
       cp "$ROOT/tools/images/kafka-log4j2.properties" "$stage/log4j2.properties"
+      cp "$ROOT/tools/images/kafka-create-topics.sh" "$stage/create-topics.sh"; chmod 755 "$stage/create-topics.sh"
+      cp "$ROOT/tools/images/kafka-topics.txt" "$stage/topics.txt"
       image kafka --layer "$JRE" --layer "$(app_layer kafka "$stage" opt/kafka)" --user 10001:10001 \
         --workdir /opt/kafka --env "PATH=/usr/sbin:/usr/bin:/sbin:/bin" --env KAFKA_DATA=/var/lib/kafka \
         --port 9092 --entrypoint '["/opt/kafka/entrypoint.sh"]'

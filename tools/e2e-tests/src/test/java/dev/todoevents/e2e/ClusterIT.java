@@ -85,10 +85,12 @@ class ClusterIT {
       auditPodDeletedMidStream(work, env);
       System.out.printf(
           "[cluster] audit pod deleted mid-stream, all audited once in %.1f s%n", seconds(t4));
+      String status =
+          run(work, env, "status", Duration.ofMinutes(1), List.of("tools/cluster.sh", "status"));
       System.out.println(
           "[cluster] "
-              + kubectl(work, env, "pods-all", "get", "pods", "-A", "--no-headers")
-                  .replace('\n', ';'));
+              + status.lines().filter(l -> l.startsWith("RSS")).findFirst().orElse(status));
+      System.out.print(kubectl(work, env, "pods-all", "get", "pods", "-A"));
     } finally {
       run(work, env, "cluster-down", Duration.ofMinutes(3), List.of("tools/cluster.sh", "down"));
     }
