@@ -91,6 +91,19 @@ app_layer() {
   echo "$layer"
 }
 
+# Empty folders owned by the image's user, for volumes (Docker gives a new named volume the
+# ownership of the folder it mounts on): data_layer NAME PARENT DIR... makes PARENT/DIR (PARENT
+# itself stays root's; no leading /).
+data_layer() {
+  local name=$1 parent=$2; shift 2
+  local stage=$OUT/stage/$name-data; rm -rf "$stage"; mkdir -p "$stage"
+  for d in "$@"; do mkdir -p "$stage/$d"; done
+  local layer=$OUT/layers/$name-data.tar.gz
+  mkdir -p "$OUT/layers"
+  $IMG layer "$stage" "$layer" --prefix "$parent" --owner 10001:10001 >/dev/null
+  echo "$layer"
+}
+
 image() { # image NAME ARGS... (image.py image's options)
   local name=$1; shift
   local digest; digest=$($IMG image "$OUT/$name.tar" --name "todo-events/$name:$TAG" \
@@ -159,25 +172,31 @@ for w in "${WANT[@]}"; do
       cp "$ROOT/tools/images/kafka-log4j2.properties" "$stage/log4j2.properties"
       cp "$ROOT/tools/images/kafka-create-topics.sh" "$stage/create-topics.sh"; chmod 755 "$stage/create-topics.sh"
       cp "$ROOT/tools/images/kafka-topics.txt" "$stage/topics.txt"
-      image kafka --layer "$JRE" --layer "$(app_layer kafka "$stage" opt/kafka)" --user 10001:10001 \
+      image kafka --layer "$JRE" --layer "$(app_layer kafka "$stage" opt/kafka)" \
+        --layer "$(data_layer kafka var/lib kafka)" --user 10001:10001 \
         --workdir /opt/kafka --env "PATH=/usr/sbin:/usr/bin:/sbin:/bin" --env KAFKA_DATA=/var/lib/kafka \
         --port 9092 --entrypoint '["/opt/kafka/entrypoint.sh"]'
       ;;
     postgres)
       stage=$OUT/stage/postgres; rm -rf "$stage"; mkdir -p "$stage"
       cp "$ROOT/tools/images/postgres-entrypoint.sh" "$stage/entrypoint.sh"; chmod 755 "$stage/entrypoint.sh"
-      image postgres --layer "$PG" --layer "$(app_layer postgres "$stage" usr/local/bin)" --user 10001:10001 \
+      image postgres --layer "$PG" --layer "$(app_layer postgres "$stage" usr/local/bin)" \
+        --layer "$(data_layer postgres var/lib postgresql/data)" --user 10001:10001 \
         --env "PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
         --env PGDATA=/var/lib/postgresql/data --port 5432 --entrypoint '["/usr/local/bin/entrypoint.sh"]'
       ;;
     daprd)
       # No entrypoint: Dapr's injector sets the sidecar's args to ["/daprd", ...] with no command,
       # as upstream's image (distroless, /daprd) expects.
-      static_image daprd --cmd '["/daprd"]' -- "$RT/dapr/.dapr/bin/daprd" ;;
+      # /var/lib/todo: the Docker path's volumes (compose: state store, notification files).
+      static_image daprd --cmd '["/daprd"]' --layer "$(data_layer daprd var/lib todo/state todo/notifications)" \
+        -- "$RT/dapr/.dapr/bin/daprd" ;;
     dapr)
       # The control plane tools/cluster.sh installs with Dapr's Helm chart; the chart names the
       # command of each Deployment (/operator, /injector, /sentry).
-      static_image dapr -- "$RT/dapr/.dapr/bin/operator" "$RT/dapr/.dapr/bin/injector" "$RT/dapr/.dapr/bin/sentry" ;;
+      # (/var/lib/dapr/credentials: Sentry's issuer on the Docker path, a volume.)
+      static_image dapr --layer "$(data_layer dapr var/lib dapr/credentials)" \
+        -- "$RT/dapr/.dapr/bin/operator" "$RT/dapr/.dapr/bin/injector" "$RT/dapr/.dapr/bin/sentry" ;;
     coredns)
       static_image coredns --entrypoint '["/coredns"]' --cmd '["-conf","/etc/coredns/Corefile"]' -- "$RT/k8s/bin/coredns" ;;
   esac

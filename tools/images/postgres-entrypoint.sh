@@ -14,7 +14,7 @@ SOCKETS=/var/run/postgresql
 if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   [[ -n "${POSTGRES_PASSWORD:-}" ]] || { echo "[postgres] ERROR: POSTGRES_PASSWORD is not set" >&2; exit 1; }
   mkdir -p "$PGDATA"
-  pw=$PGDATA.pw
+  pw=$SOCKETS/.pw # a writable volume in every deployment (the root is read-only)
   (umask 077; printf '%s' "$POSTGRES_PASSWORD" >"$pw")
   initdb -D "$PGDATA" -U "$USER_NAME" --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
