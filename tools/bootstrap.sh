@@ -16,7 +16,7 @@
 #              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
 #   mechanical-markdown  from PyPI into its own venv, only with --with-docs (runs README's
 #              walkthrough as a test: tools/e2e-tests ExecutableDocsIT)
-#   debootstrap, runc    from Debian's packages, only with --with-containers (tools/images.sh
+#   debootstrap, runc, docker.io, docker-compose   Debian's, only with --with-containers (tools/images.sh
 #              builds the images, ContainerImagesIT runs the system from them)
 #   the single node of tools/cluster.sh, only with --with-cluster (implies --with-k8s and
 #              --with-containers): kubelet, kube-controller-manager, kube-scheduler, kube-proxy from
@@ -347,16 +347,19 @@ if (( WITH_CLUSTER )); then
 fi
 
 # ---- debootstrap + runc (the container images and their test) -------------------------------
+# (and Docker's engine and compose for the Docker path, tools/compose.sh and ComposeIT)
 if (( WITH_CONTAINERS )); then
-  if command -v debootstrap >/dev/null 2>&1 && command -v runc >/dev/null 2>&1; then
-    say "containers: found debootstrap, $(runc --version | head -1)"
+  if command -v debootstrap >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 \
+      && command -v dockerd >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1; then
+    say "containers: found debootstrap, $(runc --version | head -1), $(dockerd --version), $(docker-compose --version)"
   elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    say "containers: installing Debian's debootstrap and runc ..."
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap runc; } \
-      >"$RT/logs/apt-containers.log" 2>&1 || die "apt-get install debootstrap runc failed (log: $RT/logs/apt-containers.log)"
+    say "containers: installing Debian's debootstrap, runc, docker.io and docker-compose ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap runc docker.io docker-compose; } \
+      >"$RT/logs/apt-containers.log" 2>&1 || die "apt-get install debootstrap runc docker.io docker-compose failed (log: $RT/logs/apt-containers.log)"
   else
-    die "debootstrap and runc are missing (tools/images.sh builds the images with debootstrap, as root;
-  the container test runs them with runc). Install them with 'sudo apt-get install debootstrap runc'."
+    die "debootstrap, runc, docker.io or docker-compose is missing (tools/images.sh builds the images with
+  debootstrap, as root; the container tests run them with runc and Docker). Install them with
+  'sudo apt-get install debootstrap runc docker.io docker-compose'."
   fi
 fi
 

@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
-import dev.todoevents.contracts.Recurrence;
 import dev.todoevents.runtime.DevIssuer;
-import dev.todoevents.runtime.LiveClient;
 import dev.todoevents.runtime.ManagedProcess;
 import dev.todoevents.runtime.ProjectPaths;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,14 +58,16 @@ class ClusterIT {
     List<String> images = new ArrayList<>(List.of("tools/images.sh"));
     images.addAll(APPS);
     images.addAll(List.of("kafka", "postgres", "daprd", "dapr", "coredns"));
-    run(work, env, "images", Duration.ofMinutes(15), images);
+    Scripts.run(work, env, "images", Duration.ofMinutes(15), images);
     double imagesS = seconds(t0);
     try {
       long t1 = System.nanoTime();
-      run(work, env, "cluster-up", Duration.ofMinutes(10), List.of("tools/cluster.sh", "up"));
+      Scripts.run(
+          work, env, "cluster-up", Duration.ofMinutes(10), List.of("tools/cluster.sh", "up"));
       double upS = seconds(t1);
       long t2 = System.nanoTime();
-      run(work, env, "deploy", Duration.ofMinutes(15), List.of("tools/cluster.sh", "deploy"));
+      Scripts.run(
+          work, env, "deploy", Duration.ofMinutes(15), List.of("tools/cluster.sh", "deploy"));
       double readyS = seconds(t2);
       System.out.printf(
           "[cluster] images %.1f s, cluster up %.1f s, system ready %.1f s%n",
@@ -78,7 +76,12 @@ class ClusterIT {
       assertInjected(work, env);
 
       long t3 = System.nanoTime();
-      flow(work, env);
+      try (Forward tasks = Forward.open(work, env, AppIds.TASK_SERVICE, 8081);
+          Forward audit = Forward.open(work, env, AppIds.AUDIT_SERVICE, 8082);
+          Forward notifications = Forward.open(work, env, AppIds.NOTIFICATION_SERVICE, 8084);
+          Forward live = Forward.open(work, env, AppIds.REALTIME_SERVICE, 8085)) {
+        UserFlow.run(tasks.url(), audit.url(), notifications.url(), live.url());
+      }
       System.out.printf("[cluster] flow %.1f s%n", seconds(t3));
 
       long t4 = System.nanoTime();
@@ -86,13 +89,15 @@ class ClusterIT {
       System.out.printf(
           "[cluster] audit pod deleted mid-stream, all audited once in %.1f s%n", seconds(t4));
       String status =
-          run(work, env, "status", Duration.ofMinutes(1), List.of("tools/cluster.sh", "status"));
+          Scripts.run(
+              work, env, "status", Duration.ofMinutes(1), List.of("tools/cluster.sh", "status"));
       System.out.println(
           "[cluster] "
               + status.lines().filter(l -> l.startsWith("RSS")).findFirst().orElse(status));
       System.out.print(kubectl(work, env, "pods-all", "get", "pods", "-A"));
     } finally {
-      run(work, env, "cluster-down", Duration.ofMinutes(3), List.of("tools/cluster.sh", "down"));
+      Scripts.run(
+          work, env, "cluster-down", Duration.ofMinutes(3), List.of("tools/cluster.sh", "down"));
     }
   }
 
@@ -119,65 +124,6 @@ class ClusterIT {
           .contains(app.equals(AppIds.TASK_SERVICE) ? "task-service-config" : "todo-config");
       assertThat(daprd.get("image").asText()).isEqualTo("todo-events/daprd:0.1.0-SNAPSHOT");
       assertThat(pod.at("/status/phase").asText()).isEqualTo("Running");
-    }
-  }
-
-  /**
-   * As a user: a task audited, a reminder notified, a recurring task's next occurrence created
-   * through service invocation, a WebSocket frame; another user reads none of it.
-   */
-  private static void flow(Path work, Map<String, String> env) throws Exception {
-    try (Forward tasks = Forward.open(work, env, AppIds.TASK_SERVICE, 8081);
-        Forward audit = Forward.open(work, env, AppIds.AUDIT_SERVICE, 8082);
-        Forward notifications = Forward.open(work, env, AppIds.NOTIFICATION_SERVICE, 8084);
-        Forward live = Forward.open(work, env, AppIds.REALTIME_SERVICE, 8085)) {
-      String user = "cluster-" + UUID.randomUUID();
-      try (LiveClient ws = LiveClient.connect(live.url(), DevIssuer.shared().token(user))) {
-        String task = SystemApi.createTask(tasks.url(), user, "on the cluster");
-        await("the task's audit entry")
-            .atMost(Duration.ofSeconds(90))
-            .until(() -> audited(audit.url(), user, "task_id=" + task).size() == 1);
-        await("the task's WebSocket frame")
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> !ws.updatesOf(task).isEmpty());
-      }
-      String reminded =
-          SystemApi.createReminder(tasks.url(), user, "soon", Instant.now().plusSeconds(2));
-      await("the reminder's notification")
-          .atMost(Duration.ofSeconds(90))
-          .until(
-              () -> {
-                Http.Reply r = Http.get(notifications.url() + "/notifications", Stack.auth(user));
-                return r.status() == 200 && r.body().toString().contains(reminded);
-              });
-      Http.Reply recurring =
-          Http.post(
-              tasks.url() + "/tasks",
-              "{\"title\":\"weekly\",\"recurrence\":\"weekly\",\"due_at\":\""
-                  + Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
-                  + "\"}",
-              "application/json",
-              Stack.auth(user));
-      assertThat(recurring.status()).as("%s", recurring.body()).isEqualTo(201);
-      String first = recurring.body().get("id").asText();
-      assertThat(
-              Http.post(
-                      tasks.url() + "/tasks/" + first + "/complete",
-                      "",
-                      "application/json",
-                      Stack.auth(user))
-                  .status())
-          .isEqualTo(200);
-      String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
-      await("the next occurrence, made by recurring-task-service through service invocation")
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> Http.get(tasks.url() + "/tasks/" + next, Stack.auth(user)).status() == 200);
-      // Owners only: another user sees neither the task nor its audit entries.
-      assertThat(Http.get(tasks.url() + "/tasks/" + next, Stack.auth("someone-else")).status())
-          .isEqualTo(404);
-      assertThat(
-              Http.get(audit.url() + "/audit?user_id=" + user, Stack.auth("someone-else")).status())
-          .isEqualTo(403);
     }
   }
 
@@ -224,22 +170,16 @@ class ClusterIT {
       await("every created event audited")
           .atMost(Duration.ofSeconds(180))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> audited(audit.url(), user, "event_type=todo.task.created").size() >= total);
-      List<JsonNode> entries = audited(audit.url(), user, "event_type=todo.task.created");
+          .until(
+              () ->
+                  UserFlow.audited(audit.url(), user, "event_type=todo.task.created").size()
+                      >= total);
+      List<JsonNode> entries = UserFlow.audited(audit.url(), user, "event_type=todo.task.created");
       List<String> events = entries.stream().map(e -> e.get("event_id").asText()).toList();
       assertThat(events).as("each event once").doesNotHaveDuplicates().hasSize(total);
       assertThat(entries.stream().map(e -> e.get("task_id").asText()).toList())
           .containsExactlyInAnyOrderElementsOf(created);
     }
-  }
-
-  private static List<JsonNode> audited(String auditUrl, String user, String query) {
-    Http.Reply r =
-        Http.get(auditUrl + "/audit?user_id=" + user + "&limit=500&" + query, Stack.auth(user));
-    if (r.status() != 200) {
-      return List.of();
-    }
-    return StreamSupport.stream(r.body().spliterator(), false).toList();
   }
 
   /** {@code kubectl port-forward svc/APP :PORT} on a free local port, stopped on close. */
@@ -275,19 +215,7 @@ class ClusterIT {
   private static String kubectl(Path work, Map<String, String> env, String what, String... args) {
     List<String> cmd = new ArrayList<>(List.of("tools/cluster.sh", "kubectl"));
     cmd.addAll(List.of(args));
-    return run(work, env, "kubectl-" + what, Duration.ofMinutes(6), cmd);
-  }
-
-  private static String run(
-      Path work, Map<String, String> env, String name, Duration timeout, List<String> command) {
-    List<String> cmd = new ArrayList<>(command);
-    cmd.set(0, root(cmd.get(0)));
-    ManagedProcess p =
-        ManagedProcess.start(
-            name, cmd, env, ProjectPaths.root(), work.resolve("logs").resolve(name + ".log"));
-    int rc = p.awaitExit(timeout);
-    assertThat(rc).as("%s exited %d:%n%s", String.join(" ", command), rc, p.tail(40)).isZero();
-    return p.output();
+    return Scripts.run(work, env, "kubectl-" + what, Duration.ofMinutes(6), cmd);
   }
 
   private static String root(String relative) {
