@@ -34,6 +34,16 @@ public final class DaprNames {
     /** The Python consumer (services/stats-service). */
     public static final String STATS_SERVICE = "stats-service";
 
+    /** Every app of the system, in the order the docs list them. */
+    public static final java.util.List<String> ALL =
+        java.util.List.of(
+            TASK_SERVICE,
+            AUDIT_SERVICE,
+            RECURRING_TASK_SERVICE,
+            NOTIFICATION_SERVICE,
+            REALTIME_SERVICE,
+            STATS_SERVICE);
+
     private AppIds() {}
   }
 

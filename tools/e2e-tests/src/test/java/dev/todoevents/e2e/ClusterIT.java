@@ -35,14 +35,7 @@ import org.junit.jupiter.api.Test;
 @Tag("cluster")
 class ClusterIT {
 
-  private static final List<String> APPS =
-      List.of(
-          AppIds.TASK_SERVICE,
-          AppIds.AUDIT_SERVICE,
-          AppIds.RECURRING_TASK_SERVICE,
-          AppIds.NOTIFICATION_SERVICE,
-          AppIds.REALTIME_SERVICE,
-          AppIds.STATS_SERVICE);
+  private static final List<String> APPS = AppIds.ALL;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FORWARDING =
       Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");

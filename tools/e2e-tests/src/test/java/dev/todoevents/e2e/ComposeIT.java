@@ -40,31 +40,13 @@ class ComposeIT {
     env.put("DOCKER_HOST", "unix://" + socket);
     env.put("TODO_AUTH_KEY", DevIssuer.shared().publicKeyFile().toString());
     env.put("TODO_COMPOSE_DIR", work.resolve("compose").toString());
-    for (String app :
-        List.of(
-            AppIds.TASK_SERVICE,
-            AppIds.AUDIT_SERVICE,
-            AppIds.RECURRING_TASK_SERVICE,
-            AppIds.NOTIFICATION_SERVICE,
-            AppIds.REALTIME_SERVICE,
-            AppIds.STATS_SERVICE)) {
+    for (String app : AppIds.ALL) {
       env.put(app.toUpperCase().replace('-', '_') + "_PORT", "0");
     }
     long t0 = System.nanoTime();
-    List<String> images =
-        new ArrayList<>(
-            List.of(
-                "tools/images.sh",
-                AppIds.TASK_SERVICE,
-                AppIds.AUDIT_SERVICE,
-                AppIds.RECURRING_TASK_SERVICE,
-                AppIds.NOTIFICATION_SERVICE,
-                AppIds.REALTIME_SERVICE,
-                AppIds.STATS_SERVICE,
-                "kafka",
-                "postgres",
-                "daprd",
-                "dapr"));
+    List<String> images = new ArrayList<>(List.of("tools/images.sh"));
+    images.addAll(AppIds.ALL);
+    images.addAll(List.of("kafka", "postgres", "daprd", "dapr"));
     Scripts.run(work, env, "images", Duration.ofMinutes(15), images);
     double imagesS = seconds(t0);
     ManagedProcess dockerd =

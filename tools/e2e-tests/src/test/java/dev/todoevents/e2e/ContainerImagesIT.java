@@ -38,15 +38,9 @@ import org.junit.jupiter.api.Test;
 class ContainerImagesIT {
 
   private static final List<String> IMAGES =
-      List.of(
-          AppIds.TASK_SERVICE,
-          AppIds.AUDIT_SERVICE,
-          AppIds.RECURRING_TASK_SERVICE,
-          AppIds.NOTIFICATION_SERVICE,
-          AppIds.REALTIME_SERVICE,
-          AppIds.STATS_SERVICE,
-          "kafka",
-          "daprd");
+      java.util.stream.Stream.concat(
+              AppIds.ALL.stream(), java.util.stream.Stream.of("kafka", "daprd"))
+          .toList();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll

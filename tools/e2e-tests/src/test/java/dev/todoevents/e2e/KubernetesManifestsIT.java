@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.runtime.KubeApiServer;
 import dev.todoevents.runtime.ProjectPaths;
@@ -38,14 +39,7 @@ class KubernetesManifestsIT {
 
   private static final List<String> OVERLAYS =
       List.of("local", "redpanda", "confluent-cloud", "node");
-  private static final List<String> APPS =
-      List.of(
-          "task-service",
-          "audit-service",
-          "recurring-task-service",
-          "notification-service",
-          "realtime-service",
-          "stats-service");
+  private static final List<String> APPS = AppIds.ALL;
 
   /**
    * The apps KEDA scales on lag; task-, realtime- and stats-service are left out on purpose
