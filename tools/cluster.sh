@@ -22,7 +22,9 @@ RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 C=${TODO_CLUSTER_DIR:-$RT/cluster}
 BIN=$RT/k8s/bin
 PKI=$C/pki
-SOCK=$C/containerd/containerd.sock
+# containerd's socket, and its .ttrpc sibling, must fit a unix socket path (104 bytes): not under
+# $C, which may be deep (a test's folder), but in /run, named after $C.
+SOCK=/run/todo-cluster-$(echo "$C" | sha256sum | cut -c1-12)/containerd.sock
 NODE=todo-node
 SERVICE_CIDR=10.96.0.0/12
 POD_CIDR=10.244.0.0/24
@@ -131,7 +133,7 @@ wait_for() { # wait_for WHAT SECONDS COMMAND...
 }
 
 containerd_up() {
-  mkdir -p "$C/containerd" "$C/cni/net.d"
+  mkdir -p "$C/containerd" "$C/cni/net.d" "$(dirname "$SOCK")"
   write "$C/containerd/config.toml" <<EOF
 version = 2
 root = "$C/containerd/root"
@@ -383,10 +385,10 @@ down() {
   ip link del todo0 2>/dev/null || true
   [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >>"$C/logs/kube-proxy.log" 2>&1 || true
   for t in nat filter mangle; do iptables -t $t -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
-  rm -f "$C/ports"
+  rm -f "$C/ports"; rm -rf "$(dirname "$SOCK")"
   # The bridge plugin's masquerade rules: one POSTROUTING rule and one chain per pod of ours.
   local chains; chains=$(iptables -t nat -S POSTROUTING 2>/dev/null | awk '/todo-pods/ {print $NF}' | sort -u)
-  iptables -t nat -S POSTROUTING 2>/dev/null | grep 'todo-pods' | sed 's/^-A/-D/' \
+  iptables -t nat -S POSTROUTING 2>/dev/null | { grep 'todo-pods' || true; } | sed 's/^-A/-D/' \
     | while read -r rule; do eval "iptables -t nat $rule" 2>/dev/null || true; done
   for chain in $chains; do iptables -t nat -F "$chain" 2>/dev/null; iptables -t nat -X "$chain" 2>/dev/null; done || true
   say "down"

@@ -53,6 +53,7 @@ class ClusterIT {
     images.addAll(List.of("kafka", "postgres", "daprd", "dapr", "coredns"));
     Scripts.run(work, env, "images", Duration.ofMinutes(15), images);
     double imagesS = seconds(t0);
+    Throwable failed = null;
     try {
       long t1 = System.nanoTime();
       Scripts.run(
@@ -88,9 +89,17 @@ class ClusterIT {
           "[cluster] "
               + status.lines().filter(l -> l.startsWith("RSS")).findFirst().orElse(status));
       System.out.print(kubectl(work, env, "pods-all", "get", "pods", "-A"));
+    } catch (Throwable t) {
+      failed = t;
+      throw t;
     } finally {
-      Scripts.run(
-          work, env, "cluster-down", Duration.ofMinutes(3), List.of("tools/cluster.sh", "down"));
+      Scripts.cleanUp(
+          work,
+          env,
+          "cluster-down",
+          Duration.ofMinutes(3),
+          List.of("tools/cluster.sh", "down"),
+          failed);
     }
   }
 

@@ -68,6 +68,7 @@ class ComposeIT {
             Map.of(),
             work,
             work.resolve("logs").resolve("dockerd.log"));
+    Throwable failed = null;
     try {
       dockerd.awaitLog("API listen on", Duration.ofSeconds(60));
       long t1 = System.nanoTime();
@@ -95,10 +96,18 @@ class ComposeIT {
       System.out.printf(
           "[compose] images %.1f s, up (load + start until every app is ready) %.1f s, flow %.1f s%n",
           imagesS, upS, flowS);
+    } catch (Throwable t) {
+      failed = t;
+      throw t;
     } finally {
       try {
-        Scripts.run(
-            work, env, "compose-down", Duration.ofMinutes(3), List.of("tools/compose.sh", "down"));
+        Scripts.cleanUp(
+            work,
+            env,
+            "compose-down",
+            Duration.ofMinutes(3),
+            List.of("tools/compose.sh", "down"),
+            failed);
       } finally {
         dockerd.stop(Duration.ofSeconds(30));
         new ProcessBuilder("rm", "-rf", work.resolve("docker").toString(), exec.toString())

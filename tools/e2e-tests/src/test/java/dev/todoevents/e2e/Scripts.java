@@ -29,4 +29,25 @@ final class Scripts {
     assertThat(rc).as("%s exited %d:%n%s", String.join(" ", command), rc, p.tail(40)).isZero();
     return p.output();
   }
+
+  /**
+   * Runs a clean-up {@code command} in a finally block: its failure is added to the test's own
+   * failure ({@code failed}), never hides it; without one, it fails the test.
+   */
+  static void cleanUp(
+      Path work,
+      Map<String, String> env,
+      String name,
+      Duration timeout,
+      List<String> command,
+      Throwable failed) {
+    try {
+      run(work, env, name, timeout, command);
+    } catch (AssertionError | RuntimeException e) {
+      if (failed == null) {
+        throw e;
+      }
+      failed.addSuppressed(e);
+    }
+  }
 }
