@@ -302,6 +302,9 @@ up() {
   if ip link show todo0 >/dev/null 2>&1 && ! { [[ -f "$C/kubelet.pid" ]] && kill -0 "$(cat "$C/kubelet.pid")" 2>/dev/null; }; then
     die "another node of tools/cluster.sh runs here (its bridge todo0 exists): tools/cluster.sh down (with its TODO_CLUSTER_DIR) first"
   fi
+  # kubelet makes unix sockets under its root ($C/kubelet/pod-resources/<10 digits>, ...), and a
+  # socket path must stay under 104 bytes.
+  (( ${#C} <= 60 )) || die "the node's folder $C is longer than 60 characters, too long for the unix sockets kubelet makes in it: set TODO_CLUSTER_DIR to a shorter one (e.g. /var/tmp/todo-cluster)"
   ports
   pki
   containerd_up

@@ -9,6 +9,7 @@ import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.ManagedProcess;
 import dev.todoevents.runtime.ProjectPaths;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * tools/images.sh, applied with {@code kubectl apply -k k8s/overlays/node}: Dapr's injector adds
  * the sidecars from the annotations, the operator serves the components, Sentry gives each its mTLS
  * identity. Reached only through {@code kubectl port-forward}, as a user would. The node is its own
- * (TODO_CLUSTER_DIR in this test's folder) and is taken down at the end, whatever happens.
+ * (TODO_CLUSTER_DIR in /tmp, short for kubelet's unix sockets; its logs are copied to this test's
+ * folder) and is taken down and deleted at the end, whatever happens.
  */
 @Tag("cluster")
 class ClusterIT {
@@ -43,9 +45,11 @@ class ClusterIT {
   @Test
   void theSystemRunsOnASingleNodeClusterWithDaprInjected() throws Exception {
     Path work = WorkDirs.create("cluster");
+    // The node's folder is short: kubelet makes unix sockets in it (104-byte paths at most).
+    Path node = Files.createTempDirectory(Path.of("/tmp"), "todo-node-");
     Map<String, String> env =
         Map.of(
-            "TODO_CLUSTER_DIR", work.resolve("node").toString(),
+            "TODO_CLUSTER_DIR", node.toString(),
             "TODO_AUTH_KEY", DevIssuer.shared().publicKeyFile().toString());
     long t0 = System.nanoTime();
     List<String> images = new ArrayList<>(List.of("tools/images.sh"));
@@ -100,6 +104,12 @@ class ClusterIT {
           Duration.ofMinutes(3),
           List.of("tools/cluster.sh", "down"),
           failed);
+      // Its logs stay with the test's; the rest (etcd, images, pod volumes) goes.
+      new ProcessBuilder(
+              "cp", "-r", node.resolve("logs").toString(), work.resolve("node-logs").toString())
+          .start()
+          .waitFor();
+      new ProcessBuilder("rm", "-rf", node.toString()).start().waitFor();
     }
   }
 
