@@ -381,6 +381,13 @@ down() {
     fi
   done
   pkill -f "containerd-shim-runc-v2 -namespace k8s.io -id .* -address $SOCK" 2>/dev/null || true
+  # A container whose shim went first keeps running, reparented to init (seen after a test's
+  # node): whatever is still in the pods' cgroups (cgroupfs driver, one node per machine) goes.
+  local left; left=$(find /sys/fs/cgroup/pids/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+  if [[ -n "$left" ]]; then
+    # shellcheck disable=SC2086
+    kill -9 $left 2>/dev/null || true
+  fi
   # What kubelet and containerd mounted (pod volumes, sandbox shm, root file systems, kubelet's
   # own root), the pods' network namespaces, the bridge, kube-proxy's and the CNI plugins' rules.
   awk -v c="$C" 'index($2, c) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
