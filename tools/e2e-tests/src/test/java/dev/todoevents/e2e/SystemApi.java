@@ -49,6 +49,21 @@ final class SystemApi {
     return r.body().get("id").asText();
   }
 
+  /** POST /tasks/{id}/complete as {@code user} (200 asserted). */
+  static void completeTask(ServiceApp tasks, String user, String taskId) {
+    completeTask(tasks.baseUrl(), user, taskId);
+  }
+
+  /** POST /tasks/{id}/complete as {@code user} on task-service at {@code tasksUrl}. */
+  static void completeTask(String tasksUrl, String user, String taskId) {
+    Http.Reply r =
+        Http.post(
+            tasksUrl + "/tasks/" + taskId + "/complete", "", "application/json", Stack.auth(user));
+    assertThat(r.status())
+        .as("POST /tasks/%s/complete answered %s", taskId, r.body())
+        .isEqualTo(200);
+  }
+
   /** A task of {@code user} with a reminder at {@code remindAt}: its id. */
   static String createReminder(ServiceApp tasks, String user, String title, Instant remindAt) {
     return createReminder(tasks.baseUrl(), user, title, remindAt);

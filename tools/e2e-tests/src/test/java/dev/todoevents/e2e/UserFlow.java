@@ -55,14 +55,7 @@ final class UserFlow {
             Stack.auth(user));
     assertThat(recurring.status()).as("%s", recurring.body()).isEqualTo(201);
     String first = recurring.body().get("id").asText();
-    assertThat(
-            Http.post(
-                    tasksUrl + "/tasks/" + first + "/complete",
-                    "",
-                    "application/json",
-                    Stack.auth(user))
-                .status())
-        .isEqualTo(200);
+    SystemApi.completeTask(tasksUrl, user, first);
     String next = Recurrence.occurrenceId(user, UUID.fromString(first), 2).toString();
     await("the next occurrence, made by recurring-task-service through service invocation")
         .atMost(Duration.ofSeconds(90))
