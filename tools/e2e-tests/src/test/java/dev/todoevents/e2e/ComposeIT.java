@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.runtime.DevIssuer;
-import dev.todoevents.runtime.ManagedProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +31,7 @@ class ComposeIT {
   @Test
   void theSystemRunsOnDockerCompose() throws Exception {
     Path work = WorkDirs.create("compose");
-    // The engine's own runtime folder holds containerd's socket: a short path (unix socket limit).
-    Path exec = Files.createTempDirectory("todo-dockerd-");
-    Path socket = exec.resolve("docker.sock");
     Map<String, String> env = new HashMap<>();
-    env.put("DOCKER_HOST", "unix://" + socket);
     env.put("TODO_AUTH_KEY", DevIssuer.shared().publicKeyFile().toString());
     env.put("TODO_COMPOSE_DIR", work.resolve("compose").toString());
     for (String app : AppIds.ALL) {
@@ -49,28 +43,10 @@ class ComposeIT {
     images.addAll(List.of("kafka", "postgres", "daprd", "dapr"));
     Scripts.run(work, env, "images", Duration.ofMinutes(15), images);
     double imagesS = seconds(t0);
-    ManagedProcess dockerd =
-        ManagedProcess.start(
-            "dockerd",
-            List.of(
-                "dockerd",
-                "--data-root",
-                work.resolve("docker").toString(),
-                "--exec-root",
-                exec.resolve("x").toString(),
-                "--pidfile",
-                exec.resolve("docker.pid").toString(),
-                "-H",
-                "unix://" + socket,
-                // No default bridge (docker0 may be another engine's); compose makes its own.
-                "--bridge",
-                "none"),
-            Map.of(),
-            work,
-            work.resolve("logs").resolve("dockerd.log"));
+    DockerEngine engine = DockerEngine.start(work);
+    env.put("DOCKER_HOST", engine.host);
     Throwable failed = null;
     try {
-      dockerd.awaitLog("API listen on", Duration.ofSeconds(60));
       long t1 = System.nanoTime();
       String up =
           Scripts.run(
@@ -109,11 +85,7 @@ class ComposeIT {
             List.of("tools/compose.sh", "down"),
             failed);
       } finally {
-        dockerd.stop(Duration.ofSeconds(30));
-        new ProcessBuilder("rm", "-rf", work.resolve("docker").toString(), exec.toString())
-            .inheritIO()
-            .start()
-            .waitFor();
+        engine.close();
       }
     }
   }

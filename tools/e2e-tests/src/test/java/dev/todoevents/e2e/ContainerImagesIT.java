@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.runtime.Containers;
+import dev.todoevents.runtime.DockerHostProperty;
 import dev.todoevents.runtime.ManagedProcess;
 import dev.todoevents.runtime.PostgresServer;
 import dev.todoevents.runtime.ProjectPaths;
@@ -76,9 +77,38 @@ class ContainerImagesIT {
   }
 
   @Test
-  void theSystemRunsFromItsImages() throws Exception {
-    Path work = WorkDirs.create("containers");
-    System.setProperty(Containers.PROPERTY, "runc");
+  void theSystemRunsFromItsImagesUnderRunc() throws Exception {
+    runFromImages("runc", WorkDirs.create("containers"), ContainerImagesIT::runcChild);
+  }
+
+  /**
+   * The opt-in Testcontainers mode: the same containers on a Docker engine (its own dockerd here)
+   * through Testcontainers' client, which sees each container's process as a host pid.
+   */
+  @Test
+  void theSystemRunsOnDockerThroughTestcontainers() throws Exception {
+    Path work = WorkDirs.create("testcontainers");
+    try (DockerEngine engine = DockerEngine.start(work)) {
+      // Read by Testcontainers when it first connects (the JVM's environment cannot be set).
+      System.setProperty(DockerHostProperty.PROPERTY, engine.host);
+      try {
+        runFromImages("testcontainers", work, ManagedProcess::pid);
+      } finally {
+        System.clearProperty(DockerHostProperty.PROPERTY);
+      }
+    }
+  }
+
+  /**
+   * Starts the system in container mode {@code mode}, checks that its processes are containers of
+   * user 10001 on read-only roots, and runs a task and a reminder through it.
+   *
+   * @param containerPid the host pid of a process's container (its first process)
+   */
+  private static void runFromImages(
+      String mode, Path work, java.util.function.ToLongFunction<ManagedProcess> containerPid)
+      throws Exception {
+    System.setProperty(Containers.PROPERTY, mode);
     long t0 = System.nanoTime();
     try (PostgresServer pg = PostgresServer.start(work.resolve("postgres"));
         Stack stack =
@@ -93,7 +123,7 @@ class ContainerImagesIT {
                 AppIds.NOTIFICATION_SERVICE,
                 AppIds.REALTIME_SERVICE,
                 AppIds.STATS_SERVICE)) {
-      System.out.printf("[containers] system up in %.1f s%n", seconds(t0));
+      System.out.printf("[containers] %s: system up in %.1f s%n", mode, seconds(t0));
       ServiceApp tasks = stack.app(AppIds.TASK_SERVICE);
       ServiceApp audit = stack.app(AppIds.AUDIT_SERVICE);
 
@@ -104,13 +134,29 @@ class ContainerImagesIT {
       processes.add(stack.sidecar(AppIds.TASK_SERVICE).process());
       processes.add(stack.app(AppIds.STATS_SERVICE).process());
       for (ManagedProcess p : processes) {
-        long pid = containerPid(p);
+        long pid = containerPid.applyAsLong(p);
         assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/status")))
             .as(p.name())
             .anyMatch(l -> l.matches("Uid:\\s+10001\\s+10001\\s+10001\\s+10001"));
         assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo")))
             .as(p.name() + "'s root")
             .anyMatch(l -> l.split(" ")[4].equals("/") && l.split(" ")[5].startsWith("ro"));
+      }
+
+      if (mode.equals("testcontainers")) {
+        // ... and they are the engine's: one container per process, of the images loaded.
+        List<String> running =
+            org.testcontainers.DockerClientFactory.instance()
+                .client()
+                .listContainersCmd()
+                .exec()
+                .stream()
+                .map(c -> c.getImage())
+                .toList();
+        assertThat(running)
+            .as("containers in the engine")
+            .hasSize(13)
+            .containsAll(IMAGES.stream().map(i -> "todo-events/" + i + ":0.1.0-SNAPSHOT").toList());
       }
 
       // A task through task-service's sidecar and Kafka to the audit log, all in containers.
@@ -125,7 +171,7 @@ class ContainerImagesIT {
       await("the reminder's notification file")
           .atMost(Duration.ofSeconds(60))
           .until(() -> notified(work, reminded));
-      System.out.printf("[containers] flow (audit + reminder) in %.1f s%n", seconds(t1));
+      System.out.printf("[containers] %s: flow (audit + reminder) in %.1f s%n", mode, seconds(t1));
     } finally {
       System.clearProperty(Containers.PROPERTY);
     }
@@ -149,7 +195,7 @@ class ContainerImagesIT {
   }
 
   /** The process runc started in the container (its child), as the host sees it. */
-  private static long containerPid(ManagedProcess runc) {
+  private static long runcChild(ManagedProcess runc) {
     return ProcessHandle.of(runc.pid())
         .orElseThrow()
         .descendants()

@@ -16,11 +16,12 @@ import java.util.UUID;
  * The container mode of the local system ({@code TODO_CONTAINERS=runc} or {@code
  * -Dtodo.containers=runc}): Kafka, every app and every daprd run from their images
  * (tools/images.sh) under runc, as user 10001 on a read-only root, instead of as host processes.
- * The containers share the host's network, as a pod's containers share theirs, so ports, mDNS and
- * the tests' clients work unchanged. Folders a process reads or writes (its work folder, the
- * project's YAML, Sentry's certificates) are mounted at their own paths, so its command line stays
- * the host one's (a file in the host's /tmp is mounted as that file). Sentry, Zipkin and Prometheus
- * stay host processes.
+ * {@code testcontainers} instead starts the same containers, with the same mounts, on a Docker
+ * engine through Testcontainers ({@link TestcontainersProcess}). The containers share the host's
+ * network, as a pod's containers share theirs, so ports, mDNS and the tests' clients work
+ * unchanged. Folders a process reads or writes (its work folder, the project's YAML, Sentry's
+ * certificates) are mounted at their own paths, so its command line stays the host one's (a file in
+ * the host's /tmp is mounted as that file). Sentry, Zipkin and Prometheus stay host processes.
  */
 public final class Containers {
 
@@ -31,16 +32,21 @@ public final class Containers {
 
   private Containers() {}
 
+  /** The container runtimes: runc itself, or a Docker engine through Testcontainers. */
+  public static final Set<String> MODES = Set.of("runc", "testcontainers");
+
   /** Whether processes start in containers (the system property, else TODO_CONTAINERS). */
   public static boolean enabled() {
+    return !mode().isEmpty();
+  }
+
+  private static String mode() {
     String mode = System.getProperty(PROPERTY, System.getenv().getOrDefault("TODO_CONTAINERS", ""));
-    if (mode.isEmpty()) {
-      return false;
+    if (!mode.isEmpty() && !MODES.contains(mode)) {
+      throw new IllegalStateException(
+          "TODO_CONTAINERS / " + PROPERTY + ": one of " + MODES + ", got " + mode);
     }
-    if (!mode.equals("runc")) {
-      throw new IllegalStateException("TODO_CONTAINERS / " + PROPERTY + ": only runc, got " + mode);
-    }
-    return true;
+    return mode;
   }
 
   /** The image tarball tools/images.sh built, or an error that says how to build it. */
@@ -76,6 +82,26 @@ public final class Containers {
           name.replaceAll("[^A-Za-z0-9_.-]", "-")
               + "-"
               + UUID.randomUUID().toString().substring(0, 8);
+      List<Path> rw = new ArrayList<>(writable);
+      rw.addAll(shared);
+      List<String> mounts = mounts(args, env, rw);
+      for (Path w : writable) {
+        chown(w);
+      }
+      for (Path s : shared) {
+        shareable(s);
+        for (String v : env.values()) {
+          if (v.startsWith("/") && Files.isDirectory(Path.of(v)) && Path.of(v).startsWith(s)) {
+            shareable(Path.of(v));
+          }
+        }
+      }
+      if (mode().equals("testcontainers")) {
+        long logStart = ManagedProcess.logSize(log);
+        TestcontainersProcess c =
+            TestcontainersProcess.start(id, image(image), args, env, mounts, workDir, log);
+        return ManagedProcess.of(name, c, log, logStart).afterExit(c::remove);
+      }
       Path bundle = workDir.resolve("containers").resolve(id);
       Files.createDirectories(bundle);
       Path envFile = bundle.resolve("env.json");
@@ -98,22 +124,9 @@ public final class Containers {
         cmd.add("--args");
         cmd.add(JSON.writeValueAsString(args));
       }
-      List<Path> rw = new ArrayList<>(writable);
-      rw.addAll(shared);
-      for (String m : mounts(args, env, rw)) {
+      for (String m : mounts) {
         cmd.add("--mount");
         cmd.add(m);
-      }
-      for (Path w : writable) {
-        chown(w);
-      }
-      for (Path s : shared) {
-        shareable(s);
-        for (String v : env.values()) {
-          if (v.startsWith("/") && Files.isDirectory(Path.of(v)) && Path.of(v).startsWith(s)) {
-            shareable(Path.of(v));
-          }
-        }
       }
       run(cmd, "bundle of " + name);
       ManagedProcess p =

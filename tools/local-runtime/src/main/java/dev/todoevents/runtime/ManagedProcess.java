@@ -52,7 +52,6 @@ public final class ManagedProcess implements AutoCloseable {
   public static ManagedProcess start(
       String name, List<String> command, Map<String, String> env, Path workDir, Path log) {
     try {
-      Files.createDirectories(log.getParent());
       Files.createDirectories(workDir);
       ProcessBuilder pb =
           new ProcessBuilder(command)
@@ -60,13 +59,33 @@ public final class ManagedProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putAll(env);
-      long logStart = Files.exists(log) ? Files.size(log) : 0;
-      ManagedProcess p = new ManagedProcess(name, pb.start(), log, logStart);
-      RUNNING.add(p);
-      return p;
+      long logStart = logSize(log);
+      return running(new ManagedProcess(name, pb.start(), log, logStart));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
+  }
+
+  /**
+   * A process someone else started that writes its output to {@code log} (a container, {@link
+   * TestcontainersProcess}); {@code logStart} is the log's size before it started.
+   */
+  static ManagedProcess of(String name, Process process, Path log, long logStart) {
+    return running(new ManagedProcess(name, process, log, logStart));
+  }
+
+  static long logSize(Path log) {
+    try {
+      Files.createDirectories(log.getParent());
+      return Files.exists(log) ? Files.size(log) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ManagedProcess running(ManagedProcess p) {
+    RUNNING.add(p);
+    return p;
   }
 
   /**

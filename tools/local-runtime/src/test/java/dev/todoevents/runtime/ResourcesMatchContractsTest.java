@@ -67,6 +67,14 @@ class ResourcesMatchContractsTest {
     return Set.copyOf(DaprNames.AppIds.ALL);
   }
 
+  /** The scripts' list of apps (tools/cluster.sh, compose.sh, images.sh) is the code's. */
+  @Test
+  void theScriptsAppListIsAppIds() throws IOException {
+    assertThat(Files.readAllLines(ROOT.resolve("tools/apps.txt")))
+        .filteredOn(l -> !l.startsWith("#"))
+        .containsExactlyElementsOf(DaprNames.AppIds.ALL);
+  }
+
   @Test
   void componentNamesAreTheBrokerNeutralOnes() throws IOException {
     Set<String> names =
