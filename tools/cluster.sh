@@ -315,7 +315,7 @@ up() {
   say "up in $((SECONDS - t0)) s: node $NODE ($IP) Ready; kubectl: tools/cluster.sh kubectl ..."
 }
 
-APPS=(task-service audit-service recurring-task-service notification-service realtime-service stats-service)
+mapfile -t APPS < <(grep -v "^#" "$ROOT/tools/apps.txt")
 
 # The system on the node: its images, the Secrets k8s/ names (made once, random; docs/kubernetes.md
 # lists them), DevIssuer's public key for users' tokens (tools/dev-token.sh), the overlay.

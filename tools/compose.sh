@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RT=${TODO_RUNTIME_DIR:-$ROOT/.runtime}
 ENV_FILE=${TODO_COMPOSE_DIR:-$RT/compose}/env # and the logs of up
-APPS=(task-service audit-service recurring-task-service notification-service realtime-service stats-service)
+mapfile -t APPS < <(grep -v "^#" "$ROOT/tools/apps.txt")
 declare -A PORT=([task-service]=8081 [audit-service]=8082 [recurring-task-service]=8083
   [notification-service]=8084 [realtime-service]=8085 [stats-service]=8086)
 say() { printf '[compose] %s\n' "$*" >&2; }

@@ -28,8 +28,8 @@ OUT=$RT/images
 TAG=0.1.0-SNAPSHOT
 SUITE=bookworm
 MIRROR=${TODO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-JAVA_APPS=(task-service audit-service recurring-task-service notification-service realtime-service)
-ALL=("${JAVA_APPS[@]}" stats-service kafka daprd)
+mapfile -t APPS < <(grep -v "^#" "$ROOT/tools/apps.txt")
+ALL=("${APPS[@]}" kafka daprd)
 # Only when named: the cluster's and compose's own (dapr and coredns need bootstrap --with-cluster).
 CLUSTER=(postgres dapr coredns)
 say() { printf '[images] %s\n' "$*" >&2; }
