@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -57,7 +62,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       publish; topic scoping that differs from k8s/;
  *   <li>{@code resiliency}: among the Resiliency objects one sidecar loads together (its resources
  *       paths with any TODO_BROKER, or k8s/base), a target whose timeout, retry or circuit breaker
- *       none of them defines, or a target that two of them define.
+ *       none of them defines, or a target that two of them define;
+ *   <li>{@code yaml}: a file that does not parse, at the parser's mark (its other findings are left
+ *       out: they would be guesses);
+ *   <li>{@code duplicate-name}: two Components, Subscriptions, Resiliency objects or Configurations
+ *       of one name among what one sidecar loads together (its resources paths with any
+ *       TODO_BROKER, or k8s/base);
+ *   <li>{@code unknown-component-type}: a Component whose type and version the daprd this project
+ *       builds (tools/daprd) does not register;
+ *   <li>{@code schema}: a Component, Subscription, Resiliency or Configuration that does not match
+ *       Dapr's CRD of its kind and version (types, required fields, enum values).
  * </ul>
  *
  * <p>A subscription's pubsubname and the components the code names resolve in components/ plus the
@@ -76,6 +90,14 @@ public final class DaprLint {
 
   private final Path root;
   private final List<Problem> problems = new ArrayList<>();
+
+  /**
+   * Every YAML file read, with its documents: each is parsed once, and reported once if it fails.
+   */
+  private final Map<Path, List<Doc>> parsed = new LinkedHashMap<>();
+
+  /** The files that do not parse (rule yaml). */
+  private final Set<String> unparsed = new HashSet<>();
 
   private final List<Doc> localComponents = new ArrayList<>();
   private final List<Doc> subscriptions = new ArrayList<>();
@@ -102,7 +124,15 @@ public final class DaprLint {
           "code-topic-undeclared",
           "broker-swap",
           "topic-scopes",
-          "resiliency");
+          "resiliency",
+          "yaml",
+          "duplicate-name",
+          "unknown-component-type",
+          "schema");
+
+  /** The kinds of Dapr resource (apiVersion dapr.io/...) rules duplicate-name and schema check. */
+  static final List<String> DAPR_KINDS =
+      List.of("Component", "Subscription", "Resiliency", "Configuration");
 
   public DaprLint(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -146,7 +176,9 @@ public final class DaprLint {
   private static final String HELP =
       """
       tools/lint.sh [--root DIR] [--format text|json]
-      Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/.
+      Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/,
+      against the component types tools/daprd registers and Dapr's CRDs in .runtime/k8s/crds/dapr
+      (tools/bootstrap.sh --with-k8s fetches them).
       Exit code: 0 no problems, 1 problems found, 2 bad usage.""";
 
   private static boolean usage(String why) {
@@ -174,7 +206,14 @@ public final class DaprLint {
     codeTopics(topics);
     topicScopes(k8sComponents, topics);
     resiliency(appIds);
-    return problems.stream().distinct().sorted().toList();
+    duplicateNames();
+    componentTypes();
+    schemas();
+    return problems.stream()
+        .filter(p -> p.rule().equals("yaml") || !unparsed.contains(p.file()))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** Where each broker's pubsub component lives (components/brokers/<broker>/), and the default. */
@@ -198,7 +237,7 @@ public final class DaprLint {
       for (Path f : brokerFiles(b)) {
         files
             .computeIfAbsent(f.getFileName().toString(), n -> new LinkedHashMap<>())
-            .put(b, Doc.load(root, f));
+            .put(b, docs(f));
       }
     }
     files.forEach(
@@ -742,19 +781,189 @@ public final class DaprLint {
     }
   }
 
+  // ---- what daprd and the API server refuse --------------------------------------------------
+
+  /**
+   * One name twice for one kind among what a sidecar loads together (per broker; k8s/base). daprd's
+   * disk loader refuses the second Component or Subscription of a name before it looks at scopes
+   * (pkg/internal/loader/disk), and merges two Resiliency objects of one name without a word; on
+   * Kubernetes the second object of a kind and name, a Configuration too, replaces the first.
+   */
+  private void duplicateNames() {
+    Map<String, List<Doc>> sets = new LinkedHashMap<>();
+    for (String b : brokerNames()) {
+      // Locally a sidecar reads its Configuration from one file (--config): no two to compare.
+      sets.put(
+          "TODO_BROKER=" + b,
+          sidecarResources(b).stream().filter(d -> !d.kind().equals("Configuration")).toList());
+    }
+    sets.put("k8s/base", k8sBase);
+    Map<List<Doc>, Set<String>> twice = new LinkedHashMap<>(); // [second, first] -> sets
+    sets.forEach(
+        (label, docs) -> {
+          Map<String, Doc> first = new HashMap<>();
+          for (Doc d : docs) {
+            if (isDapr(d)) {
+              Doc f = first.putIfAbsent(d.kind() + " " + d.name(), d);
+              if (f != null && f != d) {
+                twice.computeIfAbsent(List.of(d, f), k -> new TreeSet<>()).add(label);
+              }
+            }
+          }
+        });
+    twice.forEach(
+        (pair, labels) -> {
+          Doc d = pair.get(0);
+          Doc f = pair.get(1);
+          problem(
+              d,
+              d.line("metadata", "name"),
+              "duplicate-name",
+              d.kind()
+                  + " "
+                  + d.name()
+                  + " is defined at "
+                  + f.file()
+                  + ":"
+                  + f.line("metadata", "name")
+                  + " too, and both are loaded together ("
+                  + String.join(", ", labels)
+                  + ")");
+        });
+  }
+
+  /**
+   * Each Component's type and version must be one the daprd this project builds registers, read
+   * from its source (DaprdTypes, tools/daprd): daprd cannot create any other, and then stops unless
+   * the component sets ignoreErrors. Kubernetes runs the same daprd (tools/images.sh).
+   */
+  private void componentTypes() {
+    DaprdTypes daprd = DaprdTypes.read(root);
+    if (!daprd.unreadable().isEmpty()) {
+      problems.addAll(daprd.unreadable()); // with some types unknown, a check would be a guess
+      return;
+    }
+    for (Doc c : ofKind(daprResources(), "Component")) {
+      Optional<String> type = c.str("spec", "type"); // (a missing one is for rule schema)
+      if (type.isEmpty()) {
+        continue;
+      }
+      String version = c.str("spec", "version").orElse("");
+      Set<String> served = daprd.versions(type.get());
+      String category = type.get().split("\\.", 2)[0];
+      if (served.isEmpty()) {
+        List<String> known = daprd.ofCategory(category);
+        problem(
+            c,
+            c.line("spec", "type"),
+            "unknown-component-type",
+            "component "
+                + c.name()
+                + ": the daprd built from "
+                + DaprdTypes.SOURCE
+                + " registers no type "
+                + type.get()
+                + (known.isEmpty()
+                    ? " (nor any " + category + " type)"
+                    : " (its " + category + " types: " + String.join(", ", known) + ")"));
+      } else if (!served.contains(version.toLowerCase(Locale.ROOT))) {
+        problem(
+            c,
+            c.line("spec", "version"),
+            "unknown-component-type",
+            "component "
+                + c.name()
+                + ": the daprd built from "
+                + DaprdTypes.SOURCE
+                + " takes "
+                + type.get()
+                + " in version "
+                + String.join(" or ", served.stream().filter(v -> !v.isEmpty()).sorted().toList())
+                + " (or none), not "
+                + version);
+      }
+    }
+  }
+
+  /**
+   * Every Dapr resource against Dapr's CRD of its kind and version (CrdSchemas): types, required
+   * fields and enum values, as the API server checks them on apply. daprd reads the same files
+   * locally and skips one whose values do not fit its types. Without the CRDs (they are fetched,
+   * not committed) the rule fails, and says how to get them.
+   */
+  private void schemas() {
+    CrdSchemas crds = CrdSchemas.load(root);
+    Set<String> missing = new TreeSet<>();
+    for (Doc d : daprResources()) {
+      Optional<CrdSchemas.Crd> crd = crds.of(d.kind());
+      if (crd.isEmpty()) {
+        missing.add(d.kind());
+        continue;
+      }
+      String version = d.str("apiVersion").orElse("").substring(CrdSchemas.GROUP.length() + 1);
+      Optional<List<CrdSchemas.Violation>> violations = crd.get().validate(version, d);
+      if (violations.isEmpty()) {
+        problem(
+            d,
+            d.line("apiVersion"),
+            "schema",
+            d.kind()
+                + " "
+                + d.name()
+                + ": "
+                + crd.get().name()
+                + " serves no version "
+                + version
+                + " (it serves "
+                + String.join(", ", crd.get().versions().keySet())
+                + ")");
+        continue;
+      }
+      for (CrdSchemas.Violation v : violations.get()) {
+        problem(
+            d,
+            v.node().map(d::line).orElse(d.line("metadata", "name")),
+            "schema",
+            d.kind()
+                + " "
+                + d.name()
+                + " does not match Dapr's CRD "
+                + crd.get().name()
+                + "/"
+                + version
+                + ": "
+                + v.message());
+      }
+    }
+    if (!missing.isEmpty()) {
+      problems.add(
+          new Problem(
+              crds.where(root),
+              1,
+              "schema",
+              "no CRD of "
+                  + String.join(", ", missing)
+                  + " here, so none is checked against Dapr's schema: run "
+                  + CrdSchemas.FETCH
+                  + ", which copies Dapr's CRDs from the dapr module daprd is built from"));
+    }
+  }
+
   // ---- loading -------------------------------------------------------------------------------
 
   private void load() {
     localComponents.addAll(ofKind(folder("components"), "Component"));
     // The default broker's pubsub, as dapr.yaml loads it; the others are checked by brokers().
     localComponents.addAll(ofKind(folder(BROKERS + "/" + DEFAULT_BROKER), "Component"));
+    // Every broker's files too, for the rules on every file read (yaml, schema ...).
+    brokerNames().forEach(b -> folder(BROKERS + "/" + b));
     subscriptions.addAll(ofKind(folder("subscriptions"), "Subscription"));
     // The Resiliency objects of the default broker's sidecars; the other brokers' have the same
     // targets (broker-swap) and are checked together with what they are loaded with (resiliency).
     resiliencies.addAll(ofKind(sidecarResources(DEFAULT_BROKER), "Resiliency"));
     Path run = root.resolve("dapr.yaml");
     if (Files.exists(run)) {
-      runFile = Doc.load(root, run).get(0);
+      runFile = docs(run).stream().findFirst().orElse(null);
     }
     // The Configurations the sidecars run with: dapr.yaml's common configFilePath and each app's.
     Set<Path> configFiles = new LinkedHashSet<>();
@@ -773,7 +982,7 @@ public final class DaprLint {
     }
     for (Path config : configFiles) {
       if (Files.exists(config)) {
-        configurations.addAll(ofKind(Doc.load(root, config), "Configuration"));
+        configurations.addAll(ofKind(docs(config), "Configuration"));
       }
     }
     Path base = root.resolve("k8s/base");
@@ -783,7 +992,7 @@ public final class DaprLint {
     Path k8s = root.resolve("k8s");
     if (Files.isDirectory(k8s)) {
       for (Path f : yamlFiles(k8s, true)) {
-        for (Doc d : Doc.load(root, f)) {
+        for (Doc d : docs(f)) {
           k8sAll.add(d);
           if (d.kind().equals("Kustomization")
               || d.kind().equals("Component")
@@ -802,7 +1011,7 @@ public final class DaprLint {
     }
     return yamlFiles(dir, false).stream()
         .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
-        .flatMap(f -> Doc.load(root, f).stream())
+        .flatMap(f -> docs(f).stream())
         .toList();
   }
 
@@ -823,13 +1032,13 @@ public final class DaprLint {
     if (!seen.add(dir.normalize()) || !Files.exists(k)) {
       return;
     }
-    for (Doc d : Doc.load(root, k)) {
+    for (Doc d : docs(k)) {
       for (String res : Doc.strings(d.node("resources"))) {
         Path p = dir.resolve(res).normalize();
         if (Files.isDirectory(p)) {
           kustomize(p, seen, into);
         } else if (Files.exists(p)) {
-          into.addAll(Doc.load(root, p));
+          into.addAll(docs(p));
         } else {
           problems.add(
               new Problem(
@@ -845,16 +1054,66 @@ public final class DaprLint {
   /** Inline patches (a YAML string under "patch") are documents too: their values count. */
   private void inlinePatches(Doc kustomization) {
     for (Node p : Doc.items(kustomization.node("patches"))) {
-      Doc.at(p, "patch")
-          .ifPresent(
-              text ->
-                  Doc.scalar(text)
-                      .ifPresent(
-                          s ->
-                              k8sAll.addAll(
-                                  Doc.embedded(
-                                      kustomization.file(), s, kustomization.line(text)))));
+      Optional<Node> text = Doc.at(p, "patch");
+      Optional<String> patch = text.flatMap(Doc::scalar);
+      if (patch.isPresent()) {
+        // The patch's first line is the one after the key's (a block scalar, |-).
+        int offset = kustomization.line(text.get());
+        try {
+          k8sAll.addAll(Doc.embedded(kustomization.file(), patch.get(), offset));
+        } catch (YAMLException e) {
+          syntaxError(kustomization.file(), offset, e);
+        }
+      }
     }
+  }
+
+  /**
+   * A file's documents, parsed once. One that does not parse is a problem at the parser's mark, and
+   * has no documents: daprd, too, only warns and skips it (pkg/internal/loader/disk).
+   */
+  private List<Doc> docs(Path file) {
+    return parsed.computeIfAbsent(
+        file.normalize(),
+        f -> {
+          try {
+            return Doc.load(root, f);
+          } catch (YAMLException e) {
+            String name = root.relativize(f).toString();
+            unparsed.add(name);
+            syntaxError(name, 0, e);
+            return List.of();
+          }
+        });
+  }
+
+  /**
+   * The parser's message on one line, at its mark (lineOffset: lines of the file before the YAML).
+   */
+  private void syntaxError(String file, int lineOffset, YAMLException e) {
+    int line = lineOffset + 1;
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof MarkedYAMLException m) {
+      Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+      if (mark != null) {
+        line = lineOffset + mark.getLine() + 1;
+      }
+      message =
+          Stream.of(m.getContext(), m.getProblem())
+              .filter(Objects::nonNull)
+              .collect(Collectors.joining(": "));
+    }
+    problems.add(new Problem(file, line, "yaml", message.replaceAll("\\s+", " ").trim()));
+  }
+
+  /** Every Dapr resource of the files read (not the inline patches: they are fragments). */
+  private List<Doc> daprResources() {
+    return parsed.values().stream().flatMap(List::stream).filter(DaprLint::isDapr).toList();
+  }
+
+  private static boolean isDapr(Doc d) {
+    return DAPR_KINDS.contains(d.kind())
+        && d.str("apiVersion").orElse("").startsWith(CrdSchemas.GROUP + "/");
   }
 
   private static List<Doc> ofKind(Collection<Doc> docs, String kind) {

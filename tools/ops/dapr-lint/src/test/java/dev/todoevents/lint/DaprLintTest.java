@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The linter on the project itself (clean) and on the broken corpus: each folder
  * src/test/resources/broken/{rule}/ or broken/{rule}--{case}/ holds one file that replaces its
  * namesake in a copy of the project (or, named {file}.absent, removes it), and that rule - and only
- * that rule - must report that file, with a line.
+ * that rule - must report that file, at the line {@link #LINES} gives.
  */
 class DaprLintTest {
 
@@ -32,10 +33,36 @@ class DaprLintTest {
     assertThat(problems).as("problems in the project: %s", problems).isEmpty();
   }
 
+  /** The line of each sample's problem (some samples have more problems, on other lines too). */
+  private static final Map<String, Integer> LINES =
+      Map.ofEntries(
+          Map.entry("app-port-mismatch", 23),
+          Map.entry("broker-swap", 8),
+          Map.entry("broker-swap--live-pubsub-scopes", 16),
+          Map.entry("broker-swap--no-live-pubsub", 1),
+          Map.entry("broker-swap--no-resiliency", 1),
+          Map.entry("broker-swap--resiliency-targets", 14),
+          Map.entry("broker-swap--topic-scopes", 14),
+          Map.entry("code-topic-undeclared", 9),
+          Map.entry("duplicate-name", 10),
+          Map.entry("k8s-drift", 9),
+          Map.entry("no-dead-letter-topic", 13),
+          Map.entry("plain-text-secret", 13),
+          Map.entry("resiliency--target-twice", 87),
+          Map.entry("resiliency--unknown-policy", 24),
+          Map.entry("schema", 19),
+          Map.entry("topic-scopes", 11),
+          Map.entry("undeclared-topic", 10),
+          Map.entry("unknown-app-id", 82),
+          Map.entry("unknown-component", 11),
+          Map.entry("unknown-component-type", 10),
+          Map.entry("yaml", 21));
+
   @Test
   void everyRuleHasABrokenSample() throws IOException {
     assertThat(samples().stream().map(DaprLintTest::ruleOf).distinct())
         .containsExactlyInAnyOrderElementsOf(DaprLint.RULES);
+    assertThat(LINES.keySet()).containsExactlyInAnyOrderElementsOf(samples());
   }
 
   @ParameterizedTest
@@ -68,7 +95,10 @@ class DaprLintTest {
               assertThat(p.rule()).isEqualTo(rule);
               assertThat(p.file()).isEqualTo(file);
               assertThat(p.line()).isPositive();
-            });
+            })
+        .extracting(Problem::line)
+        .as("%s reports %s at the expected line", rule, file)
+        .contains(LINES.get(name));
   }
 
   /** A sample named {file}.absent stands for that file's removal. */
@@ -95,8 +125,14 @@ class DaprLintTest {
 
   /** What the linter reads, copied from the project. */
   private static void copyProject(Path to) throws IOException {
-    for (String dir : List.of("components", "subscriptions", "resiliency", "tools/dapr", "k8s")) {
+    for (String dir :
+        List.of("components", "subscriptions", "resiliency", "tools/dapr", "tools/daprd", "k8s")) {
       copyTree(ROOT.resolve(dir), to.resolve(dir));
+    }
+    // Dapr's CRDs, fetched by tools/bootstrap.sh --with-k8s (without them rule schema fails).
+    Path crds = ROOT.resolve(".runtime/k8s/crds/dapr");
+    if (Files.isDirectory(crds)) {
+      copyTree(crds, to.resolve(".runtime/k8s/crds/dapr"));
     }
     Files.copy(ROOT.resolve("dapr.yaml"), to.resolve("dapr.yaml"));
     try (Stream<Path> services = Files.list(ROOT.resolve("services"))) {
