@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * Query API of the audit log: filters by user, task, event type and time range; paged, oldest
@@ -49,6 +50,10 @@ public class AuditResource {
    * Entries matching every given filter, oldest first, at most {@code limit}. When a page is full,
    * header {@value #NEXT_HEADER} holds the {@code after_seq} of the next page.
    */
+  @Operation(
+      summary = "The audit log",
+      description =
+          "Audit entries matching every given filter (user, task, event type, time range), oldest first, at most limit; a full page names the next one's after_seq in the X-Next-After-Seq header. A user reads only their own entries; another user's, or across users, needs the admin role.")
   @GET
   public Response query(
       @QueryParam("user_id") String userId,

@@ -4,6 +4,7 @@ import dev.todoevents.audit.domain.AuditLog;
 import dev.todoevents.contracts.TaskEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.OpenApiDefaults;
 import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -12,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +23,7 @@ import org.jboss.logging.Logger;
  * is recorded once in the {@link AuditLog}.
  */
 @SidecarToken.FromSidecar
+@SecurityRequirement(name = OpenApiDefaults.APP_TOKEN)
 @Path("/events/task-events")
 public class TaskEventsSubscriber {
 
@@ -35,6 +39,10 @@ public class TaskEventsSubscriber {
     this.metrics = metrics;
   }
 
+  @Operation(
+      summary = "Deliver a task event",
+      description =
+          "Dapr delivers every task-events CloudEvent here (subscriptions/audit-task-events.yaml); it is appended once per event_id. 200 SUCCESS, RETRY or DROP as Dapr expects; an event that can never be read goes to task-events-dlq.")
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)

@@ -13,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The token user's delivered notifications, oldest first, a page at a time: {@code limit} (1 to
@@ -35,6 +36,10 @@ public class NotificationResource {
     this.users = users;
   }
 
+  @Operation(
+      summary = "The notifications sent",
+      description =
+          "The caller's delivered notifications, oldest first, limit at a time from position after; a full page carries the next position in a header. Another user's need the admin role.")
   @GET
   public Response list(
       @QueryParam("user_id") String userId,

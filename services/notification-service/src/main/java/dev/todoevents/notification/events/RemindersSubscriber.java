@@ -4,6 +4,7 @@ import dev.todoevents.contracts.ReminderEvent;
 import dev.todoevents.contracts.Topic;
 import dev.todoevents.notification.domain.Notifier;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.OpenApiDefaults;
 import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -12,9 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** Delivery endpoint of subscriptions/notification-reminders.yaml: each reminder notified once. */
 @SidecarToken.FromSidecar
+@SecurityRequirement(name = OpenApiDefaults.APP_TOKEN)
 @Path("/events/reminders")
 public class RemindersSubscriber {
 
@@ -28,6 +32,10 @@ public class RemindersSubscriber {
     this.metrics = metrics;
   }
 
+  @Operation(
+      summary = "Deliver a reminder",
+      description =
+          "Dapr delivers every reminders CloudEvent here; the notification goes out through the output binding, once per event_id.")
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)

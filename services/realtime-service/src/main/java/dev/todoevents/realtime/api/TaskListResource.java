@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +38,10 @@ public class TaskListResource {
     this.invocation = invocation;
   }
 
+  @Operation(
+      summary = "The caller's tasks",
+      description =
+          "The caller's tasks, read from task-service through Dapr service invocation, for the live page's first paint; updates then arrive over the WebSocket /updates.")
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public Response list(

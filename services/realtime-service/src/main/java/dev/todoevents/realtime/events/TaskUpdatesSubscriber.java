@@ -6,6 +6,7 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.realtime.RealtimeConfig;
 import dev.todoevents.realtime.live.LiveClients;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.OpenApiDefaults;
 import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +35,7 @@ import org.jboss.logging.Logger;
  * pushing old updates to its clients.
  */
 @SidecarToken.FromSidecar
+@SecurityRequirement(name = OpenApiDefaults.APP_TOKEN)
 @Path("/events/task-updates")
 public class TaskUpdatesSubscriber {
 
@@ -57,6 +61,10 @@ public class TaskUpdatesSubscriber {
             .register(metrics);
   }
 
+  @Operation(
+      summary = "Deliver a task update",
+      description =
+          "Dapr delivers every task-updates CloudEvent here; it is fanned out to the owner's open WebSockets on this instance.")
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)

@@ -7,6 +7,7 @@ import dev.todoevents.contracts.Topic;
 import dev.todoevents.recurring.domain.NextOccurrence;
 import dev.todoevents.recurring.domain.TaskServiceClient;
 import dev.todoevents.service.EventDelivery;
+import dev.todoevents.service.OpenApiDefaults;
 import dev.todoevents.service.SidecarToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +29,7 @@ import org.jboss.logging.Logger;
  * bulkSubscribe on, Dapr groups a batch's records by route, so both take bulk requests.
  */
 @SidecarToken.FromSidecar
+@SecurityRequirement(name = OpenApiDefaults.APP_TOKEN)
 @Path("/events/task-events")
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,6 +48,10 @@ public class TaskCompletedSubscriber {
     this.metrics = metrics;
   }
 
+  @Operation(
+      summary = "Deliver a todo.task.completed event",
+      description =
+          "A completed recurring task: the next occurrence is created in task-service through service invocation (POST /internal/tasks), once per series and occurrence.")
   @POST
   @Path("/completed")
   public Response onCompleted(byte[] body) {
@@ -129,6 +137,10 @@ public class TaskCompletedSubscriber {
   }
 
   /** Every other task event: nothing to do, acknowledge. */
+  @Operation(
+      summary = "Deliver any other task event",
+      description =
+          "Every task event that is not todo.task.completed (subscription rules route them here): acknowledged and ignored.")
   @POST
   @Path("/ignored")
   public Response onOther(byte[] body) {

@@ -2,6 +2,7 @@ package dev.todoevents.task.api;
 
 import dev.todoevents.service.ApiError;
 import dev.todoevents.service.ApiErrorMappers;
+import dev.todoevents.service.OpenApiDefaults;
 import dev.todoevents.service.SidecarToken;
 import dev.todoevents.task.domain.TaskService;
 import jakarta.validation.Valid;
@@ -14,6 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * {@code POST /internal/tasks}: creates a task for the user named in the body, for another service,
@@ -33,6 +36,7 @@ import java.util.List;
  * occurrence answers 409.
  */
 @SidecarToken.FromSidecar
+@SecurityRequirement(name = OpenApiDefaults.APP_TOKEN)
 @Path("/internal/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -44,6 +48,10 @@ public class InternalTaskResource {
     this.tasks = tasks;
   }
 
+  @Operation(
+      summary = "Create a task for a user (service invocation)",
+      description =
+          "For other services through Dapr service invocation (the sidecar's access-control policy admits recurring-task-service only): creates the next occurrence of a series. The same request again answers 200 with the existing task; an id that exists for another user, series or occurrence answers 409.")
   @POST
   public Response create(
       @NotNull(message = "request body is required") @Valid TaskRequest body,

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The tasks API, for the bearer token's user: another user's task answers 404, as one that does not
@@ -45,6 +46,10 @@ public class TaskResource {
     this.users = users;
   }
 
+  @Operation(
+      summary = "Create a task",
+      description =
+          "Creates a task for the caller (user_id, when given, must be the caller: 403 otherwise) and publishes todo.task.created through the outbox.")
   @POST
   public Response create(
       @NotNull(message = "request body is required") @Valid TaskRequest body,
@@ -62,6 +67,10 @@ public class TaskResource {
         tasks.create(users.owner(body.userId()), body.toNewTask(), headers.context()));
   }
 
+  @Operation(
+      summary = "Get a task",
+      description =
+          "One of the caller's tasks; another user's answers 404, as one that does not exist.")
   @GET
   @Path("/{id}")
   public TaskResponse get(@PathParam("id") String id) {
@@ -76,6 +85,10 @@ public class TaskResource {
    * The user's tasks, oldest first, {@code limit} at a time (1 to 1000, default 100). A full page
    * names the next one's {@code after} in the X-Next-After header.
    */
+  @Operation(
+      summary = "List tasks",
+      description =
+          "The caller's tasks, oldest first, limit at a time (1 to 1000, default 100); a full page names the next one's after in the X-Next-After header.")
   @GET
   public Response listByUser(
       @QueryParam("user_id") String userId,
@@ -92,6 +105,10 @@ public class TaskResource {
     return ok.build();
   }
 
+  @Operation(
+      summary = "Change some fields",
+      description =
+          "Changes only the given fields of the caller's task and publishes todo.task.updated.")
   @PATCH
   @Path("/{id}")
   public TaskResponse update(
@@ -109,6 +126,9 @@ public class TaskResource {
   }
 
   /** Same as PATCH: clients that only speak PUT get the same partial update. */
+  @Operation(
+      summary = "Replace a task",
+      description = "Replaces every field of the caller's task and publishes todo.task.updated.")
   @PUT
   @Path("/{id}")
   public TaskResponse replace(
@@ -118,6 +138,10 @@ public class TaskResource {
     return update(id, body, headers);
   }
 
+  @Operation(
+      summary = "Complete a task",
+      description =
+          "Marks the caller's task completed and publishes todo.task.completed (a recurring task's next occurrence follows).")
   @POST
   @Path("/{id}/complete")
   @Consumes(MediaType.WILDCARD)
@@ -128,6 +152,9 @@ public class TaskResource {
             taskId, () -> tasks.complete(users.current(), taskId, headers.context())));
   }
 
+  @Operation(
+      summary = "Delete a task",
+      description = "Deletes the caller's task and publishes todo.task.deleted.")
   @DELETE
   @Path("/{id}")
   @Consumes(MediaType.WILDCARD)
