@@ -210,6 +210,7 @@ public class EventDelivery {
       eventId = envelope.id();
       requireCausalityIds(envelope);
       userId = envelope.data().path("user_id").asText(null);
+      LogContext.put(eventId, userId, envelope.correlationid());
       seen.eventType = envelope.type() == null ? "unknown" : envelope.type();
       if (Events.schemaVersionOf(envelope.data()) != schemaVersion) {
         seen.result = "skipped";
@@ -248,6 +249,8 @@ public class EventDelivery {
           () -> deadLetters.poison(topic, body, id, key, poison));
     } catch (Exception e) {
       return failed(topic, body, eventId, userId, e);
+    } finally {
+      LogContext.clear();
     }
   }
 

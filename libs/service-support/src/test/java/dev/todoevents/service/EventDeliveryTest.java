@@ -62,6 +62,29 @@ class EventDeliveryTest {
     return r.getStatus();
   }
 
+  /** Every line logged while an event is handled can carry its ids (JSON logs: "mdc"). */
+  @Test
+  void theHandlerRunsWithTheEventsIdsInTheLogContextAndTheThreadIsClearedAfter() {
+    byte[] body = event();
+    java.util.Map<String, Object> seen = new java.util.HashMap<>();
+    assertThat(
+            status(
+                delivery(6, 0)
+                    .deliver(
+                        Topic.TASK_EVENTS,
+                        body,
+                        TaskEvent.class,
+                        1,
+                        d -> seen.putAll(org.jboss.logging.MDC.getMap()))))
+        .isEqualTo(200);
+    var envelope = Events.parseEnvelope(body);
+    assertThat(seen)
+        .containsEntry(LogContext.EVENT_ID, envelope.id())
+        .containsEntry(LogContext.USER_ID, envelope.data().get("user_id").asText())
+        .containsEntry(LogContext.CORRELATION_ID, "corr");
+    assertThat(org.jboss.logging.MDC.getMap()).isEmpty();
+  }
+
   @Test
   void aCorrelationIdNoConsumerCanStoreIsPoisonNotRetried() {
     ObjectNode data = (ObjectNode) Samples.load("task-event.created.json");

@@ -173,6 +173,9 @@ public final class Daprd implements AutoCloseable {
             "",
             "--log-level",
             "info"));
+    if (Boolean.parseBoolean(System.getenv("TODO_LOG_JSON"))) {
+      cmd.add("--log-as-json"); // as the apps then log (their TODO_LOG_JSON)
+    }
     for (Path p : resources) {
       cmd.add("--resources-path");
       cmd.add(p.toString());
