@@ -15,7 +15,8 @@
 #   redis-server, rabbitmq-server, nats-server from Debian's packages, only with --with-brokers
 #              (the other brokers behind `pubsub`: TODO_BROKER, the broker matrix test)
 #   mechanical-markdown  from PyPI into its own venv, only with --with-docs (runs README's
-#              walkthrough as a test: tools/e2e-tests ExecutableDocsIT)
+#              walkthrough as a test: tools/e2e-tests ExecutableDocsIT); with it @asyncapi/parser
+#              from npm (AsyncApiDocumentTest validates the event document)
 #   debootstrap, runc, docker.io, docker-compose   Debian's, only with --with-containers (tools/images.sh
 #              builds the images, ContainerImagesIT runs the system from them)
 #   the single node of tools/cluster.sh, only with --with-cluster (implies --with-k8s and
@@ -291,6 +292,23 @@ if (( WITH_DOCS )); then
     fi
     echo "$mm_stamp" >"$MM/stamp"
     say "docs: ready ($("$MM/bin/mm.py" --version 2>&1 | tail -1))"
+  fi
+fi
+
+# ---- the AsyncAPI parser (AsyncApiDocumentTest validates the event document with it) ----------
+if (( WITH_DOCS )); then
+  ASYNCAPI_PARSER_VERSION=3.6.6
+  AP="$RT/node/asyncapi"
+  if [[ -f "$AP/node_modules/@asyncapi/parser/package.json" ]] \
+      && grep -q "\"version\": \"$ASYNCAPI_PARSER_VERSION\"" "$AP/node_modules/@asyncapi/parser/package.json"; then
+    say "docs: @asyncapi/parser $ASYNCAPI_PARSER_VERSION up to date ($AP)"
+  else
+    command -v npm >/dev/null 2>&1 || die "npm is not installed (the AsyncAPI parser comes from npm). Install Node.js 18+ with npm: 'apt-get install nodejs npm'."
+    say "docs: installing @asyncapi/parser $ASYNCAPI_PARSER_VERSION from npm into $AP ..."
+    rm -rf "$AP"; mkdir -p "$AP" "$RT/logs"
+    npm install --prefix "$AP" --no-audit --no-fund "@asyncapi/parser@$ASYNCAPI_PARSER_VERSION" >"$RT/logs/asyncapi-parser.log" 2>&1 \
+      || { tail -n 5 "$RT/logs/asyncapi-parser.log" >&2; rm -rf "$AP"; die "npm could not install @asyncapi/parser (log: $RT/logs/asyncapi-parser.log); npm must reach its registry (npm config get registry)."; }
+    say "docs: @asyncapi/parser $ASYNCAPI_PARSER_VERSION ready"
   fi
 fi
 
