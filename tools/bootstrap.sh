@@ -147,6 +147,22 @@ else
 fi
 
 # ---- Kubernetes API server, kubectl, etcd (the manifest tests only) -------------------------
+# ---- Dapr's CRDs (always: the YAML linter checks every Dapr resource against them) ------------
+# From the dapr module daprd is built from, so they follow tools/daprd/go.mod.
+if [[ -f "$RT/k8s/crds/dapr/.stamp" && "$(cat "$RT/k8s/crds/dapr/.stamp")" == "$DAPR_VERSION" ]]; then
+  say "crds: Dapr's up to date ($RT/k8s/crds/dapr)"
+else
+  rm -rf "$RT/k8s/crds/dapr"; mkdir -p "$RT/k8s/crds/dapr"
+  dapr_dir=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr) \
+    || die "cannot find the github.com/dapr/dapr module (it is downloaded when daprd is built)"
+  for crd in components subscription resiliency configuration; do
+    cp "$dapr_dir/charts/dapr/crds/$crd.yaml" "$RT/k8s/crds/dapr/" || die "no $crd CRD in $dapr_dir/charts/dapr/crds"
+  done
+  chmod -R u+w "$RT/k8s/crds/dapr"
+  echo "$DAPR_VERSION" >"$RT/k8s/crds/dapr/.stamp"
+  say "crds: Dapr's $DAPR_VERSION in $RT/k8s/crds/dapr"
+fi
+
 if (( WITH_K8S )); then
   K8S_VERSION=$(module_version "$ROOT/tools/k8s/go.mod" k8s.io/kubernetes)
   [[ -n "$K8S_VERSION" ]] || die "cannot read the pinned k8s.io/kubernetes version from tools/k8s/go.mod"
@@ -176,12 +192,8 @@ if (( WITH_K8S )); then
   if [[ -f "$RT/k8s/crds.stamp" && "$(cat "$RT/k8s/crds.stamp")" == "$crd_stamp" ]]; then
     say "crds: up to date ($RT/k8s/crds)"
   else
-    rm -rf "$RT/k8s/crds"; mkdir -p "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq"
-    dapr_dir=$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr) \
-      || die "cannot find the github.com/dapr/dapr module (it is downloaded when daprd is built)"
-    for crd in components subscription resiliency configuration; do
-      cp "$dapr_dir/charts/dapr/crds/$crd.yaml" "$RT/k8s/crds/dapr/" || die "no $crd CRD in $dapr_dir/charts/dapr/crds"
-    done
+    rm -rf "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq" "$RT/k8s/crds/keda"
+    mkdir -p "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq"
     if ! mvn -B -q -f "$ROOT/tools/k8s/pom.xml" dependency:unpack -Dcrds.dir="$RT/k8s/crds/strimzi" \
         >"$RT/logs/strimzi-crds.log" 2>&1; then
       tail -n 20 "$RT/logs/strimzi-crds.log" >&2
@@ -197,12 +209,12 @@ if (( WITH_K8S )); then
       cp "$topology_dir/config/crd/bases/rabbitmq.com_$crd.yaml" "$RT/k8s/crds/rabbitmq/" \
         || die "no $crd CRD in $topology_dir/config/crd/bases"
     done
-    chmod -R u+w "$RT/k8s/crds"
+    chmod -R u+w "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq"
     echo "$crd_stamp" >"$RT/k8s/crds.stamp"
     say "crds: $(ls "$RT/k8s/crds/dapr" "$RT/k8s/crds/strimzi" "$RT/k8s/crds/rabbitmq" | grep -c yaml) CRD files in $RT/k8s/crds"
   fi
   # KEDA's (k8s/components/keda: autoscaling on consumer lag) from its Go module. Its stamp lives
-  # inside its folder, so a refetch of the others above (rm -rf crds) refetches it too.
+  # inside its folder, so a refetch of the others above (which removes it) refetches it too.
   KEDA_VERSION=v2.21.0
   if [[ -f "$RT/k8s/crds/keda/.stamp" && "$(cat "$RT/k8s/crds/keda/.stamp")" == "$KEDA_VERSION" ]]; then
     say "crds: KEDA up to date ($RT/k8s/crds/keda, $KEDA_VERSION)"

@@ -6,6 +6,7 @@
 #   tools/run.sh              bootstrap .runtime/, build (tests skipped), run
 #   tools/run.sh --clean      the same from empty data (.runtime/data: Kafka log, H2, Dapr state)
 #   tools/run.sh --no-build   run what is built already (no network); fails if something is missing
+# Either way the YAML linter (tools/lint.sh) runs first and stops the start on a problem.
 # TODO_BROKER=redis|rabbitmq|jetstream puts that broker (Debian's package) in Kafka's place: the
 # sidecars load components/brokers/$TODO_BROKER. The launcher, dev.todoevents.runtime.LocalRun,
 # starts the system with the code the e2e tests use (LocalSystem).
@@ -44,6 +45,10 @@ else
     [[ -e "$f" ]] || die "--no-build: $f is missing; run tools/run.sh once without --no-build"
   done
 fi
+
+# Fail fast on the YAML an operator edits (tools/lint.sh: components/, subscriptions/, resiliency/,
+# dapr.yaml): a wrong component or policy stops here with file:line, not in a sidecar's log.
+"$ROOT/tools/lint.sh" >&2 || die "the Dapr YAML has problems (above, file:line): fix them and start again"
 
 exec java -Xmx96m -Dtodo.project.root="$ROOT" \
   -cp "$ROOT/tools/local-runtime/target/classes:$ROOT/tools/local-runtime/target/lib/*" \

@@ -40,13 +40,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Dapr's CustomResourceDefinitions as JSON Schemas: the openAPIV3Schema of each served version, in
  * networknt's OpenAPI 3.0 dialect, without the x-kubernetes-* extensions (they steer the API
  * server's pruning and defaulting, not which values are valid). The CRDs are not committed:
- * tools/bootstrap.sh --with-k8s copies them from the dapr module daprd is built from
+ * tools/bootstrap.sh (every run) copies them from the dapr module daprd is built from
  * (charts/dapr/crds, so they follow tools/daprd/go.mod) into .runtime/k8s/crds/dapr, or
  * $TODO_RUNTIME_DIR/k8s/crds/dapr, where the manifest tests read them too.
  */
 final class CrdSchemas {
 
-  static final String FETCH = "tools/bootstrap.sh --with-k8s";
+  static final String FETCH = "tools/bootstrap.sh";
   static final String GROUP = "dapr.io";
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -178,7 +178,7 @@ public final class DaprLint {
       tools/lint.sh [--root DIR] [--format text|json]
       Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/,
       against the component types tools/daprd registers and Dapr's CRDs in .runtime/k8s/crds/dapr
-      (tools/bootstrap.sh --with-k8s fetches them).
+      (tools/bootstrap.sh copies them).
       Exit code: 0 no problems, 1 problems found, 2 bad usage.""";
 
   private static boolean usage(String why) {

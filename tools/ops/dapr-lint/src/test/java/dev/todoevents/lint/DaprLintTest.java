@@ -129,7 +129,7 @@ class DaprLintTest {
         List.of("components", "subscriptions", "resiliency", "tools/dapr", "tools/daprd", "k8s")) {
       copyTree(ROOT.resolve(dir), to.resolve(dir));
     }
-    // Dapr's CRDs, fetched by tools/bootstrap.sh --with-k8s (without them rule schema fails).
+    // Dapr's CRDs, copied by tools/bootstrap.sh (without them rule schema fails).
     Path crds = ROOT.resolve(".runtime/k8s/crds/dapr");
     if (Files.isDirectory(crds)) {
       copyTree(crds, to.resolve(".runtime/k8s/crds/dapr"));
