@@ -6,6 +6,8 @@
 #   tools/run.sh              bootstrap .runtime/, build (tests skipped), run
 #   tools/run.sh --clean      the same from empty data (.runtime/data: Kafka log, H2, Dapr state)
 #   tools/run.sh --no-build   run what is built already (no network); fails if something is missing
+#   tools/run.sh --dev APP    the same, with APP's sidecar but not APP: run it with tools/dev.sh APP
+#                             (quarkus dev, live reload)
 # Either way the YAML linter (tools/lint.sh) runs first and stops the start on a problem.
 # TODO_BROKER=redis|rabbitmq|jetstream puts that broker (Debian's package) in Kafka's place: the
 # sidecars load components/brokers/$TODO_BROKER. The launcher, dev.todoevents.runtime.LocalRun,
@@ -20,12 +22,14 @@ die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
 BUILD=1
 ARGS=()
-for arg in "$@"; do
-  case "$arg" in
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --no-build) BUILD=0 ;;
     --clean) ARGS+=(--clean) ;;
-    *) die "unknown option $arg (use --clean, --no-build)" ;;
+    --dev) [[ -n "${2:-}" ]] || die "--dev needs an app, e.g. --dev task-service"; ARGS+=(--dev "$2"); shift ;;
+    *) die "unknown option $1 (use --clean, --no-build, --dev APP)" ;;
   esac
+  shift
 done
 
 if ((BUILD)); then

@@ -45,6 +45,19 @@ final class UserFlow {
               Http.Reply r = Http.get(notificationsUrl + "/notifications", Stack.auth(user));
               return r.status() == 200 && r.body().toString().contains(reminded);
             });
+    String next = nextOccurrence(tasksUrl, user);
+    // Owners only: another user sees neither the task nor its audit entries.
+    assertThat(Http.get(tasksUrl + "/tasks/" + next, Stack.auth("someone-else")).status())
+        .isEqualTo(404);
+    assertThat(Http.get(auditUrl + "/audit?user_id=" + user, Stack.auth("someone-else")).status())
+        .isEqualTo(403);
+  }
+
+  /**
+   * Creates a weekly task as {@code user}, completes it, and waits for its next occurrence, which
+   * recurring-task-service makes through service invocation; returns its id.
+   */
+  static String nextOccurrence(String tasksUrl, String user) {
     Http.Reply recurring =
         Http.post(
             tasksUrl + "/tasks",
@@ -60,11 +73,7 @@ final class UserFlow {
     await("the next occurrence, made by recurring-task-service through service invocation")
         .atMost(Duration.ofSeconds(90))
         .until(() -> Http.get(tasksUrl + "/tasks/" + next, Stack.auth(user)).status() == 200);
-    // Owners only: another user sees neither the task nor its audit entries.
-    assertThat(Http.get(tasksUrl + "/tasks/" + next, Stack.auth("someone-else")).status())
-        .isEqualTo(404);
-    assertThat(Http.get(auditUrl + "/audit?user_id=" + user, Stack.auth("someone-else")).status())
-        .isEqualTo(403);
+    return next;
   }
 
   /** The audit entries of {@code user} matching {@code query}, read as that user. */

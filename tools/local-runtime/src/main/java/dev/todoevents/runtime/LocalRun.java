@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -18,8 +19,10 @@ import java.util.stream.Stream;
  * Prometheus, data kept in .runtime/data. Prints {@code [run] ready} once every app answers its
  * health check; SIGINT/SIGTERM stops everything it started.
  *
- * <p>Usage: {@code LocalRun [--clean]}; TODO_BROKER=redis|rabbitmq|jetstream puts that broker in
- * Kafka's place.
+ * <p>Usage: {@code LocalRun [--clean] [--dev APP]}; TODO_BROKER=redis|rabbitmq|jetstream puts that
+ * broker in Kafka's place. {@code --dev APP} starts APP's sidecar but not APP, and writes the
+ * environment APP would have run with to .runtime/dev/APP.env, for tools/dev.sh, which runs APP
+ * under quarkus dev (live reload) on APP's port, next to everything else.
  */
 public final class LocalRun {
   private LocalRun() {}
@@ -29,9 +32,15 @@ public final class LocalRun {
   }
 
   public static void main(String[] args) throws Exception {
-    for (String a : args) {
-      if (!a.equals("--clean")) {
-        System.err.println("usage: LocalRun [--clean]");
+    boolean clean = false;
+    String dev = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--clean")) {
+        clean = true;
+      } else if (args[i].equals("--dev") && i + 1 < args.length) {
+        dev = args[++i];
+      } else {
+        System.err.println("usage: LocalRun [--clean] [--dev APP]");
         System.exit(2);
       }
     }
@@ -47,6 +56,11 @@ public final class LocalRun {
       return;
     }
     RunFile runFile = RunFile.read();
+    if (dev != null
+        && (!runFile.appIds().contains(dev)
+            || !Files.exists(root.resolve("services/" + dev + "/pom.xml")))) {
+      fail("--dev " + dev + ": not a Java app of dapr.yaml (quarkus dev runs those only)");
+    }
     List<Integer> ports = new ArrayList<>(DevPorts.infra(broker));
     ports.addAll(runFile.ports());
     for (int port : ports) {
@@ -59,7 +73,7 @@ public final class LocalRun {
                 + "' shows by whom). Stop that process (or an earlier tools/run.sh) and try again.");
       }
     }
-    if (List.of(args).contains("--clean")) {
+    if (clean) {
       say("removing " + data);
       deleteTree(data);
     }
@@ -111,8 +125,27 @@ public final class LocalRun {
               + ") ...");
       LocalSystem system =
           LocalSystem.startDev(
-              data, logs, runFile, broker, zipkin.spansEndpoint(), issuer, secrets);
+              data,
+              logs,
+              runFile,
+              broker,
+              zipkin.spansEndpoint(),
+              issuer,
+              secrets,
+              dev == null ? Set.of() : Set.of(dev));
       add(started, system);
+      if (dev != null) {
+        Path env = system.app(dev).writeEnvironment(rt.resolve("dev").resolve(dev + ".env"));
+        say(
+            dev
+                + "'s sidecar is up, "
+                + dev
+                + " is yours: tools/dev.sh "
+                + dev
+                + " (env: "
+                + env
+                + ")");
+      }
       say("pubsub: " + system.pubsub() + "; Sentry on 127.0.0.1:" + DevPorts.SENTRY);
     } catch (RuntimeException e) {
       System.err.println(e.getMessage());

@@ -132,8 +132,14 @@ public final class LocalSystem implements AutoCloseable {
       String broker,
       String zipkinSpans,
       DevIssuer issuer,
-      Path secrets) {
-    Options o = Options.defaults().broker(broker).zipkinSpans(zipkinSpans).parallel(true);
+      Path secrets,
+      Set<String> notStarted) {
+    Options o =
+        Options.defaults()
+            .broker(broker)
+            .zipkinSpans(zipkinSpans)
+            .parallel(true)
+            .notStarted(notStarted);
     LocalSystem s = new LocalSystem(data, o, runFile, issuer, secrets);
     s.logs = logs;
     return s.launch(runFile.appIds());

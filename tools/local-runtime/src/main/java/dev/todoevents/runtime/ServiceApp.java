@@ -1,5 +1,6 @@
 package dev.todoevents.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,10 +64,8 @@ public final class ServiceApp implements AutoCloseable {
    * {@code TODO_EVENTS_FAULT_INJECTION_FAIL_ATTEMPTS}).
    */
   public ServiceApp start(Map<String, String> extraEnv) {
-    Map<String, String> all = new HashMap<>(env);
+    Map<String, String> all = new HashMap<>(environment());
     all.putAll(extraEnv);
-    all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    all.put("APP_PORT", Integer.toString(port));
     Path log = workDir.resolve(appId + ".log");
     ManagedProcess p =
         Containers.enabled()
@@ -80,6 +79,40 @@ public final class ServiceApp implements AutoCloseable {
       throw e;
     }
     return this;
+  }
+
+  /**
+   * The environment the app runs with on its port: what {@link #start()} passes (tools/dev.sh gives
+   * it to the app under quarkus dev instead).
+   */
+  public Map<String, String> environment() {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    all.put("APP_PORT", Integer.toString(port));
+    return all;
+  }
+
+  /**
+   * Writes {@link #environment()} to {@code file} as shell assignments, readable by its owner only
+   * (it holds the app's tokens): tools/dev.sh runs the app under quarkus dev with it.
+   */
+  public Path writeEnvironment(Path file) {
+    StringBuilder lines = new StringBuilder();
+    new java.util.TreeMap<>(environment())
+        .forEach(
+            (k, v) -> lines.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, lines);
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public String baseUrl() {
