@@ -209,17 +209,10 @@ final class DaprdTypes {
     List<String> out = new ArrayList<>();
     int depth = 0;
     int start = from;
-    boolean quoted = false;
     for (int i = from; i < end; i++) {
       char c = code.charAt(i);
-      if (quoted) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        }
-      } else if (c == '"') {
-        quoted = true;
+      if (c == '"') {
+        i = endOfString(code, i);
       } else if (c == '(' || c == '{' || c == '[') {
         depth++;
       } else if (c == ')' || c == '}' || c == ']') {
@@ -236,20 +229,26 @@ final class DaprdTypes {
     return out;
   }
 
+  /** The index of the quote closing the Go string that opens at {@code quote}, or the end. */
+  private static int endOfString(String code, int quote) {
+    for (int i = quote + 1; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '"') {
+        return i;
+      }
+    }
+    return code.length();
+  }
+
   /** The index of the bracket closing the one at {@code open}, skipping strings; -1 if none. */
   private static int closing(String code, int open, char opening, char close) {
     int depth = 0;
-    boolean quoted = false;
     for (int i = open; i < code.length(); i++) {
       char c = code.charAt(i);
-      if (quoted) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        }
-      } else if (c == '"') {
-        quoted = true;
+      if (c == '"') {
+        i = endOfString(code, i);
       } else if (c == opening) {
         depth++;
       } else if (c == close && --depth == 0) {
