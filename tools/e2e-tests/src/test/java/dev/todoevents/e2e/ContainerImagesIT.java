@@ -15,7 +15,6 @@ import dev.todoevents.runtime.ManagedProcess;
 import dev.todoevents.runtime.PostgresServer;
 import dev.todoevents.runtime.ProjectPaths;
 import dev.todoevents.runtime.ServiceApp;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -221,20 +218,8 @@ class ContainerImagesIT {
   /** The image's config, read from its tarball as a runtime does (manifest.json, then Config). */
   private static JsonNode config(String image) throws Exception {
     Path tar = Containers.image(image);
-    JsonNode manifest = JSON.readTree(entry(tar, "manifest.json")).get(0);
-    return JSON.readTree(entry(tar, manifest.get("Config").asText()));
-  }
-
-  private static byte[] entry(Path tar, String name) throws Exception {
-    try (InputStream in = Files.newInputStream(tar);
-        TarArchiveInputStream t = new TarArchiveInputStream(in)) {
-      for (TarArchiveEntry e = t.getNextEntry(); e != null; e = t.getNextEntry()) {
-        if (e.getName().equals(name)) {
-          return t.readAllBytes();
-        }
-      }
-    }
-    throw new AssertionError("no " + name + " in " + tar);
+    JsonNode manifest = JSON.readTree(Containers.imageFile(tar, "manifest.json")).get(0);
+    return JSON.readTree(Containers.imageFile(tar, manifest.get("Config").asText()));
   }
 
   private static double seconds(long t0) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The container mode of the local system ({@code TODO_CONTAINERS=runc} or {@code
@@ -57,6 +59,21 @@ public final class Containers {
           "no image " + tar + ": build it with tools/images.sh " + name + " (as root)");
     }
     return tar;
+  }
+
+  /**
+   * A file of an image tarball (it is a docker save archive too), e.g. manifest.json, as a runtime
+   * reads it; an error if the tarball has none.
+   */
+  public static byte[] imageFile(Path tar, String name) throws IOException {
+    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(tar))) {
+      for (TarArchiveEntry e = t.getNextEntry(); e != null; e = t.getNextEntry()) {
+        if (e.getName().equals(name)) {
+          return t.readAllBytes();
+        }
+      }
+    }
+    throw new IllegalStateException("no " + name + " in " + tar + ": not a docker save archive");
   }
 
   /**

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
@@ -116,24 +114,18 @@ final class TestcontainersProcess extends Process {
         tar,
         t -> {
           try (InputStream in = Files.newInputStream(t)) {
-            String tag = JSON.readTree(manifest(t)).get(0).get("RepoTags").get(0).asText();
+            String tag =
+                JSON.readTree(Containers.imageFile(t, "manifest.json"))
+                    .get(0)
+                    .get("RepoTags")
+                    .get(0)
+                    .asText();
             DockerClientFactory.instance().client().loadImageCmd(in).exec();
             return tag;
           } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + t, e);
           }
         });
-  }
-
-  private static byte[] manifest(Path tar) throws IOException {
-    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(tar))) {
-      for (TarArchiveEntry e = t.getNextEntry(); e != null; e = t.getNextEntry()) {
-        if (e.getName().equals("manifest.json")) {
-          return t.readAllBytes();
-        }
-      }
-    }
-    throw new IllegalStateException("no manifest.json in " + tar + ": not a docker save archive");
   }
 
   private static java.util.function.Consumer<OutputFrame> appendTo(Path log) {

@@ -13,7 +13,6 @@ import dev.todoevents.contracts.Topic;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,17 +64,14 @@ class AsyncApiDocumentTest {
   @Test
   void itsReceiversAreTheSubscriptionsApps() throws IOException {
     Map<String, Set<String>> subscribed = new TreeMap<>();
-    try (Stream<Path> files = Files.list(ROOT.resolve("subscriptions"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-        JsonNode s = YAML.readTree(f.toFile());
-        if (s.path("kind").asText().equals("Subscription")) {
-          s.path("scopes")
-              .forEach(
-                  app ->
-                      subscribed
-                          .computeIfAbsent(s.at("/spec/topic").asText(), k -> new TreeSet<>())
-                          .add(app.asText()));
-        }
+    for (JsonNode s : ResourcesMatchContractsTest.docs("subscriptions")) {
+      if (s.path("kind").asText().equals("Subscription")) {
+        s.path("scopes")
+            .forEach(
+                app ->
+                    subscribed
+                        .computeIfAbsent(s.at("/spec/topic").asText(), k -> new TreeSet<>())
+                        .add(app.asText()));
       }
     }
     assertThat(apps("receive")).isEqualTo(subscribed);
@@ -85,9 +80,8 @@ class AsyncApiDocumentTest {
   @Test
   void itsSendersAreThePubsubComponentsPublishingScopes() throws IOException {
     Map<String, Set<String>> publishing = new TreeMap<>();
-    for (String component : new String[] {"pubsub.yaml", "live-pubsub.yaml"}) {
-      JsonNode c =
-          YAML.readTree(ROOT.resolve("components/brokers/kafka").resolve(component).toFile());
+    // pubsub and live-pubsub: the folder dapr.yaml loads for the default broker.
+    for (JsonNode c : ResourcesMatchContractsTest.docs("components/brokers/kafka")) {
       for (JsonNode m : c.at("/spec/metadata")) {
         if (m.path("name").asText().equals("publishingScopes")) {
           for (String scope : m.path("value").asText().split(";")) {

@@ -30,7 +30,7 @@ class ResourcesMatchContractsTest {
   private static final Path ROOT = ProjectPaths.root();
 
   /** The Dapr resources in a folder (its kustomization.yaml, for k8s/, is not one). */
-  private static List<JsonNode> docs(String folder) throws IOException {
+  static List<JsonNode> docs(String folder) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(ROOT.resolve(folder))) {
       for (Path f :
