@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * <p>Usage: {@code LocalRun [--clean] [--dev APP]}; TODO_BROKER=redis|rabbitmq|jetstream puts that
  * broker in Kafka's place. {@code --dev APP} starts APP's sidecar but not APP, and writes the
  * environment APP would have run with to .runtime/dev/APP.env, for tools/dev.sh, which runs APP
- * under quarkus dev (live reload) on APP's port, next to everything else.
+ * under quarkus dev (live reload) on APP's port, next to everything else. Every app's environment
+ * is written there (tools/replay.sh reads the consumer's sidecar port and token from it).
  */
 public final class LocalRun {
   private LocalRun() {}
@@ -134,8 +135,13 @@ public final class LocalRun {
               secrets,
               dev == null ? Set.of() : Set.of(dev));
       add(started, system);
+      // Each app's environment (its sidecar's port and tokens, owner-only): tools/dev.sh runs the
+      // --dev app with it, tools/replay.sh reaches a consumer's sidecar with it.
+      for (String instance : system.instances()) {
+        system.app(instance).writeEnvironment(rt.resolve("dev").resolve(instance + ".env"));
+      }
       if (dev != null) {
-        Path env = system.app(dev).writeEnvironment(rt.resolve("dev").resolve(dev + ".env"));
+        Path env = rt.resolve("dev").resolve(dev + ".env");
         say(
             dev
                 + "'s sidecar is up, "

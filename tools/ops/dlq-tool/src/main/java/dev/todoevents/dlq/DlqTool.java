@@ -12,25 +12,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The operators' dead-letter tool, run by tools/dlq.sh. It reads the {topic}-dlq topics straight
@@ -56,7 +53,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class DlqTool {
 
   static final String REPLAY_GROUP = "todo-dlq-replay";
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = KafkaClients.TIMEOUT;
 
   /** One dead letter, whichever kind, with what a replay needs. */
   record Letter(
@@ -114,7 +111,7 @@ public final class DlqTool {
       o = Options.parse(args);
     } catch (IllegalArgumentException e) {
       err.println("dlq: " + e.getMessage());
-      err.println(Options.USAGE);
+      err.println("dlq: see tools/dlq.sh help");
       return 2;
     }
     if (o.command.equals("help")) {
@@ -212,7 +209,7 @@ public final class DlqTool {
       throw new IllegalArgumentException("replay needs --all, --event-id or --reason");
     }
     int replayed = 0;
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(brokers)) {
       for (String dlq : o.dlqs()) {
         Map<TopicPartition, Long> from = all ? committed(dlq) : Map.of();
         Map<TopicPartition, Long> done = new HashMap<>();
@@ -241,7 +238,7 @@ public final class DlqTool {
 
   /** Deletes what was replayed (--all: everything) from the dead-letter topics. */
   private int purge(Options o) throws Exception {
-    try (Admin admin = Admin.create(adminProps())) {
+    try (Admin admin = Admin.create(KafkaClients.admin(brokers))) {
       for (String dlq : o.dlqs()) {
         Map<TopicPartition, Long> upTo = o.all ? endOffsets(dlq) : committed(dlq);
         Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
@@ -263,7 +260,7 @@ public final class DlqTool {
   List<Letter> read(String dlq, Predicate<Letter> filter, Map<TopicPartition, Long> from) {
     List<Letter> letters = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = consumer(null)) {
-      List<TopicPartition> parts = partitions(c, dlq);
+      List<TopicPartition> parts = KafkaClients.partitions(c, dlq);
       c.assign(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
       for (TopicPartition tp : parts) {
@@ -352,7 +349,7 @@ public final class DlqTool {
   private Map<TopicPartition, Long> committed(String dlq) {
     try (KafkaConsumer<byte[], byte[]> c = consumer(REPLAY_GROUP)) {
       Map<TopicPartition, Long> out = new HashMap<>();
-      List<TopicPartition> parts = partitions(c, dlq);
+      List<TopicPartition> parts = KafkaClients.partitions(c, dlq);
       Map<TopicPartition, OffsetAndMetadata> committed = c.committed(Set.copyOf(parts), TIMEOUT);
       Map<TopicPartition, Long> begin = c.beginningOffsets(parts, TIMEOUT);
       for (TopicPartition tp : parts) {
@@ -373,40 +370,12 @@ public final class DlqTool {
 
   private Map<TopicPartition, Long> endOffsets(String dlq) {
     try (KafkaConsumer<byte[], byte[]> c = consumer(null)) {
-      return c.endOffsets(partitions(c, dlq), TIMEOUT);
+      return c.endOffsets(KafkaClients.partitions(c, dlq), TIMEOUT);
     }
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
-    List<PartitionInfo> infos = c.partitionsFor(topic, TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
-      throw new IllegalArgumentException("no topic " + topic);
-    }
-    return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String group) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    if (group != null) {
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    }
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private Properties adminProps() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    return p;
+    return KafkaClients.consumer(brokers, group);
   }
 
   private static JsonNode parseOrText(byte[] bytes) {
@@ -425,67 +394,69 @@ public final class DlqTool {
     return line.length() > 160 ? line.substring(0, 160) + "..." : line;
   }
 
-  /** Command-line options. */
+  /** Command-line options (picocli: usage, types and errors come from the annotations). */
+  @Command(
+      name = "tools/dlq.sh",
+      sortOptions = false,
+      usageHelpWidth = 100,
+      description = "Dead letters of the {topic}-dlq topics: count, list, show, replay, purge.",
+      footer = {
+        "commands:",
+        "  count                       dead letters per topic and reason",
+        "  list                        one line per dead letter (--limit N, default 100)",
+        "  show    --event-id ID       one dead letter in full, with its original message",
+        "  replay  --all               every record not replayed yet, to its source topic (each once)",
+        "  replay  --event-id ID ...   those records (also if replayed before); or --reason TEXT",
+        "  purge                       delete what was replayed; --all: delete everything"
+      })
   static final class Options {
-    static final String USAGE =
-        """
-        usage: tools/dlq.sh <command> [options]
-          count                       dead letters per topic and reason
-          list                        one line per dead letter (--limit N, default 100)
-          show    --event-id ID       one dead letter in full, with its original message
-          replay  --all               every record not replayed yet, to its source topic (each once)
-          replay  --event-id ID ...   those records (also if replayed before); or --reason TEXT
-          purge                       delete what was replayed; --all: delete everything
-        options:
-          --brokers HOST:PORT   Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)
-          --topic NAME          one dead-letter topic (task-events-dlq, reminders-dlq, task-updates-dlq)
-          --reason TEXT         only records whose kind or error contains TEXT
-          --json                machine-readable output (count, list)""";
-
+    @Parameters(
+        index = "0",
+        paramLabel = "COMMAND",
+        description = "count, list, show, replay, purge or help")
     String command;
+
+    @Option(
+        names = "--brokers",
+        paramLabel = "HOST:PORT",
+        description = "Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)")
     String brokers = System.getenv().getOrDefault("TODO_KAFKA_BROKERS", "127.0.0.1:9092");
+
+    @Option(
+        names = "--topic",
+        paramLabel = "NAME",
+        description = "one dead-letter topic (task-events-dlq, reminders-dlq, task-updates-dlq)")
     String topic;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        description = "only records whose kind or error contains TEXT")
     String reason;
+
+    @Option(names = "--event-id", paramLabel = "ID", description = "only this event (repeatable)")
     final List<String> eventIds = new ArrayList<>();
+
+    @Option(names = "--all", description = "replay: everything not replayed; purge: everything")
     boolean all;
+
+    @Option(names = "--json", description = "machine-readable output (count, list)")
     boolean json;
+
+    @Option(names = "--limit", paramLabel = "N", description = "list: at most N lines")
     int limit = 100;
+
+    static final String USAGE = new CommandLine(new Options()).getUsageMessage();
 
     static Options parse(String[] args) {
       Options o = new Options();
-      if (args.length == 0) {
-        throw new IllegalArgumentException("no command");
+      try {
+        new CommandLine(o).parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
-      o.command = args[0];
       if (!Set.of("count", "list", "show", "replay", "purge", "help").contains(o.command)) {
         throw new IllegalArgumentException("unknown command " + o.command);
-      }
-      for (int i = 1; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "--all" -> o.all = true;
-          case "--json" -> o.json = true;
-          case "--brokers", "--topic", "--reason", "--event-id", "--limit" -> {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-              case "--brokers" -> o.brokers = v;
-              case "--topic" -> o.topic = v;
-              case "--reason" -> o.reason = v;
-              case "--event-id" -> o.eventIds.add(v);
-              default -> {
-                try {
-                  o.limit = Integer.parseInt(v);
-                } catch (NumberFormatException e) {
-                  throw new IllegalArgumentException("--limit needs a number, not " + v);
-                }
-              }
-            }
-          }
-          default -> throw new IllegalArgumentException("unknown option " + a);
-        }
       }
       if (o.topic != null && !o.dlqs().contains(o.topic)) {
         throw new IllegalArgumentException("--topic must be one of " + o.dlqs());
