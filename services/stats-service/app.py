@@ -50,7 +50,7 @@ from pathlib import Path
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft7Validator, FormatChecker
 
 HERE = Path(__file__).resolve().parent
 SCHEMAS_DIR = Path(os.environ.get("TODO_SCHEMAS_DIR", HERE / "../../libs/event-contracts/src/main/resources/schemas"))
@@ -68,7 +68,7 @@ log = logging.getLogger(APP_ID)
 
 def load_validator(name):
     schema = json.loads((SCHEMAS_DIR / name).read_text())
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft7Validator(schema, format_checker=FormatChecker())
 
 
 TASK_EVENT = load_validator("task-event.v1.schema.json")

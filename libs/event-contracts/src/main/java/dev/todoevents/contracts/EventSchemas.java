@@ -56,7 +56,7 @@ public final class EventSchemas {
   }
 
   private static JsonSchema load(String resource) {
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     try (InputStream in = EventSchemas.class.getClassLoader().getResourceAsStream(resource)) {

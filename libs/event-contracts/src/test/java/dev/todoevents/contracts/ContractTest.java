@@ -75,7 +75,7 @@ class ContractTest {
   @Test
   void schemaAndJavaAgreeOnStatusesPrioritiesAndRecurrences() {
     JsonNode schema =
-        schemaOf("schemas/task-event.v1.schema.json").at("/$defs/task_data/properties");
+        schemaOf("schemas/task-event.v1.schema.json").at("/definitions/task_data/properties");
     assertThat(schema.at("/recurrence/pattern").asText())
         .isEqualTo(TaskData.RECURRENCES_SCHEMA_PATTERN);
     assertThat(schema.at("/occurrence/maximum").asInt()).isEqualTo(TaskData.MAX_OCCURRENCE);
@@ -218,13 +218,13 @@ class ContractTest {
     JsonNode task = schemaOf("schemas/task-event.v1.schema.json");
     for (JsonNode title :
         List.of(
-            task.at("/$defs/title"),
-            schemaOf("schemas/reminder-event.v1.schema.json").at("/$defs/title"))) {
+            task.at("/definitions/title"),
+            schemaOf("schemas/reminder-event.v1.schema.json").at("/definitions/title"))) {
       assertThat(title.at("/pattern").asText()).isEqualTo(TaskData.VISIBLE);
       assertThat(title.at("/not/pattern").asText()).isEqualTo(TaskData.TITLE_FORBIDDEN);
       assertThat(title.at("/maxLength").asInt()).isEqualTo(TaskData.TITLE_MAX_LENGTH);
     }
-    JsonNode description = task.at("/$defs/task_data/properties/description");
+    JsonNode description = task.at("/definitions/task_data/properties/description");
     assertThat(description.at("/not/pattern").asText()).isEqualTo(TaskData.DESCRIPTION_FORBIDDEN);
     assertThat(description.at("/maxLength").asInt()).isEqualTo(TaskData.DESCRIPTION_MAX_LENGTH);
   }
