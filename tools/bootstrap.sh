@@ -9,6 +9,9 @@
 #              only with --with-k8s (the manifest tests run a real API server), with the CRDs
 #              of Dapr, Strimzi, RabbitMQ's topology operator and KEDA (.runtime/k8s/crds)
 #   Zipkin     the trace server's jar from Maven Central (tools/run.sh and the tracing test start it)
+#   Apicurio Registry  its distribution from Maven Central, only with --with-registry (the schema
+#              registry test; tools/schemas.sh registers the contracts); it needs a Java 21+,
+#              found in /usr/lib/jvm or named by TODO_REGISTRY_JAVA
 #   Python     a venv for stats-service with its requirements.txt (pip)
 #   promtool   from Debian's prometheus package, only with --with-promtool (checks the alert rules;
 #              its prometheus server scrapes the local run and the observability test)
@@ -37,6 +40,7 @@ WITH_BROKERS=0
 WITH_DOCS=0
 WITH_CONTAINERS=0
 WITH_CLUSTER=0
+WITH_REGISTRY=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) WITH_POSTGRES=1 ;;
@@ -47,7 +51,8 @@ for arg in "$@"; do
     --with-docs) WITH_DOCS=1 ;;
     --with-containers) WITH_CONTAINERS=1 ;;
     --with-cluster) WITH_CLUSTER=1; WITH_K8S=1; WITH_CONTAINERS=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --with-registry) WITH_REGISTRY=1 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -144,6 +149,41 @@ else
     tail -n 20 "$RT/logs/zipkin-fetch.log" >&2
     die "could not fetch the Zipkin server jar (log: $RT/logs/zipkin-fetch.log). Maven must reach Maven Central."
   fi
+fi
+
+# ---- Apicurio Registry (the schema-registry test, tools/schemas.sh) -------------------------
+# The Quarkus fast-jar that Apicurio publishes as io.apicurio:apicurio-registry-app:<v>:tar.gz:all
+# (in-memory H2 storage by default). It is built for Java 21: the Java that runs it is written to
+# $RT/apicurio/java.
+APICURIO_VERSION=3.3.3
+if (( WITH_REGISTRY )); then
+  registry_java=${TODO_REGISTRY_JAVA:-}
+  if [[ -z "$registry_java" ]]; then
+    for j in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java)" /usr/lib/jvm/*/bin/java; do
+      [[ -x "$j" ]] || continue
+      v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+      if [[ -n "$v" && "${v%%.*}" -ge 21 ]]; then registry_java=$j; break; fi
+    done
+  fi
+  [[ -n "$registry_java" && -x "$registry_java" ]] || die "Apicurio Registry $APICURIO_VERSION needs Java 21 or newer, and none was found
+  (looked at JAVA_HOME, PATH and /usr/lib/jvm/*). Install one ('apt-get install openjdk-21-jre-headless')
+  or name its java with TODO_REGISTRY_JAVA=/path/to/bin/java."
+  if [[ -f "$RT/apicurio/$APICURIO_VERSION/quarkus-run.jar" ]]; then
+    say "apicurio: up to date ($RT/apicurio/$APICURIO_VERSION)"
+  else
+    say "apicurio: fetching io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all from Maven Central (158 MB) ..."
+    rm -rf "$RT/apicurio/$APICURIO_VERSION.tmp"; mkdir -p "$RT/apicurio/$APICURIO_VERSION.tmp" "$RT/logs"
+    if ! (cd "$RT/apicurio" && mvn -B -q dependency:unpack \
+        -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+        -DoutputDirectory="$RT/apicurio/$APICURIO_VERSION.tmp") >"$RT/logs/apicurio-fetch.log" 2>&1 \
+        || [[ ! -f "$RT/apicurio/$APICURIO_VERSION.tmp/quarkus-run.jar" ]]; then
+      tail -n 20 "$RT/logs/apicurio-fetch.log" >&2
+      die "could not fetch Apicurio Registry (log: $RT/logs/apicurio-fetch.log). Maven must reach Maven Central."
+    fi
+    rm -rf "$RT/apicurio/$APICURIO_VERSION"; mv "$RT/apicurio/$APICURIO_VERSION.tmp" "$RT/apicurio/$APICURIO_VERSION"
+  fi
+  echo "$registry_java" >"$RT/apicurio/java"
+  say "apicurio: $APICURIO_VERSION, run by $registry_java"
 fi
 
 # ---- Kubernetes API server, kubectl, etcd (the manifest tests only) -------------------------

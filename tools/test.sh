@@ -18,5 +18,5 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers --with-docs --with-cluster
+"$ROOT/tools/bootstrap.sh" --with-postgres --with-browser --with-k8s --with-promtool --with-brokers --with-docs --with-cluster --with-registry
 exec "$ROOT/mvnw" -B verify "$@"

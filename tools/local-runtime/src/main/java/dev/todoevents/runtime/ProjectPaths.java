@@ -81,6 +81,25 @@ public final class ProjectPaths {
     }
   }
 
+  /**
+   * Apicurio Registry's fast-jar (quarkus-run.jar) and the Java 21+ that runs it, both put in
+   * .runtime/apicurio by tools/bootstrap.sh --with-registry.
+   */
+  public static List<Path> apicurio() {
+    String missing = "Apicurio Registry (run: tools/bootstrap.sh --with-registry)";
+    Path javaFile = require(runtime().resolve("apicurio/java"), missing);
+    try (var dirs = Files.list(runtime().resolve("apicurio"))) {
+      Path jar =
+          dirs.map(d -> d.resolve("quarkus-run.jar"))
+              .filter(Files::isRegularFile)
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException(missing));
+      return List.of(Paths.get(Files.readString(javaFile).strip()), jar);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** kube-apiserver, kubectl or etcd, built by tools/bootstrap.sh --with-k8s. */
   public static Path k8sBin(String name) {
     return require(
