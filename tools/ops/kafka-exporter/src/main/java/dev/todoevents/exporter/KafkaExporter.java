@@ -52,15 +52,42 @@ public final class KafkaExporter implements AutoCloseable {
     this.server = server;
   }
 
-  public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: KafkaExporter <bootstrap-servers> <port>");
-      System.exit(2);
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new Cli()).execute(args));
+  }
+
+  /** tools/kafka-exporter.sh's command line. */
+  @picocli.CommandLine.Command(
+      name = "tools/kafka-exporter.sh",
+      description = "Serves consumer lag, DLQ depth and topic sizes for Prometheus at /metrics.")
+  static final class Cli implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        paramLabel = "BROKERS",
+        description = "Kafka's bootstrap servers, host:port[,host:port]")
+    String brokers;
+
+    @picocli.CommandLine.Parameters(
+        index = "1",
+        paramLabel = "PORT",
+        description = "the HTTP port to serve /metrics on (0: a free one)")
+    int port;
+
+    @picocli.CommandLine.Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "this help")
+    boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+      KafkaExporter exporter = start(brokers, "0.0.0.0", port);
+      Runtime.getRuntime().addShutdownHook(new Thread(exporter::close));
+      System.out.println(
+          "kafka-exporter: serving http://0.0.0.0:" + exporter.port() + "/metrics for " + brokers);
+      Thread.currentThread().join(); // serve until stopped (the hook closes the server)
+      return 0;
     }
-    KafkaExporter exporter = start(args[0], "0.0.0.0", Integer.parseInt(args[1]));
-    Runtime.getRuntime().addShutdownHook(new Thread(exporter::close));
-    System.out.println(
-        "kafka-exporter: serving http://0.0.0.0:" + exporter.port() + "/metrics for " + args[0]);
   }
 
   /** Starts serving; port 0 picks a free one (see {@link #port()}). */
