@@ -8,7 +8,8 @@
 #   kube-apiserver, kubectl, etcd built from their Go modules (versions in tools/k8s/go.mod),
 #              only with --with-k8s (the manifest tests run a real API server), with the CRDs
 #              of Dapr, Strimzi, RabbitMQ's topology operator and KEDA (.runtime/k8s/crds)
-#   Zipkin     the trace server's jar from Maven Central (tools/run.sh and the tracing test start it)
+#   Jaeger     v2, the OTLP trace backend, built from its Go module (version in tools/jaeger/go.mod;
+#              tools/run.sh and the tracing test start it)
 #   Apicurio Registry  its distribution from Maven Central, only with --with-registry (the schema
 #              registry test; tools/schemas.sh registers the contracts); it needs a Java 21+,
 #              found in /usr/lib/jvm or named by TODO_REGISTRY_JAVA
@@ -90,7 +91,7 @@ build_go() { # name src-dir output version-ldflags [package, default: the src-di
     say "$name: up to date ($out)"
     return
   fi
-  say "$name: building from Go modules (first time on 2 cores: daprd ~8 min, CLI ~4 min, kube-apiserver + kubectl + etcd ~7 min) ..."
+  say "$name: building from Go modules (first time on 2 cores: daprd ~8 min, CLI ~4 min, Jaeger ~7 min, kube-apiserver + kubectl + etcd ~7 min) ..."
   mkdir -p "$(dirname "$out")"
   local log="$RT/logs/build-$name.log"; mkdir -p "$RT/logs"
   if ! (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") >"$log" 2>&1; then
@@ -136,20 +137,8 @@ else
   say "kafka: $(ls "$RT/kafka/libs" | wc -l) jars in $RT/kafka/libs"
 fi
 
-# ---- Zipkin (trace backend for tools/run.sh and the tracing test) ---------------------------
-ZIPKIN_VERSION=3.4.4
-if [[ -f "$RT/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar" ]]; then
-  say "zipkin: up to date ($RT/zipkin, $ZIPKIN_VERSION)"
-else
-  say "zipkin: fetching io.zipkin:zipkin-server:$ZIPKIN_VERSION:exec from Maven Central (87 MB) ..."
-  rm -rf "$RT/zipkin"; mkdir -p "$RT/zipkin" "$RT/logs"
-  # (from a folder without a pom: the goal needs no project)
-  if ! (cd "$RT/zipkin" && mvn -B -q dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
-      -DoutputDirectory="$RT/zipkin") >"$RT/logs/zipkin-fetch.log" 2>&1; then
-    tail -n 20 "$RT/logs/zipkin-fetch.log" >&2
-    die "could not fetch the Zipkin server jar (log: $RT/logs/zipkin-fetch.log). Maven must reach Maven Central."
-  fi
-fi
+# ---- Jaeger (the OTLP trace backend of tools/run.sh and the tracing test) --------------------
+build_go jaeger "$ROOT/tools/jaeger" "$RT/jaeger/jaeger" "" github.com/jaegertracing/jaeger/cmd/jaeger
 
 # ---- Apicurio Registry (the schema-registry test, tools/schemas.sh) -------------------------
 # The Quarkus fast-jar that Apicurio publishes as io.apicurio:apicurio-registry-app:<v>:tar.gz:all
