@@ -100,10 +100,4 @@ public final class TodoConfig {
     @WithDefault("60s")
     Duration verifiedTokenTtl();
   }
-
-  @ConfigMapping(prefix = "todo.tracing")
-  public interface Tracing {
-    /** A Zipkin server's span endpoint ({@link TraceExport}). */
-    String zipkinEndpoint();
-  }
 }

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
 import dev.todoevents.contracts.Recurrence;
+import dev.todoevents.runtime.JaegerServer;
 import dev.todoevents.runtime.PrometheusServer;
 import dev.todoevents.runtime.ServiceApp;
-import dev.todoevents.runtime.ZipkinServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a person watches, on real servers: the metrics of every sidecar and app scraped by a real
- * Prometheus, and one trace, from a REST call to its last effect, in a real Zipkin server that the
- * sidecars (tools/dapr/config.yaml, spec.tracing.zipkin) and the apps (quarkus-opentelemetry,
- * TraceExport) export to: completing a weekly task (task-service's server span, no traceparent from
- * the client, so the trace starts there) -> its publish by task-service's sidecar -> the deliveries
- * to audit-service and recurring-task-service -> recurring-task-service's service invocation of
- * task-service -> the next occurrence's publish and its deliveries. The test reads the trace back
- * from Zipkin's API and checks that it is one tree rooted at the REST call; then asks Prometheus
- * for the sidecars' and apps' figures of that flow.
+ * Prometheus, and one trace, from a REST call to its last effect, in a real Jaeger (v2, OTLP in)
+ * that the sidecars (tools/dapr/config.yaml, spec.tracing.otel) and the apps
+ * (quarkus-opentelemetry's OTLP exporter) export to: completing a weekly task (task-service's
+ * server span, no traceparent from the client, so the trace starts there) -> its publish by
+ * task-service's sidecar -> the deliveries to audit-service and recurring-task-service ->
+ * recurring-task-service's service invocation of task-service -> the next occurrence's publish and
+ * its deliveries. The test reads the trace back from Jaeger's query API and checks that it is one
+ * tree rooted at the REST call; then asks Prometheus for the sidecars' and apps' figures of that
+ * flow.
  */
 class ObservabilityLiveIT {
 
@@ -40,11 +41,11 @@ class ObservabilityLiveIT {
   @Test
   void oneTraceAndTheScrapedMetricsOfACompletedRecurringTask() throws Exception {
     Path work = WorkDirs.create("tracing");
-    try (ZipkinServer zipkin = ZipkinServer.start(work.resolve("zipkin"));
+    try (JaegerServer jaeger = JaegerServer.start(work.resolve("jaeger"));
         Stack stack =
             Stack.startTraced(
                 work,
-                zipkin.spansEndpoint(),
+                jaeger.otlpEndpoint(),
                 AppIds.TASK_SERVICE,
                 AppIds.AUDIT_SERVICE,
                 AppIds.RECURRING_TASK_SERVICE);
@@ -86,37 +87,37 @@ class ObservabilityLiveIT {
       assertThat(auditEntries(audit, "task_id=" + next).get(0).get("traceparent").asText())
           .contains(traceId);
 
-      // Spans arrive within a second or two (batch delays); wait for the whole tree.
-      await("the complete trace " + traceId + " in Zipkin")
+      // Spans arrive within a second or two from the apps, within ~5 s from the sidecars (their
+      // batches); wait for the whole tree.
+      long waited = System.nanoTime();
+      await("the complete trace " + traceId + " in Jaeger")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> isComplete(spans(zipkin, traceId)));
-      List<JsonNode> spans = spans(zipkin, traceId);
+          .until(() -> isComplete(spans(jaeger, traceId)));
+      List<Span> spans = spans(jaeger, traceId);
       System.out.printf(
-          "[trace] %s: %d spans in Zipkin (%s)%n",
-          traceId, spans.size(), zipkin.baseUrl() + "/zipkin/traces/" + traceId);
-      for (JsonNode s : spans) {
+          "[trace] %s: %d spans in Jaeger after %d ms (%s)%n",
+          traceId,
+          spans.size(),
+          Duration.ofNanos(System.nanoTime() - waited).toMillis(),
+          jaeger.baseUrl() + "/api/traces/" + traceId);
+      for (Span s : spans) {
         System.out.printf(
-            "[trace]   %-24s %-7s %-45s id=%s parent=%s%n",
-            s.at("/localEndpoint/serviceName").asText(),
-            s.path("kind").asText("-"),
-            s.path("name").asText(),
-            s.get("id").asText(),
-            s.path("parentId").asText("-"));
+            "[trace]   %-24s %-8s %-45s id=%s parent=%s%n",
+            s.service(), s.kind(), s.name(), s.id(), s.parent() == null ? "-" : s.parent());
       }
       // One tree: a single root, task-service's server span of the REST call, and every other
       // span's parent in the trace.
-      List<JsonNode> roots = spans.stream().filter(s -> !s.has("parentId")).toList();
+      List<Span> roots = spans.stream().filter(s -> s.parent() == null).toList();
       assertThat(roots).as("roots").hasSize(1);
-      assertThat(roots.get(0).at("/localEndpoint/serviceName").asText())
-          .isEqualTo(AppIds.TASK_SERVICE);
-      assertThat(roots.get(0).path("kind").asText()).isEqualTo("SERVER");
-      assertThat(roots.get(0).path("name").asText()).contains("/complete");
+      assertThat(roots.get(0).service()).isEqualTo(AppIds.TASK_SERVICE);
+      assertThat(roots.get(0).kind()).isEqualTo("server");
+      assertThat(roots.get(0).name()).contains("/complete");
       Set<String> ids = new HashSet<>();
-      spans.forEach(s -> ids.add(s.get("id").asText()));
-      for (JsonNode s : spans) {
-        if (s.has("parentId")) {
-          assertThat(ids).as("parent of %s", s).contains(s.get("parentId").asText());
+      spans.forEach(s -> ids.add(s.id()));
+      for (Span s : spans) {
+        if (s.parent() != null) {
+          assertThat(ids).as("parent of %s", s).contains(s.parent());
         }
       }
       // Each hop is there: both consumers' apps handled a delivery (their server spans), and
@@ -124,7 +125,7 @@ class ObservabilityLiveIT {
       assertThat(serverSpans(spans, AppIds.AUDIT_SERVICE)).isNotEmpty();
       assertThat(serverSpans(spans, AppIds.RECURRING_TASK_SERVICE)).isNotEmpty();
       assertThat(serverSpans(spans, AppIds.TASK_SERVICE))
-          .anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
+          .anyMatch(s -> s.name().contains("/internal/tasks"));
 
       // The same flow in Prometheus: every sidecar and app scraped, Dapr's publish and delivery
       // counters and the apps' own histograms and counters there.
@@ -172,30 +173,54 @@ class ObservabilityLiveIT {
    * Complete: every span's parent has arrived (the sidecars and apps export in batches, each on its
    * own schedule), with a server span in each consumer and the invocation's.
    */
-  private static boolean isComplete(List<JsonNode> spans) {
+  private static boolean isComplete(List<Span> spans) {
     Set<String> ids = new HashSet<>();
-    spans.forEach(s -> ids.add(s.get("id").asText()));
-    return spans.stream()
-            .allMatch(s -> !s.has("parentId") || ids.contains(s.get("parentId").asText()))
-        && spans.stream().anyMatch(s -> !s.has("parentId"))
+    spans.forEach(s -> ids.add(s.id()));
+    return spans.stream().allMatch(s -> s.parent() == null || ids.contains(s.parent()))
+        && spans.stream().anyMatch(s -> s.parent() == null)
         && !serverSpans(spans, AppIds.AUDIT_SERVICE).isEmpty()
         && !serverSpans(spans, AppIds.RECURRING_TASK_SERVICE).isEmpty()
         && serverSpans(spans, AppIds.TASK_SERVICE).stream()
-            .anyMatch(s -> s.path("name").asText().contains("/internal/tasks"));
+            .anyMatch(s -> s.name().contains("/internal/tasks"));
   }
 
-  private static List<JsonNode> serverSpans(List<JsonNode> spans, String service) {
+  private static List<Span> serverSpans(List<Span> spans, String service) {
     return spans.stream()
-        .filter(
-            s ->
-                s.at("/localEndpoint/serviceName").asText().equals(service)
-                    && s.path("kind").asText().equals("SERVER"))
+        .filter(s -> s.service().equals(service) && s.kind().equals("server"))
         .toList();
   }
 
-  private static List<JsonNode> spans(ZipkinServer zipkin, String traceId) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    JSON.readTree(zipkin.trace(traceId)).forEach(out::add);
+  /** A span as this test reads it; parent null for a root. */
+  private record Span(String service, String kind, String name, String id, String parent) {}
+
+  /**
+   * The trace's spans from Jaeger's query API (v1 JSON: the service is the span's process', the
+   * kind its span.kind tag, the parent its CHILD_OF reference).
+   */
+  private static List<Span> spans(JaegerServer jaeger, String traceId) throws Exception {
+    List<Span> out = new ArrayList<>();
+    JsonNode trace = JSON.readTree(jaeger.trace(traceId)).path("data").path(0);
+    for (JsonNode s : trace.path("spans")) {
+      String kind = "-";
+      for (JsonNode tag : s.path("tags")) {
+        if (tag.path("key").asText().equals("span.kind")) {
+          kind = tag.path("value").asText();
+        }
+      }
+      String parent = null;
+      for (JsonNode ref : s.path("references")) {
+        if (ref.path("refType").asText().equals("CHILD_OF")) {
+          parent = ref.path("spanID").asText();
+        }
+      }
+      out.add(
+          new Span(
+              trace.at("/processes/" + s.path("processID").asText() + "/serviceName").asText(),
+              kind,
+              s.path("operationName").asText(),
+              s.path("spanID").asText(),
+              parent));
+    }
     return out;
   }
 }

@@ -78,11 +78,11 @@ final class Stack implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to
-   * Zipkin.
+   * Like {@link #start(Path, String...)}, with every sidecar and app exporting its traces to the
+   * OTLP receiver at {@code otlpEndpoint} (host:port).
    */
-  static Stack startTraced(Path work, String zipkinSpans, String... instances) {
-    return launch(work, options().zipkinSpans(zipkinSpans), instances);
+  static Stack startTraced(Path work, String otlpEndpoint, String... instances) {
+    return launch(work, options().otlpEndpoint(otlpEndpoint), instances);
   }
 
   /**

@@ -23,7 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * network, as a pod's containers share theirs, so ports, mDNS and the tests' clients work
  * unchanged. Folders a process reads or writes (its work folder, the project's YAML, Sentry's
  * certificates) are mounted at their own paths, so its command line stays the host one's (a file in
- * the host's /tmp is mounted as that file). Sentry, Zipkin and Prometheus stay host processes.
+ * the host's /tmp is mounted as that file). Sentry, Jaeger and Prometheus stay host processes.
  */
 public final class Containers {
 

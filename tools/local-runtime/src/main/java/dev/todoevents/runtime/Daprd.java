@@ -73,7 +73,7 @@ public final class Daprd implements AutoCloseable {
 
   /**
    * Like the one above, with the given resources folders (e.g. a copy of subscriptions/ with a
-   * setting changed) and the app's own Configuration, as {@code env}'s Zipkin endpoint says.
+   * setting changed) and the app's own Configuration, as {@code env}'s OTLP endpoint says.
    */
   public static Daprd start(
       String appId,
@@ -89,7 +89,7 @@ public final class Daprd implements AutoCloseable {
         env,
         sentry,
         resources,
-        configFor(appId, workDir, env.get(ZIPKIN_ENDPOINT)));
+        configFor(appId, workDir, env.get(OTLP_ENDPOINT)));
   }
 
   /**
@@ -191,24 +191,26 @@ public final class Daprd implements AutoCloseable {
   }
 
   /**
-   * Environment key: a Zipkin span endpoint for this sidecar's traces. Without it the sidecar
-   * exports none (a test must not send spans to a Zipkin that tools/run.sh may run on 9411).
+   * Environment key: the OTLP gRPC receiver (host:port) this sidecar's and its app's spans go to
+   * ({@link JaegerServer#otlpEndpoint()}); the apps read it in service-support's
+   * microprofile-config.properties. Without it neither exports (a test must not send spans to the
+   * Jaeger that tools/run.sh may run on the dev ports).
    */
-  public static final String ZIPKIN_ENDPOINT = "TODO_ZIPKIN_ENDPOINT";
+  public static final String OTLP_ENDPOINT = "TODO_OTLP_ENDPOINT";
 
-  /** A copy of the app's Configuration in workDir, with the Zipkin endpoint set or removed. */
-  private static Path configFor(String appId, Path workDir, String zipkinEndpoint) {
+  /** A copy of the app's Configuration in workDir, with the OTLP endpoint set or removed. */
+  private static Path configFor(String appId, Path workDir, String otlpEndpoint) {
     try {
       String yaml = Files.readString(ProjectPaths.daprConfig(appId));
-      String local = "\"http://localhost:9411/api/v2/spans\"";
+      String local = "endpointAddress: \"127.0.0.1:" + DevPorts.JAEGER.otlpGrpc() + "\"";
       if (!yaml.contains(local)) {
         throw new IllegalStateException(
-            ProjectPaths.daprConfig(appId) + " has no zipkin endpointAddress " + local);
+            ProjectPaths.daprConfig(appId) + " has no otel " + local + " (the dev Jaeger's)");
       }
       yaml =
-          zipkinEndpoint != null
-              ? yaml.replace(local, "\"" + zipkinEndpoint + "\"")
-              : yaml.replaceAll("(?m)^    zipkin:\\n      endpointAddress: .*\\n", "");
+          otlpEndpoint != null
+              ? yaml.replace(local, "endpointAddress: \"" + otlpEndpoint + "\"")
+              : yaml.replaceAll("(?m)^    otel:\\n(      .*\\n)+", "");
       Files.createDirectories(workDir);
       Path copy = workDir.resolve("dapr-config-" + appId + ".yaml");
       Files.writeString(copy, yaml);

@@ -13,8 +13,15 @@ public final class DevPorts {
 
   public static final int KAFKA = 9092;
   public static final int KAFKA_CONTROLLER = 9093;
-  public static final int ZIPKIN = 9411;
   public static final int PROMETHEUS = 9490;
+
+  /**
+   * Jaeger's: OTLP gRPC and HTTP (4317, 4318, where sidecars and apps send spans), the query API
+   * (16686, gRPC 16685), its health check and its own metrics; the OpenTelemetry and Jaeger
+   * defaults.
+   */
+  public static final JaegerServer.Listeners JAEGER =
+      new JaegerServer.Listeners(4317, 4318, 16686, 16685, 13133, 8888);
 
   /** Dapr's certificate authority; the sidecars ask it for their mTLS certificates. */
   public static final int SENTRY = 50001;
@@ -46,7 +53,8 @@ public final class DevPorts {
   /** Every infrastructure port a local run with {@code broker} listens on. */
   public static List<Integer> infra(String broker) {
     List<Integer> all = new java.util.ArrayList<>(broker(broker));
-    all.addAll(List.of(ZIPKIN, PROMETHEUS, SENTRY, SENTRY_HEALTHZ, SENTRY_METRICS));
+    all.addAll(JAEGER.all());
+    all.addAll(List.of(PROMETHEUS, SENTRY, SENTRY_HEALTHZ, SENTRY_METRICS));
     return all;
   }
 }

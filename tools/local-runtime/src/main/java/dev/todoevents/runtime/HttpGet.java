@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A GET of a local server's JSON API, for the server wrappers here (Zipkin, Prometheus). */
+/** A GET of a local server's JSON API, for the server wrappers here (Jaeger, Prometheus). */
 final class HttpGet {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * tools/run.sh's launcher: the whole system in the foreground on the dev ports (dapr.yaml's for the
- * apps and sidecars, {@link DevPorts} for the rest) with {@link LocalSystem}, Zipkin and
+ * apps and sidecars, {@link DevPorts} for the rest) with {@link LocalSystem}, Jaeger and
  * Prometheus, data kept in .runtime/data. Prints {@code [run] ready} once every app answers its
  * health check; SIGINT/SIGTERM stops everything it started.
  *
@@ -103,10 +103,16 @@ public final class LocalRun {
             });
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      // Zipkin, the trace backend of every sidecar (tools/dapr/config.yaml) and app. In memory.
-      say("starting Zipkin on 127.0.0.1:" + DevPorts.ZIPKIN + " (log: " + logs + "/zipkin.log)");
-      ZipkinServer zipkin = ZipkinServer.start(logs, DevPorts.ZIPKIN);
-      add(started, zipkin);
+      // Jaeger, the OTLP trace backend of every sidecar (tools/dapr/config.yaml) and app. In
+      // memory.
+      say(
+          "starting Jaeger, OTLP on "
+              + DevPorts.JAEGER.otlpGrpc()
+              + " (log: "
+              + logs
+              + "/jaeger.log)");
+      JaegerServer jaeger = JaegerServer.start(logs, DevPorts.JAEGER);
+      add(started, jaeger);
       // Prometheus scrapes every sidecar, app and Sentry and evaluates the cluster's alert rules.
       say("starting Prometheus on 127.0.0.1:" + DevPorts.PROMETHEUS);
       add(
@@ -130,7 +136,7 @@ public final class LocalRun {
               logs,
               runFile,
               broker,
-              zipkin.spansEndpoint(),
+              jaeger.otlpEndpoint(),
               issuer,
               secrets,
               dev == null ? Set.of() : Set.of(dev));
@@ -163,7 +169,9 @@ public final class LocalRun {
             + " localhost:8081/tasks");
     say("live page: http://localhost:8085/#token=$(tools/dev-token.sh alice)");
     say(
-        "traces: http://localhost:9411/zipkin/ (metrics: localhost:808x/q/metrics, sidecars"
+        "traces: curl localhost:"
+            + DevPorts.JAEGER.queryHttp()
+            + "/api/traces/<trace-id> (Jaeger's API; metrics: localhost:808x/q/metrics, sidecars"
             + " localhost:910x/metrics; Prometheus: http://localhost:9490/graph)");
     say("Ctrl-C stops everything");
     say("ready");

@@ -29,7 +29,7 @@ public final class LocalSystem implements AutoCloseable {
    * @param broker the broker behind pubsub ({@link PubSubBroker#NAMES})
    * @param notStarted instances whose daprd is started but not the app (started later by the caller
    *     with {@code app(instance).start()})
-   * @param zipkinSpans a Zipkin span endpoint that every sidecar and app exports to; null: none
+   * @param otlpEndpoint the OTLP receiver (host:port) every sidecar and app exports to; null: none
    * @param databases JDBC URL by app-id: that app's instances run its {@code
    *     quarkus-app-postgresql} package on this database (user {@link PostgresServer#USER})
    * @param jvmFlags the Java apps' JVM flags
@@ -38,7 +38,7 @@ public final class LocalSystem implements AutoCloseable {
   public record Options(
       String broker,
       Set<String> notStarted,
-      String zipkinSpans,
+      String otlpEndpoint,
       Map<String, String> databases,
       List<String> jvmFlags,
       boolean parallel) {
@@ -50,27 +50,27 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public Options broker(String b) {
-      return new Options(b, notStarted, zipkinSpans, databases, jvmFlags, parallel);
+      return new Options(b, notStarted, otlpEndpoint, databases, jvmFlags, parallel);
     }
 
     public Options notStarted(Set<String> n) {
-      return new Options(broker, Set.copyOf(n), zipkinSpans, databases, jvmFlags, parallel);
+      return new Options(broker, Set.copyOf(n), otlpEndpoint, databases, jvmFlags, parallel);
     }
 
-    public Options zipkinSpans(String z) {
+    public Options otlpEndpoint(String z) {
       return new Options(broker, notStarted, z, databases, jvmFlags, parallel);
     }
 
     public Options databases(Map<String, String> d) {
-      return new Options(broker, notStarted, zipkinSpans, Map.copyOf(d), jvmFlags, parallel);
+      return new Options(broker, notStarted, otlpEndpoint, Map.copyOf(d), jvmFlags, parallel);
     }
 
     public Options jvmFlags(List<String> f) {
-      return new Options(broker, notStarted, zipkinSpans, databases, List.copyOf(f), parallel);
+      return new Options(broker, notStarted, otlpEndpoint, databases, List.copyOf(f), parallel);
     }
 
     public Options parallel(boolean p) {
-      return new Options(broker, notStarted, zipkinSpans, databases, jvmFlags, p);
+      return new Options(broker, notStarted, otlpEndpoint, databases, jvmFlags, p);
     }
   }
 
@@ -121,23 +121,23 @@ public final class LocalSystem implements AutoCloseable {
   /**
    * The local run (tools/run.sh): every app of dapr.yaml on its ports, the broker and Sentry on
    * {@link DevPorts}, data kept in {@code data} (Kafka's log, H2 files, the state store, Sentry's
-   * CA), the processes' logs in {@code logs}. Zipkin and Prometheus are the caller's.
+   * CA), the processes' logs in {@code logs}. Jaeger and Prometheus are the caller's.
    *
-   * @param zipkinSpans where the sidecars and apps send their traces
+   * @param otlpEndpoint where the sidecars and apps send their traces (host:port)
    */
   public static LocalSystem startDev(
       Path data,
       Path logs,
       RunFile runFile,
       String broker,
-      String zipkinSpans,
+      String otlpEndpoint,
       DevIssuer issuer,
       Path secrets,
       Set<String> notStarted) {
     Options o =
         Options.defaults()
             .broker(broker)
-            .zipkinSpans(zipkinSpans)
+            .otlpEndpoint(otlpEndpoint)
             .parallel(true)
             .notStarted(notStarted);
     LocalSystem s = new LocalSystem(data, o, runFile, issuer, secrets);
@@ -167,7 +167,7 @@ public final class LocalSystem implements AutoCloseable {
                   DevPorts.SENTRY_HEALTHZ,
                   DevPorts.SENTRY_METRICS)
               : Sentry.start(work.resolve("sentry"));
-      sidecarEnv = SystemEnv.sidecars(work, kafka, pubsub, options.zipkinSpans(), secrets);
+      sidecarEnv = SystemEnv.sidecars(work, kafka, pubsub, options.otlpEndpoint(), secrets);
       if (options.parallel()) {
         launchAll(instances);
       } else {
@@ -244,7 +244,7 @@ public final class LocalSystem implements AutoCloseable {
               a.metricsPort());
       sidecars.put(instance, sidecar);
       Map<String, String> env = new LinkedHashMap<>(a.env());
-      env.putAll(SystemEnv.app(sidecar, work, options.zipkinSpans(), issuer));
+      env.putAll(SystemEnv.app(sidecar, work, options.otlpEndpoint(), issuer));
       app = new ServiceApp(id, a.appPort(), logs, env);
       if (!a.jvmFlags().isEmpty()) {
         app.jvmFlags(a.jvmFlags());
@@ -255,7 +255,7 @@ public final class LocalSystem implements AutoCloseable {
       Daprd sidecar = Daprd.start(id, port, dir, sidecarEnv, sentry, options.broker());
       sidecars.put(instance, sidecar);
       Map<String, String> env =
-          new LinkedHashMap<>(SystemEnv.app(sidecar, dir, options.zipkinSpans()));
+          new LinkedHashMap<>(SystemEnv.app(sidecar, dir, options.otlpEndpoint()));
       String jdbcUrl = options.databases().get(id);
       if (jdbcUrl != null) {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);

@@ -65,20 +65,9 @@ public final class ProjectPaths {
     return require(runtime().resolve("kafka/libs"), "Kafka broker jars");
   }
 
-  /** The Zipkin server's exec jar that tools/bootstrap.sh fetches into .runtime/zipkin. */
-  public static Path zipkinJar() {
-    Path dir = require(runtime().resolve("zipkin"), "the Zipkin server jar");
-    try (var files = Files.list(dir)) {
-      return files
-          .filter(f -> f.getFileName().toString().matches("zipkin-server-.*-exec\\.jar"))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalStateException(
-                      "no zipkin-server-*-exec.jar in " + dir + ": run tools/bootstrap.sh"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** Jaeger, which tools/bootstrap.sh builds from tools/jaeger's Go module. */
+  public static Path jaeger() {
+    return require(runtime().resolve("jaeger/jaeger"), "Jaeger");
   }
 
   /**

@@ -17,15 +17,15 @@ public final class SystemEnv {
    * @param work the folder of this run (the state store's SQLite file, the notifications)
    * @param kafka the Kafka node; null when another broker replaces it (no component reads Kafka
    *     then)
-   * @param zipkinSpans a Zipkin span endpoint for the sidecars' traces; null: none exported
+   * @param otlpEndpoint the OTLP receiver (host:port) for the sidecars' traces; null: none exported
    */
   public static Map<String, String> sidecars(
-      Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans) {
+      Path work, KafkaBroker kafka, PubSubBroker pubsub, String otlpEndpoint) {
     return sidecars(
         work,
         kafka,
         pubsub,
-        zipkinSpans,
+        otlpEndpoint,
         ProjectPaths.root().resolve("tools/dapr/secrets.example.json"));
   }
 
@@ -33,7 +33,7 @@ public final class SystemEnv {
    * @param secrets the local.file secret store's file (the local run: tools/dapr/secrets.json)
    */
   public static Map<String, String> sidecars(
-      Path work, KafkaBroker kafka, PubSubBroker pubsub, String zipkinSpans, Path secrets) {
+      Path work, KafkaBroker kafka, PubSubBroker pubsub, String otlpEndpoint, Path secrets) {
     Map<String, String> env = new HashMap<>(pubsub.sidecarEnv());
     if (kafka != null) {
       env.put("TODO_KAFKA_BROKERS", kafka.bootstrapServers());
@@ -41,19 +41,19 @@ public final class SystemEnv {
     env.put("TODO_STATE_DB", work.resolve("dapr-state.db").toString());
     env.put("TODO_SECRETS_FILE", secrets.toString());
     env.put("TODO_NOTIFICATIONS_DIR", notificationsDir(work).toString());
-    if (zipkinSpans != null) {
-      env.put(Daprd.ZIPKIN_ENDPOINT, zipkinSpans);
+    if (otlpEndpoint != null) {
+      env.put(Daprd.OTLP_ENDPOINT, otlpEndpoint);
     }
     return env;
   }
 
   /**
    * @param dir the app's own folder (its H2 files)
-   * @param zipkinSpans where the app exports its traces; null: tracing off
+   * @param otlpEndpoint where the app exports its traces; null: tracing off
    */
-  public static Map<String, String> app(Daprd sidecar, Path dir, String zipkinSpans) {
+  public static Map<String, String> app(Daprd sidecar, Path dir, String otlpEndpoint) {
     // Each app keeps its H2 files in its own folder (TODO_DATA_DIR in application.properties).
-    return app(sidecar, dir.resolve("data"), zipkinSpans, DevIssuer.shared());
+    return app(sidecar, dir.resolve("data"), otlpEndpoint, DevIssuer.shared());
   }
 
   /**
@@ -61,13 +61,13 @@ public final class SystemEnv {
    * @param issuer the dev issuer whose tokens the app accepts
    */
   public static Map<String, String> app(
-      Daprd sidecar, Path dataDir, String zipkinSpans, DevIssuer issuer) {
+      Daprd sidecar, Path dataDir, String otlpEndpoint, DevIssuer issuer) {
     Map<String, String> env = new HashMap<>(sidecar.appEnv());
     env.put("TODO_DATA_DIR", dataDir.toString());
     // Bearer tokens of the users are signed by the dev issuer.
     env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", issuer.publicKeyFile().toString());
-    if (zipkinSpans != null) {
-      env.put("TODO_ZIPKIN_ENDPOINT", zipkinSpans);
+    if (otlpEndpoint != null) {
+      env.put(Daprd.OTLP_ENDPOINT, otlpEndpoint);
     } else {
       env.put("TODO_TRACING_OFF", "true");
     }

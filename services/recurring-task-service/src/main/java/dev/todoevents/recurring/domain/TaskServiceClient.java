@@ -3,7 +3,7 @@ package dev.todoevents.recurring.domain;
 import dev.todoevents.contracts.Causality;
 import dev.todoevents.contracts.DaprNames;
 import dev.todoevents.service.ServiceInvocation;
-import dev.todoevents.service.TraceExport;
+import dev.todoevents.service.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -68,7 +68,7 @@ public class TaskServiceClient {
     if (Causality.isValidId(causationId)) {
       req.header(Causality.CAUSATION_HEADER, causationId);
     }
-    String trace = TraceExport.traceparent(traceparent);
+    String trace = TraceContext.traceparent(traceparent);
     if (trace != null && !trace.isBlank()) {
       req.header(Causality.TRACEPARENT_HEADER, trace);
     }

@@ -2,7 +2,7 @@ package dev.todoevents.task.api;
 
 import dev.todoevents.contracts.Causality;
 import dev.todoevents.service.ApiError;
-import dev.todoevents.service.TraceExport;
+import dev.todoevents.service.TraceContext;
 import dev.todoevents.task.events.RequestContext;
 import jakarta.ws.rs.HeaderParam;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public class CausalityHeaders {
     }
     String cause =
         causation != null ? causation : request != null ? request : UUID.randomUUID().toString();
-    String trace = TraceExport.traceparent(Causality.validTraceparent(traceparent));
+    String trace = TraceContext.traceparent(Causality.validTraceparent(traceparent));
     return new RequestContext(correlation != null ? correlation : cause, cause, trace);
   }
 
