@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the whole system in the foreground: Kafka, Zipkin, Prometheus, Sentry, then every app with
+# Starts the whole system in the foreground: Kafka, Jaeger, Prometheus, Sentry, then every app with
 # its daprd, on the dev ports (dapr.yaml for the apps and sidecars; DevPorts in tools/local-runtime
 # for the rest). Prints "[run] ready" once every app answers its health check; Ctrl-C (or SIGTERM)
 # stops everything it started.
