@@ -8,6 +8,8 @@ run_java_tool() {
   local log="${TMPDIR:-/tmp}/$module-build.log"
   if [[ ! -f "$jar" || -n "$(find "$root/tools/ops/$module/src" "$root/libs/event-contracts/src" -newer "$jar" -type f -print -quit)" ]]; then
     echo "[$module] building it (mvn install -pl tools/ops/$module -am) ..." >&2
+    # target/lib is copied, never pruned: a jar left from an older version would share the classpath
+    rm -rf "$root/tools/ops/$module/target/lib"
     "$root/mvnw" -B -q -f "$root/pom.xml" -pl "tools/ops/$module" -am -DskipTests install >"$log" 2>&1 \
       || { tail -n 30 "$log" >&2; echo "[$module] build failed (log: $log)" >&2; exit 1; }
   fi

@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/tools/ops/dapr-lint/target/dapr-lint-0.1.0-SNAPSHOT.jar"
 if [[ ! -f "$JAR" || -n "$(find "$ROOT/tools/ops/dapr-lint/src/main" -newer "$JAR" -type f -print -quit)" ]]; then
   echo "[lint] building the linter (mvn package -pl tools/ops/dapr-lint) ..." >&2
+  rm -rf "$ROOT/tools/ops/dapr-lint/target/lib" # copied, never pruned: no jar of an older version
   "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl tools/ops/dapr-lint -DskipTests package >"${TMPDIR:-/tmp}/dapr-lint-build.log" 2>&1 \
     || { tail -n 30 "${TMPDIR:-/tmp}/dapr-lint-build.log" >&2; echo "[lint] build failed" >&2; exit 2; }
 fi

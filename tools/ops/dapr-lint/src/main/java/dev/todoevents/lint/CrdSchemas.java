@@ -1,17 +1,12 @@
 package dev.todoevents.lint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonNodePath;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.PathType;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
-import com.networknt.schema.oas.OpenApi30;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.path.NodePath;
+import com.networknt.schema.path.PathType;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -19,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +29,17 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Dapr's CustomResourceDefinitions as JSON Schemas: the openAPIV3Schema of each served version, in
- * networknt's OpenAPI 3.0 dialect, without the x-kubernetes-* extensions (they steer the API
- * server's pruning and defaulting, not which values are valid). The CRDs are not committed:
- * tools/bootstrap.sh (every run) copies them from the dapr module daprd is built from
+ * networknt's OpenAPI 3.0 dialect (draft 4 based), without the x-kubernetes-* extensions (they
+ * steer the API server's pruning and defaulting, not which values are valid). The CRDs are not
+ * committed: tools/bootstrap.sh (every run) copies them from the dapr module daprd is built from
  * (charts/dapr/crds, so they follow tools/daprd/go.mod) into .runtime/k8s/crds/dapr, or
  * $TODO_RUNTIME_DIR/k8s/crds/dapr, where the manifest tests read them too.
  */
@@ -49,18 +48,21 @@ final class CrdSchemas {
   static final String FETCH = "tools/bootstrap.sh";
   static final String GROUP = "dapr.io";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonSchemaFactory FACTORY =
-      JsonSchemaFactory.getInstance(
-          SpecVersion.VersionFlag.V4,
+  /** Jackson 3, the validator's: the trees are built here for it, not converted. */
+  private static final ObjectMapper JSON = JsonMapper.shared();
+
+  private static final SchemaRegistry SCHEMAS =
+      SchemaRegistry.withDefaultDialect(
+          Dialects.getOpenApi30(),
           b ->
-              b.metaSchema(OpenApi30.getInstance())
-                  .defaultMetaSchemaIri(OpenApi30.getInstance().getIri()));
-  private static final SchemaValidatorsConfig CONFIG =
-      SchemaValidatorsConfig.builder().locale(Locale.ENGLISH).pathType(PathType.JSON_PATH).build();
+              b.schemaRegistryConfig(
+                  SchemaRegistryConfig.builder()
+                      .locale(Locale.ENGLISH)
+                      .pathType(PathType.JSON_PATH)
+                      .build()));
 
   /** One CRD: its name (components.dapr.io) and the schema of each served version. */
-  record Crd(String name, Map<String, JsonSchema> versions) {
+  record Crd(String name, Map<String, Schema> versions) {
 
     /**
      * The violations of a document of this kind, or empty if the CRD does not serve its version.
@@ -100,21 +102,20 @@ final class CrdSchemas {
     try (Reader r = Files.newBufferedReader(file)) {
       for (Object o : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r)) {
         JsonNode crd = JSON.valueToTree(o);
-        if (!crd.path("kind").asText().equals("CustomResourceDefinition")
-            || !crd.path("spec").path("group").asText().equals(GROUP)) {
+        if (!crd.path("kind").asString("").equals("CustomResourceDefinition")
+            || !crd.path("spec").path("group").asString("").equals(GROUP)) {
           continue;
         }
-        Map<String, JsonSchema> versions = new LinkedHashMap<>();
+        Map<String, Schema> versions = new LinkedHashMap<>();
         for (JsonNode v : crd.path("spec").path("versions")) {
           JsonNode schema = v.path("schema").path("openAPIV3Schema");
-          if (v.path("served").asBoolean() && schema.isObject()) {
-            versions.put(
-                v.path("name").asText(), FACTORY.getSchema(withoutExtensions(schema), CONFIG));
+          if (v.path("served").asBoolean(false) && schema.isObject()) {
+            versions.put(v.path("name").asString(""), SCHEMAS.getSchema(withoutExtensions(schema)));
           }
         }
         into.put(
-            crd.path("spec").path("names").path("kind").asText(),
-            new Crd(crd.path("metadata").path("name").asText(), versions));
+            crd.path("spec").path("names").path("kind").asString(""),
+            new Crd(crd.path("metadata").path("name").asString(""), versions));
       }
     }
   }
@@ -128,11 +129,7 @@ final class CrdSchemas {
 
   private static void strip(JsonNode n) {
     if (n instanceof ObjectNode o) {
-      for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
-        if (names.next().startsWith("x-kubernetes-")) {
-          names.remove();
-        }
-      }
+      o.remove(o.propertyNames().stream().filter(k -> k.startsWith("x-kubernetes-")).toList());
     }
     n.forEach(CrdSchemas::strip);
   }
@@ -149,10 +146,14 @@ final class CrdSchemas {
   /** One violation, at the YAML node it is about (the line of its key), if the path leads there. */
   record Violation(String message, Optional<Node> node) {}
 
-  private static List<Violation> validate(JsonSchema schema, Doc d) {
+  private static List<Violation> validate(Schema schema, Doc d) {
     List<Violation> out = new ArrayList<>();
-    for (ValidationMessage m : schema.validate(json(d.root(), new Scalars()))) {
-      out.add(new Violation(m.getMessage(), locate(d.root(), m.getInstanceLocation())));
+    for (Error e : schema.validate(json(d.root(), new Scalars()))) {
+      // Where (a JSON path: "$.spec.metadata[0]"), then what, as validator 1.x wrote them.
+      out.add(
+          new Violation(
+              e.getInstanceLocation() + ": " + e.getMessage(),
+              locate(d.root(), e.getInstanceLocation())));
     }
     return out;
   }
@@ -161,7 +162,7 @@ final class CrdSchemas {
    * The node a path names: the key of a mapping entry (where a reader looks for it), an item of a
    * sequence; empty for the document itself or a path that leads nowhere (a merge key ...).
    */
-  private static Optional<Node> locate(Node root, JsonNodePath path) {
+  private static Optional<Node> locate(Node root, NodePath path) {
     Node n = root;
     Node at = null;
     for (int i = 0; i < path.getNameCount(); i++) {

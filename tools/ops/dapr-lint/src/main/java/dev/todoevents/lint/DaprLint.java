@@ -139,52 +139,60 @@ public final class DaprLint {
   }
 
   public static void main(String[] args) {
-    Path root = Paths.get(".");
-    boolean json = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--root" -> root = Paths.get(args[++i]);
-        case "--format" ->
-            json =
-                switch (args[++i]) {
-                  case "json" -> true;
-                  case "text" -> false;
-                  default -> usage("unknown format " + args[i]);
-                };
-        case "--json" -> json = true;
-        case "-h", "--help" -> {
-          System.out.println(HELP);
-          return;
-        }
-        default -> usage("unknown argument " + args[i]);
-      }
-    }
-    List<Problem> found = new DaprLint(root).run();
-    if (json) {
-      System.out.println(
-          "[" + String.join(",\n ", found.stream().map(Problem::toJson).toList()) + "]");
-    } else {
-      found.forEach(System.out::println);
-      System.out.println(
-          found.isEmpty()
-              ? "dapr-lint: no problems"
-              : "dapr-lint: " + found.size() + " problem(s)");
-    }
-    System.exit(found.isEmpty() ? 0 : 1);
+    System.exit(new picocli.CommandLine(new Cli()).execute(args));
   }
 
-  private static final String HELP =
-      """
-      tools/lint.sh [--root DIR] [--format text|json]
-      Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/,
-      against the component types tools/daprd registers and Dapr's CRDs in .runtime/k8s/crds/dapr
-      (tools/bootstrap.sh copies them).
-      Exit code: 0 no problems, 1 problems found, 2 bad usage.""";
+  /** tools/lint.sh's command line. Exit code: 0 no problems, 1 problems found, 2 bad usage. */
+  @picocli.CommandLine.Command(
+      name = "tools/lint.sh",
+      usageHelpWidth = 100,
+      description = {
+        "Checks components/, subscriptions/, resiliency/, tools/dapr/config.yaml, dapr.yaml and k8s/",
+        "against the component types tools/daprd registers and Dapr's CRDs in .runtime/k8s/crds/dapr",
+        "(tools/bootstrap.sh copies them). Exit code: 0 no problems, 1 problems found, 2 bad usage."
+      })
+  static final class Cli implements java.util.concurrent.Callable<Integer> {
+    enum Format {
+      text,
+      json
+    }
 
-  private static boolean usage(String why) {
-    System.err.println("dapr-lint: " + why + "\n" + HELP);
-    System.exit(2);
-    return false;
+    @picocli.CommandLine.Option(
+        names = "--root",
+        paramLabel = "DIR",
+        description = "the project (default: the working directory)")
+    Path root = Paths.get(".");
+
+    @picocli.CommandLine.Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description = "text (file:line: error [rule] message) or json")
+    Format format = Format.text;
+
+    @picocli.CommandLine.Option(names = "--json", description = "the same as --format json")
+    boolean json;
+
+    @picocli.CommandLine.Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "this help")
+    boolean help;
+
+    @Override
+    public Integer call() {
+      List<Problem> found = new DaprLint(root).run();
+      if (json || format == Format.json) {
+        System.out.println(
+            "[" + String.join(",\n ", found.stream().map(Problem::toJson).toList()) + "]");
+      } else {
+        found.forEach(System.out::println);
+        System.out.println(
+            found.isEmpty()
+                ? "dapr-lint: no problems"
+                : "dapr-lint: " + found.size() + " problem(s)");
+      }
+      return found.isEmpty() ? 0 : 1;
+    }
   }
 
   /** Loads the project and applies every rule; the problems in file and line order. */
