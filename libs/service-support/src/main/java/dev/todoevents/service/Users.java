@@ -82,10 +82,18 @@ public class Users {
     }
   }
 
-  /** The 403 of {@link NotYours}, the same JSON shape as every other error. */
+  /**
+   * The 403 of {@link NotYours}, the same JSON shape as every other error, logged: a user reaching
+   * for another's data is what a security log pipeline looks for (the line's MDC names the user,
+   * {@link LogContext.Requests}).
+   */
   public static class Errors {
+    private static final org.jboss.logging.Logger LOG =
+        org.jboss.logging.Logger.getLogger(Users.class);
+
     @ServerExceptionMapper
     public Response notYours(NotYours e) {
+      LOG.infof("refused (403): %s", e.getMessage());
       return Response.status(403)
           .type(MediaType.APPLICATION_JSON)
           .entity(

@@ -13,6 +13,7 @@ import dev.todoevents.contracts.TaskEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.jwt.build.Jwt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,5 +75,22 @@ class JsonLogsTest {
               assertThat(mdc.path("correlation_id").asText()).isEqualTo("corr-json");
               assertThat(line.path("level").asText()).isEqualTo("INFO");
             });
+  }
+
+  @Test
+  void aRefusedRequestsLogLineNamesItsUser() throws Exception {
+    String user = "mallory-" + UUID.randomUUID();
+    given()
+        .auth()
+        .oauth2(Jwt.subject(user).sign())
+        .get("/audit?user_id=someone-else")
+        .then()
+        .statusCode(403);
+    assertThat(Files.readAllLines(LOG))
+        .map(JSON::readTree)
+        .filteredOn(l -> l.path("message").asText().startsWith("refused (403)"))
+        .filteredOn(l -> l.at("/mdc/user_id").asText().equals(user))
+        .singleElement()
+        .satisfies(line -> assertThat(line.path("message").asText()).contains("someone-else"));
   }
 }
