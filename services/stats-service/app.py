@@ -30,6 +30,7 @@ Environment: APP_PORT (8086), APP_HOST (127.0.0.1), DAPR_HTTP_PORT (3500), DAPR_
 to the sidecar), APP_API_TOKEN (required from the sidecar on /events/...), TODO_SCHEMAS_DIR, and
 the MP_JWT_VERIFY_* variables above.
 """
+import contextvars
 import hmac
 import io
 import json
@@ -64,6 +65,45 @@ READ_TIMEOUT = 10.0
 REQUEST_DEADLINE = 30.0
 
 log = logging.getLogger(APP_ID)
+
+# The ids of the event being handled, for JSON log lines (TODO_LOG_JSON=true): the same "mdc" keys
+# as the Java apps' LogContext, so one log query finds an event's lines in every app.
+LOG_CONTEXT = contextvars.ContextVar("log_context", default={})
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, in the Java apps' shape (quarkus-logging-json): timestamp, level,
+    loggerName, message and the event's ids under "mdc"."""
+
+    def format(self, record):
+        at = datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+        line = {"timestamp": at.replace("+00:00", "Z"),
+                "level": {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(record.levelname, record.levelname), "loggerName": record.name, "message": record.getMessage(),
+                "mdc": getattr(record, "mdc", {})}
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+class LogContextFilter(logging.Filter):
+    """Stamps each record with the ids in LOG_CONTEXT when it is logged (formatting may come later)."""
+
+    def filter(self, record):
+        record.mdc = LOG_CONTEXT.get()
+        return True
+
+
+log.addFilter(LogContextFilter())
+
+
+def log_context(envelope, data):
+    """The "mdc" of a delivered event: its ids, the correlation and the W3C trace and span ids."""
+    ids = {"event_id": envelope.get("id") or data.get("event_id"), "user_id": data.get("user_id"),
+           "correlation_id": envelope.get("correlationid")}
+    parts = str(envelope.get("traceparent") or "").split("-")
+    if len(parts) == 4:
+        ids["trace_id"], ids["span_id"] = parts[1], parts[2]
+    return {k: v for k, v in ids.items() if isinstance(v, str) and v}
 
 
 def load_validator(name):
@@ -270,6 +310,8 @@ class App:
             if not isinstance(envelope, dict) or "data" not in envelope:
                 raise Poison("not a CloudEvent: no data")
             data = envelope["data"]
+            if isinstance(data, dict):
+                LOG_CONTEXT.set(log_context(envelope, data))
             event_id = envelope.get("id") or (data.get("event_id") if isinstance(data, dict) else None)
             key = (data.get("user_id") if isinstance(data, dict) else None) or event_id or "unknown"
             if check_event(data) == "skipped":
@@ -285,6 +327,8 @@ class App:
         except Poison as poison:
             self.stats.count("invalid")
             return self.dead_letter(body, event_id, key, str(poison))
+        finally:
+            LOG_CONTEXT.set({})  # the worker thread serves other requests next
 
     def dead_letter(self, body, event_id, key, error):
         try:
@@ -459,7 +503,12 @@ class PooledHTTPServer(HTTPServer):
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-5s [" + APP_ID + "] %(message)s")
+    if os.environ.get("TODO_LOG_JSON", "").lower() == "true":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-5s [" + APP_ID + "] %(message)s")
     port = int(os.environ.get("APP_PORT", "8086"))
     app_token = os.environ.get("APP_API_TOKEN")
     insecure = os.environ.get("TODO_INSECURE_NO_APP_TOKEN", "").lower() == "true"

@@ -88,6 +88,25 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(self.app.stats.of(data["user_id"]), {"created": 1})
         self.assertEqual(self.app.stats.metrics["duplicate"], 1)
 
+    def test_json_log_lines_carry_the_events_ids(self):
+        data = sample("task-event.created.json")
+        event = envelope(data)
+        parsed = json.loads(event)
+        parsed["correlationid"] = "corr-py"
+        parsed["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        with self.assertLogs(app.log, level="INFO") as logs:
+            self.app.deliver(json.dumps(parsed).encode())
+            self.app.deliver(json.dumps(parsed).encode())  # the duplicate's line, too
+        lines = [json.loads(app.JsonFormatter().format(r)) for r in logs.records]
+        self.assertEqual(len(lines), 2)
+        for line in lines:
+            self.assertEqual(line["mdc"], {"event_id": parsed["id"], "user_id": data["user_id"],
+                                           "correlation_id": "corr-py",
+                                           "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+                                           "span_id": "00f067aa0ba902b7"})
+            self.assertEqual(line["loggerName"], "stats-service")
+        self.assertEqual(app.LOG_CONTEXT.get(), {}, "cleared after the delivery")
+
     def test_poison_goes_to_the_dlq_with_its_error_and_is_acknowledged(self):
         data = sample("task-event.completed.json")
         data["event_type"] = "exploded"
