@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -146,19 +145,7 @@ public final class ReplayTool implements Callable<Integer> {
     tool.out = out;
     tool.err = err;
     tool.env = env;
-    CommandLine cli = new CommandLine(tool);
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler(
-        (e, c, parsed) -> {
-          String why = e.getMessage() != null ? e.getMessage() : e.toString();
-          if (e instanceof org.apache.kafka.common.KafkaException) {
-            why = "Kafka at " + tool.brokers + ": " + why;
-          }
-          err.println("replay: " + why);
-          return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-    return cli.execute(args);
+    return Cli.execute("replay", tool, args, out, err);
   }
 
   @Override
@@ -178,7 +165,12 @@ public final class ReplayTool implements Callable<Integer> {
       throw new IllegalArgumentException("--from " + start + " is not before --to " + end);
     }
     String path = route != null ? route : route(subscriptions, t.topicName(), app);
-    List<Range> ranges = ranges(t.topicName(), start, end);
+    List<Range> ranges;
+    try {
+      ranges = ranges(t.topicName(), start, end);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new IllegalStateException("Kafka at " + brokers + ": " + e.getMessage(), e);
+    }
     long total = ranges.stream().mapToLong(Range::count).sum();
     for (Range r : ranges) {
       out.printf(

@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -120,15 +119,7 @@ public final class SchemasTool implements Callable<Integer> {
     SchemasTool tool = new SchemasTool();
     tool.out = out;
     tool.env = env;
-    CommandLine cli = new CommandLine(tool);
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler(
-        (e, c, parsed) -> {
-          err.println("schemas: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-          return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-    return cli.execute(args);
+    return Cli.execute("schemas", tool, args, out, err);
   }
 
   @Override
