@@ -323,7 +323,7 @@ deploy() {
   [[ -f "$C/admin.kubeconfig" ]] && KUBECTL get --raw /readyz >/dev/null 2>&1 || die "the cluster is not up: tools/cluster.sh up"
   local t0=$SECONDS key=${TODO_AUTH_KEY:-$RT/dev-issuer/public.pem} ns=(-n todo-events)
   [[ -s "$key" ]] || die "no users' key at $key: tools/dev-token.sh --init (or TODO_AUTH_KEY=<a public key PEM>)"
-  import_images "${APPS[@]}" kafka postgres
+  import_images "${APPS[@]}" kafka postgres jaeger
   KUBECTL apply -f "$ROOT/k8s/base/namespace.yaml" >/dev/null
   secret() { # secret NAME KEY=VALUE...: created when missing, never replaced (rotation: docs/kubernetes.md)
     local name=$1; shift
@@ -353,7 +353,7 @@ deploy() {
   KUBECTL "${ns[@]}" rollout status statefulset/todo-postgres --timeout=120s >/dev/null \
     || die "PostgreSQL is not ready: tools/cluster.sh kubectl -n todo-events logs todo-postgres-0"
   apply
-  for app in "${APPS[@]}"; do
+  for app in "${APPS[@]}" jaeger; do
     KUBECTL "${ns[@]}" rollout status "deployment/$app" --timeout=300s >/dev/null \
       || die "$app is not ready: tools/cluster.sh kubectl -n todo-events describe pod -l app.kubernetes.io/name=$app"
   done

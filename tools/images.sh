@@ -9,6 +9,9 @@
 #   todo-events/postgres               Debian's PostgreSQL 15 (the cluster's and compose's database)
 #   todo-events/dapr, coredns          tools/cluster.sh's: Dapr's operator, injector and Sentry;
 #                                      CoreDNS (only when named: they need bootstrap --with-cluster)
+#   todo-events/jaeger                 the Jaeger v2 tools/bootstrap.sh built (static) with
+#                                      tools/jaeger/config.yaml: the node cluster's trace backend
+#                                      (only when named)
 # Each is .runtime/images/<name>.tar: an OCI image layout that is also a `docker save` archive.
 # Every image runs as user 10001, Java apps with the local runs' JVM flags (app-jvm.flags).
 #   tools/images.sh                     build the 8 images of the system (the apps must be packaged)
@@ -31,7 +34,7 @@ MIRROR=${TODO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 mapfile -t APPS < <(grep -v "^#" "$ROOT/tools/apps.txt")
 ALL=("${APPS[@]}" kafka daprd)
 # Only when named: the cluster's and compose's own (dapr and coredns need bootstrap --with-cluster).
-CLUSTER=(postgres dapr coredns)
+CLUSTER=(postgres dapr coredns jaeger)
 say() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -40,7 +43,7 @@ WANT=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --load) LOAD=${2:-}; shift 2; [[ "$LOAD" == containerd || "$LOAD" == docker ]] || die "--load containerd|docker" ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) [[ " ${ALL[*]} ${CLUSTER[*]} " == *" $1 "* ]] || die "no image $1; the images are: ${ALL[*]} ${CLUSTER[*]}"; WANT+=("$1"); shift ;;
   esac
@@ -120,7 +123,7 @@ static_image() {
   while [[ $1 != -- ]]; do opts+=("$1"); shift; done; shift
   local stage=$OUT/stage/$name; rm -rf "$stage"; mkdir -p "$stage/etc/ssl/certs" "$stage/tmp"
   for bin in "$@"; do
-    [[ -x "$bin" ]] || die "no $bin: run tools/bootstrap.sh$([[ $name == daprd ]] || echo " --with-cluster") first"
+    [[ -x "$bin" ]] || die "no $bin: run tools/bootstrap.sh$([[ $name == daprd || $name == jaeger ]] || echo " --with-cluster") first"
     cp "$bin" "$stage/"
   done
   cp /etc/ssl/certs/ca-certificates.crt "$stage/etc/ssl/certs/" 2>/dev/null || true
@@ -132,7 +135,7 @@ static_image() {
 
 needs_jre=0; needs_python=0
 for w in "${WANT[@]}"; do
-  case "$w" in stats-service) needs_python=1 ;; daprd|dapr|coredns|postgres) ;; *) needs_jre=1 ;; esac
+  case "$w" in stats-service) needs_python=1 ;; daprd|dapr|coredns|postgres|jaeger) ;; *) needs_jre=1 ;; esac
 done
 ((needs_jre)) && JRE=$(base_layer jre-base openjdk-17-jre-headless ca-certificates)
 ((needs_python)) && PY=$(base_layer python-base python3 ca-certificates)
@@ -197,6 +200,17 @@ for w in "${WANT[@]}"; do
       # (/var/lib/dapr/credentials: Sentry's issuer on the Docker path, a volume.)
       static_image dapr --layer "$(data_layer dapr var/lib dapr/credentials)" \
         -- "$RT/dapr/.dapr/bin/operator" "$RT/dapr/.dapr/bin/injector" "$RT/dapr/.dapr/bin/sentry" ;;
+    jaeger)
+      # On every interface at the usual ports (OTLP gRPC 4317, HTTP 4318, query 16686); the same
+      # config.yaml as the local runs, which name loopback and free ports.
+      stage=$OUT/stage/jaeger-config; rm -rf "$stage"; mkdir -p "$stage"
+      cp "$ROOT/tools/jaeger/config.yaml" "$stage/config.yaml"
+      static_image jaeger --layer "$(app_layer jaeger-config "$stage" etc/jaeger)" \
+        --env JAEGER_HOST=0.0.0.0 --env JAEGER_OTLP_GRPC_PORT=4317 --env JAEGER_OTLP_HTTP_PORT=4318 \
+        --env JAEGER_QUERY_HTTP_PORT=16686 --env JAEGER_QUERY_GRPC_PORT=16685 \
+        --env JAEGER_HEALTH_PORT=13133 --env JAEGER_METRICS_PORT=8888 \
+        --port 4317 --port 4318 --port 16686 --port 13133 \
+        --entrypoint '["/jaeger"]' --cmd '["--config","/etc/jaeger/config.yaml"]' -- "$RT/jaeger/jaeger" ;;
     coredns)
       static_image coredns --entrypoint '["/coredns"]' --cmd '["-conf","/etc/coredns/Corefile"]' -- "$RT/k8s/bin/coredns" ;;
   esac

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todoevents.contracts.DaprNames.AppIds;
+import dev.todoevents.contracts.Topic;
 import dev.todoevents.runtime.DevIssuer;
 import dev.todoevents.runtime.ManagedProcess;
 import dev.todoevents.runtime.ProjectPaths;
@@ -39,6 +40,10 @@ class ClusterIT {
 
   private static final List<String> APPS = AppIds.ALL;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The span daprd makes for each delivery to its app (its postman), under the app-id. */
+  private static final String DAPR_DELIVERY_SPAN = "pubsub/" + Topic.TASK_EVENTS.topicName();
+
   private static final Pattern FORWARDING =
       Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)");
 
@@ -54,7 +59,7 @@ class ClusterIT {
     long t0 = System.nanoTime();
     List<String> images = new ArrayList<>(List.of("tools/images.sh"));
     images.addAll(APPS);
-    images.addAll(List.of("kafka", "postgres", "daprd", "dapr", "coredns"));
+    images.addAll(List.of("kafka", "postgres", "daprd", "dapr", "coredns", "jaeger"));
     Scripts.run(work, env, "images", Duration.ofMinutes(15), images);
     double imagesS = seconds(t0);
     Throwable failed = null;
@@ -81,6 +86,7 @@ class ClusterIT {
         UserFlow.run(tasks.url(), audit.url(), notifications.url(), live.url());
       }
       System.out.printf("[cluster] flow %.1f s%n", seconds(t3));
+      tracesReachJaeger(work, env);
 
       long t4 = System.nanoTime();
       auditPodDeletedMidStream(work, env);
@@ -110,6 +116,31 @@ class ClusterIT {
           .start()
           .waitFor();
       new ProcessBuilder("rm", "-rf", node.toString()).start().waitFor();
+    }
+  }
+
+  /**
+   * The base's OTLP address works in the cluster: the apps and their sidecars (Dapr's spans have
+   * their own operation names) exported the flow's spans to the overlay's Jaeger.
+   */
+  private static void tracesReachJaeger(Path work, Map<String, String> env) {
+    try (Forward jaeger = Forward.open(work, env, "jaeger-collector", 16686)) {
+      await("the flow's spans in Jaeger")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                JsonNode services = Http.get(jaeger.url() + "/api/services").body().path("data");
+                assertThat(services.toString())
+                    .contains(AppIds.TASK_SERVICE, AppIds.AUDIT_SERVICE, AppIds.REALTIME_SERVICE);
+                String ops =
+                    Http.get(jaeger.url() + "/api/services/" + AppIds.AUDIT_SERVICE + "/operations")
+                        .body()
+                        .path("data")
+                        .toString();
+                assertThat(ops).as("audit-service's operations").contains(DAPR_DELIVERY_SPAN);
+              });
+      System.out.printf("[cluster] traces: apps and sidecars export to Jaeger in the cluster%n");
     }
   }
 

@@ -49,6 +49,7 @@ public final class JaegerServer implements AutoCloseable {
                 "--config",
                 ProjectPaths.root().resolve("tools/jaeger/config.yaml").toString()),
             Map.of(
+                "JAEGER_HOST", "127.0.0.1",
                 "JAEGER_OTLP_GRPC_PORT", Integer.toString(ports.otlpGrpc()),
                 "JAEGER_OTLP_HTTP_PORT", Integer.toString(ports.otlpHttp()),
                 "JAEGER_QUERY_HTTP_PORT", Integer.toString(ports.queryHttp()),
