@@ -40,6 +40,10 @@ class ExecutableDocsIT {
       ip link set lo up
       # daprd needs a non-loopback IPv4 (its host address): one from the documentation range
       ip addr add 192.0.2.1/32 dev lo
+      # Self-hosted Dapr finds app-ids over mDNS (service invocation, also of its own app):
+      # multicast on the only interface there is
+      ip link set lo multicast on
+      ip route add 224.0.0.0/4 dev lo
       mount -t tmpfs -o size=2g tmpfs "$scratch"
       mkdir "$scratch/upper" "$scratch/work"
       mount -t overlay overlay -o "lowerdir=$rt,upperdir=$scratch/upper,workdir=$scratch/work" "$rt"

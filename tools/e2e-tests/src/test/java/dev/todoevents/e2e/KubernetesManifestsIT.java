@@ -111,11 +111,17 @@ class KubernetesManifestsIT {
             .as("objects in %s", overlay)
             .hasSizeGreaterThanOrEqualTo(overlay.equals("local") ? 57 : 38);
 
-        List<JsonNode> apps = ofKind(objects, "Deployment");
-        assertThat(apps)
-            .as("app Deployments in %s", overlay)
+        // The apps and, on the node cluster, its trace backend (k8s/overlays/node/jaeger.yaml).
+        List<String> deployments = new ArrayList<>(APPS);
+        if (overlay.equals("node")) {
+          deployments.add("jaeger");
+        }
+        assertThat(ofKind(objects, "Deployment"))
+            .as("Deployments in %s", overlay)
             .extracting(KubernetesManifestsIT::name)
-            .containsExactlyInAnyOrderElementsOf(APPS);
+            .containsExactlyInAnyOrderElementsOf(deployments);
+        List<JsonNode> apps =
+            ofKind(objects, "Deployment").stream().filter(d -> APPS.contains(name(d))).toList();
         apps.forEach(KubernetesManifestsIT::assertOwnTokenSecrets);
         JsonNode denyAll = named(objects, "NetworkPolicy", "default-deny-ingress");
         assertThat(
