@@ -74,7 +74,8 @@ go_major=${go_version%%.*}; go_rest=${go_version#*.}; go_minor=${go_rest%%.*}
 if (( go_major < 1 || (go_major == 1 && go_minor < 25) )); then
   die "Go $go_version is too old: daprd needs Go 1.25 or newer (found $(command -v go))."
 fi
-java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+java_version() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}'; }
+java_major=$(java_version java)
 if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
   die "Java ${java_major:-unknown} is too old: the services need Java 17 or newer (JAVA_HOME=${JAVA_HOME:-unset})."
 fi
@@ -142,15 +143,15 @@ build_go jaeger "$ROOT/tools/jaeger" "$RT/jaeger/jaeger" "" github.com/jaegertra
 
 # ---- Apicurio Registry (the schema-registry test, tools/schemas.sh) -------------------------
 # The Quarkus fast-jar that Apicurio publishes as io.apicurio:apicurio-registry-app:<v>:tar.gz:all
-# (in-memory H2 storage by default). It is built for Java 21: the Java that runs it is written to
-# $RT/apicurio/java.
+# (in-memory H2 storage by default). It is built for Java 21. $RT/apicurio/launch names the Java
+# that runs it and its quarkus-run.jar, a line each (SchemaRegistryServer reads it).
 APICURIO_VERSION=3.3.3
 if (( WITH_REGISTRY )); then
   registry_java=${TODO_REGISTRY_JAVA:-}
   if [[ -z "$registry_java" ]]; then
     for j in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java)" /usr/lib/jvm/*/bin/java; do
       [[ -x "$j" ]] || continue
-      v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+      v=$(java_version "$j")
       if [[ -n "$v" && "${v%%.*}" -ge 21 ]]; then registry_java=$j; break; fi
     done
   fi
@@ -171,7 +172,7 @@ if (( WITH_REGISTRY )); then
     fi
     rm -rf "$RT/apicurio/$APICURIO_VERSION"; mv "$RT/apicurio/$APICURIO_VERSION.tmp" "$RT/apicurio/$APICURIO_VERSION"
   fi
-  echo "$registry_java" >"$RT/apicurio/java"
+  printf '%s\n%s\n' "$registry_java" "$RT/apicurio/$APICURIO_VERSION/quarkus-run.jar" >"$RT/apicurio/launch"
   say "apicurio: $APICURIO_VERSION, run by $registry_java"
 fi
 

@@ -116,12 +116,12 @@ class KubernetesManifestsIT {
         if (overlay.equals("node")) {
           deployments.add("jaeger");
         }
-        assertThat(ofKind(objects, "Deployment"))
+        List<JsonNode> all = ofKind(objects, "Deployment");
+        assertThat(all)
             .as("Deployments in %s", overlay)
             .extracting(KubernetesManifestsIT::name)
             .containsExactlyInAnyOrderElementsOf(deployments);
-        List<JsonNode> apps =
-            ofKind(objects, "Deployment").stream().filter(d -> APPS.contains(name(d))).toList();
+        List<JsonNode> apps = all.stream().filter(d -> APPS.contains(name(d))).toList();
         apps.forEach(KubernetesManifestsIT::assertOwnTokenSecrets);
         JsonNode denyAll = named(objects, "NetworkPolicy", "default-deny-ingress");
         assertThat(

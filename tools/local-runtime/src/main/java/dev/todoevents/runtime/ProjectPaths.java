@@ -70,20 +70,21 @@ public final class ProjectPaths {
     return require(runtime().resolve("jaeger/jaeger"), "Jaeger");
   }
 
+  /** Apicurio Registry: the Java 21+ that runs it and its fast-jar (quarkus-run.jar). */
+  public record Apicurio(Path java, Path jar) {}
+
   /**
-   * Apicurio Registry's fast-jar (quarkus-run.jar) and the Java 21+ that runs it, both put in
-   * .runtime/apicurio by tools/bootstrap.sh --with-registry.
+   * What tools/bootstrap.sh --with-registry installed: .runtime/apicurio/launch names the Java and
+   * the jar of the version it fetched, a line each.
    */
-  public static List<Path> apicurio() {
-    String missing = "Apicurio Registry (run: tools/bootstrap.sh --with-registry)";
-    Path javaFile = require(runtime().resolve("apicurio/java"), missing);
-    try (var dirs = Files.list(runtime().resolve("apicurio"))) {
-      Path jar =
-          dirs.map(d -> d.resolve("quarkus-run.jar"))
-              .filter(Files::isRegularFile)
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException(missing));
-      return List.of(Paths.get(Files.readString(javaFile).strip()), jar);
+  public static Apicurio apicurio() {
+    Path launch =
+        require(
+            runtime().resolve("apicurio/launch"),
+            "Apicurio Registry (run: tools/bootstrap.sh --with-registry)");
+    try {
+      List<String> lines = Files.readAllLines(launch);
+      return new Apicurio(Paths.get(lines.get(0).strip()), Paths.get(lines.get(1).strip()));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

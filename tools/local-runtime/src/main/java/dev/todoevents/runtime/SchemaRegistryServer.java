@@ -20,14 +20,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   public static SchemaRegistryServer start(Path dir) {
-    List<Path> install = ProjectPaths.apicurio();
+    ProjectPaths.Apicurio install = ProjectPaths.apicurio();
     int port = Ports.free();
     int management = Ports.free();
     ManagedProcess p =
         ManagedProcess.startReady(
             "apicurio",
             List.of(
-                install.get(0).toString(),
+                install.java().toString(),
                 "-Xmx256m",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
@@ -36,7 +36,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 "-Dquarkus.management.port=" + management,
                 "-Dapicurio.rules.global.compatibility=BACKWARD",
                 "-jar",
-                install.get(1).toString()),
+                install.jar().toString()),
             Map.of(),
             dir,
             dir.resolve("apicurio.log"),

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -119,7 +120,7 @@ public final class DlqTool {
       return 0;
     }
     try {
-      DlqTool tool = new DlqTool(o.brokers, out);
+      DlqTool tool = new DlqTool(o.kafka.brokers, out);
       return switch (o.command) {
         case "count" -> tool.count(o);
         case "list" -> tool.list(o);
@@ -416,11 +417,7 @@ public final class DlqTool {
         description = "count, list, show, replay, purge or help")
     String command;
 
-    @Option(
-        names = "--brokers",
-        paramLabel = "HOST:PORT",
-        description = "Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)")
-    String brokers = System.getenv().getOrDefault("TODO_KAFKA_BROKERS", "127.0.0.1:9092");
+    @Mixin KafkaClients.Brokers kafka;
 
     @Option(
         names = "--topic",

@@ -20,6 +20,16 @@ final class KafkaClients {
 
   private KafkaClients() {}
 
+  /** The tools' {@code --brokers} option (picocli mixin): where Kafka is, one default for all. */
+  static final class Brokers {
+    @picocli.CommandLine.Option(
+        names = "--brokers",
+        paramLabel = "HOST:PORT",
+        defaultValue = "${TODO_KAFKA_BROKERS:-127.0.0.1:9092}",
+        description = "Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)")
+    String brokers;
+  }
+
   /**
    * @param group the consumer group whose offsets it commits, or null: assigned partitions only
    */

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -113,11 +114,7 @@ public final class ReplayTool implements Callable<Integer> {
       description = "APP's sidecar HTTP API (default: http://127.0.0.1:$DAPR_HTTP_PORT)")
   String sidecar;
 
-  @Option(
-      names = "--brokers",
-      paramLabel = "HOST:PORT",
-      description = "Kafka (default: $TODO_KAFKA_BROKERS, else 127.0.0.1:9092)")
-  String brokers = System.getenv().getOrDefault("TODO_KAFKA_BROKERS", "127.0.0.1:9092");
+  @Mixin KafkaClients.Brokers kafka;
 
   private PrintStream out = System.out;
   private PrintStream err = System.err;
@@ -169,7 +166,7 @@ public final class ReplayTool implements Callable<Integer> {
     try {
       ranges = ranges(t.topicName(), start, end);
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw new IllegalStateException("Kafka at " + brokers + ": " + e.getMessage(), e);
+      throw new IllegalStateException("Kafka at " + kafka.brokers + ": " + e.getMessage(), e);
     }
     long total = ranges.stream().mapToLong(Range::count).sum();
     for (Range r : ranges) {
@@ -257,7 +254,7 @@ public final class ReplayTool implements Callable<Integer> {
 
   /** Per partition, the offsets of the records written in [start, end). */
   List<Range> ranges(String topicName, Instant start, Instant end) {
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.consumer(brokers, null)) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.consumer(kafka.brokers, null)) {
       List<TopicPartition> parts = KafkaClients.partitions(c, topicName);
       Map<TopicPartition, Long> last = c.endOffsets(parts, KafkaClients.TIMEOUT);
       Map<TopicPartition, Long> firstAt = offsetsAt(c, parts, start, last);
@@ -294,7 +291,7 @@ public final class ReplayTool implements Callable<Integer> {
     long skipped = 0;
     long startedAt = System.nanoTime();
     long nextProgress = startedAt + PROGRESS_EVERY.toNanos();
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.consumer(brokers, null)) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.consumer(kafka.brokers, null)) {
       for (Range range : ranges) {
         if (range.count() == 0) {
           continue;
